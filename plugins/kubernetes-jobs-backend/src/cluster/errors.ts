@@ -1,0 +1,92 @@
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { ApiException } from '@kubernetes/client-node';
+
+/**
+ * What a failed Kubernetes call was about, for the error message.
+ */
+export interface KubernetesCallContext {
+  cluster: string;
+  /** e.g. "create Job", "list Jobs", "read logs of Pod" */
+  action: string;
+  namespace?: string;
+  /** Object name, or a generateName prefix followed by "*". */
+  name?: string;
+}
+
+function describeTarget(ctx: KubernetesCallContext): string {
+  const where = ctx.namespace ? ` in namespace '${ctx.namespace}'` : '';
+  const what = ctx.name ? ` '${ctx.name}'` : '';
+  return `${ctx.action}${what}${where} on cluster '${ctx.cluster}'`;
+}
+
+/** The Kubernetes Status message, when the body is a Status; never raw bodies or headers. */
+function statusMessage(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  if (
+    parsed &&
+    typeof parsed === 'object' &&
+    (parsed as { kind?: string }).kind === 'Status'
+  ) {
+    const message = (parsed as { message?: unknown }).message;
+    return typeof message === 'string' ? message : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Turns a failed Kubernetes call into a Backstage error that names the cluster and object.
+ * Messages are built from the Kubernetes Status message only: response headers, request
+ * options and credentials never reach a response or a log line.
+ */
+export function toBackstageError(
+  error: unknown,
+  ctx: KubernetesCallContext,
+): Error {
+  const target = describeTarget(ctx);
+  if (error instanceof ApiException) {
+    const detail = statusMessage(error.body);
+    const suffix = detail ? `: ${detail}` : '';
+    switch (error.code) {
+      case 400:
+      case 422:
+        return new InputError(`Kubernetes rejected ${target}${suffix}`);
+      case 401:
+        return new NotAllowedError(
+          `Cluster '${ctx.cluster}' did not accept the kubernetes-jobs backend's credentials (${target})`,
+        );
+      case 403:
+        return new NotAllowedError(
+          `The kubernetes-jobs backend's Kubernetes RBAC does not allow it to ${target}${suffix}`,
+        );
+      case 404:
+        return new NotFoundError(`Not found: ${target}${suffix}`);
+      case 409:
+        return new ConflictError(`Conflict: ${target}${suffix}`);
+      default:
+        return new ServiceUnavailableError(
+          `Kubernetes answered ${error.code} to ${target}${suffix}`,
+        );
+    }
+  }
+  const code = (error as { code?: unknown })?.code;
+  const reason =
+    typeof code === 'string'
+      ? code
+      : (error as { cause?: { code?: string } })?.cause?.code ?? 'no answer';
+  return new ServiceUnavailableError(
+    `Cluster '${ctx.cluster}' is unreachable (${reason}) while trying to ${target}`,
+  );
+}

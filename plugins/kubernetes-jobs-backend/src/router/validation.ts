@@ -1,0 +1,81 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { z } from 'zod';
+
+// RFC 1123 label (namespaces, container names) and subdomain (object names), as Kubernetes checks them.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Cluster names are Backstage config names; they are only ever looked up, never used in a URL.
+const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+const namespace = z
+  .string()
+  .max(63)
+  .regex(DNS_LABEL, 'must be an RFC 1123 label (lower case letters, digits and -)');
+const objectName = z
+  .string()
+  .max(253)
+  .regex(DNS_SUBDOMAIN, 'must be an RFC 1123 subdomain (lower case letters, digits, - and .)');
+const cluster = z.string().max(253).regex(CLUSTER_NAME, 'is not a valid cluster name');
+
+const entityRef = z
+  .string({ required_error: 'is required (for example component:default/shop)' })
+  .transform((value, ctx) => {
+    try {
+      return stringifyEntityRef(parseEntityRef(value));
+    } catch {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'is not an entity reference like component:default/shop',
+      });
+      return z.NEVER;
+    }
+  });
+
+const kind = z
+  .enum(['job', 'cronjob'], {
+    errorMap: () => ({ message: "must be 'job' or 'cronjob'" }),
+  })
+  .transform((value): DefinitionKind => (value === 'cronjob' ? 'CronJob' : 'Job'));
+
+export const definitionParams = z.object({ cluster, namespace, kind, name: objectName });
+export const runParams = z.object({ cluster, namespace, name: objectName });
+export const entityQuery = z.object({ entityRef });
+export const optionalEntityQuery = z.object({ entityRef: entityRef.optional() });
+export const entityBody = z.object({ entityRef }, {
+  required_error: 'a JSON body { "entityRef": "..." } is required',
+  invalid_type_error: 'the body must be a JSON object { "entityRef": "..." }',
+});
+export const logsQuery = z.object({
+  entityRef,
+  pod: objectName.optional(),
+  container: z
+    .string()
+    .max(63)
+    .regex(DNS_LABEL, 'must be an RFC 1123 label')
+    .optional(),
+  tailLines: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1)
+    .max(10000)
+    .optional(),
+});
+
+/** Parses input, or throws an InputError naming each field that is wrong and why. */
+export function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+  where: string,
+): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => {
+      const field = issue.path.join('.');
+      return field ? `${field} ${issue.message}` : issue.message;
+    });
+    throw new InputError(`Invalid ${where}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,80 @@
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { ENTITY_ANNOTATIONS } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { LabelSelector } from './labelSelector';
+
+/**
+ * Which Kubernetes objects belong to a catalog entity, following Backstage's Kubernetes plugin:
+ * `backstage.io/kubernetes-label-selector` wins over `backstage.io/kubernetes-id`, and the
+ * namespace / cluster annotations narrow the search.
+ */
+export interface EntitySelector {
+  entityRef: string;
+  /** The entity's owner (`spec.owner`) as a full entity ref, when it has one. */
+  ownerRef?: string;
+  labelSelector: LabelSelector;
+  namespace?: string;
+  cluster?: string;
+}
+
+/** The entity's selector, or undefined when it has no Kubernetes annotations. */
+export function entitySelectorOf(entity: Entity): EntitySelector | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const entityRef = stringifyEntityRef(entity);
+  const custom = annotations[ENTITY_ANNOTATIONS.labelSelector];
+  const id = annotations[ENTITY_ANNOTATIONS.kubernetesId];
+  let source: string;
+  if (custom) {
+    source = custom;
+  } else if (id) {
+    source = `${ENTITY_ANNOTATIONS.kubernetesId}=${id}`;
+  } else {
+    return undefined;
+  }
+  let labelSelector: LabelSelector;
+  try {
+    labelSelector = LabelSelector.parse(source);
+  } catch (e) {
+    throw new InputError(
+      `Entity ${entityRef} has an invalid Kubernetes selector: ${(e as Error).message}`,
+    );
+  }
+  return {
+    entityRef,
+    ownerRef: ownerRefOf(entity),
+    labelSelector,
+    namespace: annotations[ENTITY_ANNOTATIONS.namespace] || undefined,
+    cluster: annotations[ENTITY_ANNOTATIONS.cluster] || undefined,
+  };
+}
+
+/** Whether an object (by cluster, namespace and labels) belongs to the entity. */
+export function selects(
+  selector: EntitySelector,
+  object: { cluster: string; namespace?: string; labels?: Record<string, string> },
+): boolean {
+  if (selector.cluster && selector.cluster !== object.cluster) return false;
+  if (selector.namespace && selector.namespace !== object.namespace) {
+    return false;
+  }
+  return selector.labelSelector.matches(object.labels);
+}
+
+function ownerRefOf(entity: Entity): string | undefined {
+  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+  if (typeof owner !== 'string' || !owner) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,318 @@
+import { V1CronJob, V1Job, V1JobCondition } from '@kubernetes/client-node';
+import {
+  ALLOW_PARALLEL_RUNS_ANNOTATION,
+  DEFINITION_ANNOTATION_VALUES,
+  DEFINITION_KIND_LABEL,
+  DEFINITION_LABEL,
+  DESCRIPTION_ANNOTATION,
+  DefinitionKind,
+  DefinitionStats,
+  JobDefinition,
+  JobRun,
+  RUN_ANNOTATIONS,
+  RunState,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+
+/** A definition object as read from a cluster. */
+export type DefinitionObject = V1Job | V1CronJob;
+
+/** Whether a Job or CronJob carries the definition annotation. */
+export function isDefinition(
+  object: DefinitionObject,
+  annotationKey: string,
+): boolean {
+  const value = object.metadata?.annotations?.[annotationKey];
+  return value !== undefined && DEFINITION_ANNOTATION_VALUES.includes(value);
+}
+
+export function kindOf(object: DefinitionObject): DefinitionKind {
+  return object.kind === 'CronJob' ? 'CronJob' : 'Job';
+}
+
+function jobSpecOf(object: DefinitionObject) {
+  return kindOf(object) === 'CronJob'
+    ? (object as V1CronJob).spec?.jobTemplate?.spec
+    : (object as V1Job).spec;
+}
+
+/** The API view of a definition. */
+export function toJobDefinition(
+  cluster: string,
+  object: DefinitionObject,
+  options: {
+    allowParallelRunsByDefault: boolean;
+    entityRef?: string;
+    entityOwnerRef?: string;
+  },
+): JobDefinition {
+  const metadata = object.metadata ?? {};
+  const kind = kindOf(object);
+  const jobSpec = jobSpecOf(object);
+  const parallel = metadata.annotations?.[ALLOW_PARALLEL_RUNS_ANNOTATION];
+  const cronSpec = kind === 'CronJob' ? (object as V1CronJob).spec : undefined;
+  return {
+    cluster,
+    namespace: metadata.namespace ?? '',
+    name: metadata.name ?? '',
+    kind,
+    uid: metadata.uid ?? '',
+    entityRef: options.entityRef,
+    entityOwnerRef: options.entityOwnerRef,
+    description: metadata.annotations?.[DESCRIPTION_ANNOTATION],
+    schedule: cronSpec?.schedule,
+    timeZone: cronSpec?.timeZone,
+    suspended: Boolean(object.spec?.suspend),
+    allowParallelRuns:
+      parallel === undefined
+        ? options.allowParallelRunsByDefault
+        : parallel === 'true',
+    containers: (jobSpec?.template?.spec?.containers ?? []).map(c => ({
+      name: c.name,
+      image: c.image,
+    })),
+    backoffLimit: jobSpec?.backoffLimit,
+    activeDeadlineSeconds: jobSpec?.activeDeadlineSeconds,
+    createdAt: iso(metadata.creationTimestamp),
+  };
+}
+
+function iso(value: Date | string | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function condition(job: V1Job, type: string): V1JobCondition | undefined {
+  return job.status?.conditions?.find(c => c.type === type && c.status === 'True');
+}
+
+/**
+ * The state a portal user sees. `Complete` (not `SuccessCriteriaMet`) means success: the Job
+ * controller sets `Complete` only once the pods are counted. A suspended run that has not
+ * finished was killed.
+ */
+export function runStateOf(job: V1Job): RunState {
+  if (condition(job, 'Complete')) return 'Succeeded';
+  if (condition(job, 'Failed')) return 'Failed';
+  if (job.spec?.suspend) return 'Killed';
+  if (job.status?.startTime || (job.status?.active ?? 0) > 0) return 'Running';
+  return 'Pending';
+}
+
+export function isActive(state: RunState): boolean {
+  return state === 'Pending' || state === 'Running';
+}
+
+/** Whether a definition Job has itself run (so it counts as its own first run). */
+export function definitionJobHasRun(job: V1Job): boolean {
+  return (
+    !job.spec?.suspend ||
+    Boolean(job.status?.startTime) ||
+    Boolean(condition(job, 'Complete') || condition(job, 'Failed'))
+  );
+}
+
+/** The API view of a run. */
+export function toJobRun(
+  cluster: string,
+  job: V1Job,
+  definition: { kind: DefinitionKind; name: string; uid?: string },
+): JobRun {
+  const metadata = job.metadata ?? {};
+  const annotations = metadata.annotations ?? {};
+  const state = runStateOf(job);
+  const startedAt = iso(job.status?.startTime);
+  const failed = condition(job, 'Failed');
+  const suspended = condition(job, 'Suspended');
+  let finishedAt: string | undefined;
+  if (state === 'Succeeded') {
+    finishedAt =
+      iso(job.status?.completionTime) ??
+      iso(condition(job, 'Complete')?.lastTransitionTime);
+  } else if (state === 'Failed') {
+    finishedAt = iso(failed?.lastTransitionTime);
+  } else if (state === 'Killed') {
+    finishedAt =
+      iso(suspended?.lastTransitionTime) ?? annotations[RUN_ANNOTATIONS.killedAt];
+  }
+  const durationSeconds =
+    startedAt && finishedAt
+      ? Math.max(0, (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000)
+      : undefined;
+  const isItself = definition.uid !== undefined && metadata.uid === definition.uid;
+  return {
+    cluster,
+    namespace: metadata.namespace ?? '',
+    name: metadata.name ?? '',
+    uid: metadata.uid ?? '',
+    definition,
+    isDefinition: isItself,
+    state,
+    createdAt: iso(metadata.creationTimestamp),
+    startedAt,
+    finishedAt,
+    durationSeconds,
+    triggeredBy: annotations[RUN_ANNOTATIONS.triggeredBy],
+    triggeredAt: annotations[RUN_ANNOTATIONS.triggeredAt],
+    killedBy: annotations[RUN_ANNOTATIONS.killedBy],
+    killedAt: annotations[RUN_ANNOTATIONS.killedAt],
+    pods: {
+      active: job.status?.active ?? 0,
+      ready: job.status?.ready ?? 0,
+      succeeded: job.status?.succeeded ?? 0,
+      failed: job.status?.failed ?? 0,
+      terminating: job.status?.terminating ?? 0,
+    },
+    failure: failed ? { reason: failed.reason, message: failed.message } : undefined,
+  };
+}
+
+/** Newest first: by trigger time, then creation time. */
+export function compareRunsNewestFirst(a: JobRun, b: JobRun): number {
+  const at = Date.parse(a.triggeredAt ?? a.createdAt ?? '') || 0;
+  const bt = Date.parse(b.triggeredAt ?? b.createdAt ?? '') || 0;
+  return bt - at || b.name.localeCompare(a.name);
+}
+
+/** Stats over the runs of one definition (newest first). */
+export function computeStats(runs: JobRun[]): DefinitionStats {
+  const count = (state: RunState) => runs.filter(r => r.state === state).length;
+  const succeeded = count('Succeeded');
+  const failed = count('Failed');
+  const killed = count('Killed');
+  const finished = succeeded + failed + killed;
+  const durations = runs
+    .filter(r => r.state === 'Succeeded' && r.durationSeconds !== undefined)
+    .map(r => r.durationSeconds as number)
+    .sort((x, y) => x - y);
+  return {
+    lastRun: runs[0],
+    counts: {
+      total: runs.length,
+      active: runs.filter(r => isActive(r.state)).length,
+      succeeded,
+      failed,
+      killed,
+    },
+    successRate: finished ? succeeded / finished : undefined,
+    typicalDurationSeconds: median(durations),
+  };
+}
+
+function median(sorted: number[]): number | undefined {
+  if (!sorted.length) return undefined;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[mid]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Labels the Job controller puts on a Job's pod template and selector; never copied to a run. */
+const CONTROLLER_LABELS = [
+  'controller-uid',
+  'job-name',
+  'batch.kubernetes.io/controller-uid',
+  'batch.kubernetes.io/job-name',
+];
+
+/** GitOps and client bookkeeping that must not make a run look like a managed resource. */
+const DROPPED_ANNOTATIONS = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'argocd.argoproj.io/tracking-id',
+  'argocd.argoproj.io/sync-options',
+  'argocd.argoproj.io/sync-wave',
+  'argocd.argoproj.io/hook',
+  'argocd.argoproj.io/hook-delete-policy',
+  'argocd.argoproj.io/compare-options',
+  'cronjob.kubernetes.io/instantiate',
+];
+const DROPPED_LABEL_PREFIXES = [
+  'kustomize.toolkit.fluxcd.io/',
+  'helm.toolkit.fluxcd.io/',
+];
+const DROPPED_LABELS = ['argocd.argoproj.io/instance'];
+
+function without(
+  record: Record<string, string> | undefined,
+  drop: (key: string) => boolean,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record ?? {}).filter(([key]) => !drop(key)),
+  );
+}
+
+/**
+ * The Job that a Run of `definition` creates. The definition object is only read: everything
+ * here is a deep copy.
+ *
+ * Kept: the Job spec (or the CronJob's jobTemplate spec), the definition's labels (so the
+ * entity's selector finds the run) and annotations. Dropped: identity and status, the
+ * controller's selector and labels (the apiserver rejects them with 422 on a new Job), the
+ * definition annotation (a run is not a definition), and GitOps tracking.
+ */
+export function buildRunJob(
+  definition: DefinitionObject,
+  options: { annotationKey: string; triggeredBy: string; now: Date },
+): V1Job {
+  const kind = kindOf(definition);
+  const source = structuredClone(definition) as DefinitionObject;
+  const name = source.metadata?.name ?? '';
+  const templateMetadata =
+    kind === 'CronJob' ? (source as V1CronJob).spec?.jobTemplate?.metadata : undefined;
+  const spec = structuredClone(jobSpecOf(source) ?? {}) as NonNullable<V1Job['spec']>;
+
+  const dropLabel = (key: string) =>
+    CONTROLLER_LABELS.includes(key) ||
+    DROPPED_LABELS.includes(key) ||
+    DROPPED_LABEL_PREFIXES.some(prefix => key.startsWith(prefix));
+  const dropAnnotation = (key: string) =>
+    key === options.annotationKey ||
+    key === ALLOW_PARALLEL_RUNS_ANNOTATION ||
+    Object.values(RUN_ANNOTATIONS).includes(key as any) ||
+    DROPPED_ANNOTATIONS.includes(key);
+
+  delete spec.selector;
+  delete spec.manualSelector;
+  spec.suspend = false;
+  if (spec.template?.metadata?.labels) {
+    spec.template.metadata.labels = without(spec.template.metadata.labels, key =>
+      CONTROLLER_LABELS.includes(key),
+    );
+  }
+
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      // The apiserver appends 5 characters; 57 + '-' + 5 keeps the name within the 63
+      // characters of the job-name label the Job controller sets on pods.
+      generateName: `${name.slice(0, 57)}-`,
+      namespace: source.metadata?.namespace,
+      labels: {
+        ...without(source.metadata?.labels, dropLabel),
+        ...without(templateMetadata?.labels, dropLabel),
+        [DEFINITION_LABEL]: name,
+        [DEFINITION_KIND_LABEL]: kind,
+      },
+      annotations: {
+        ...without(source.metadata?.annotations, dropAnnotation),
+        ...without(templateMetadata?.annotations, dropAnnotation),
+        [RUN_ANNOTATIONS.triggeredBy]: options.triggeredBy,
+        [RUN_ANNOTATIONS.triggeredAt]: options.now.toISOString(),
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'batch/v1',
+          kind,
+          name,
+          uid: source.metadata?.uid ?? '',
+          // Not the controller: a run is not managed by its definition (and a CronJob would
+          // report a controlled Job it did not create as unexpected); only garbage collection.
+          controller: false,
+          blockOwnerDeletion: false,
+        },
+      ],
+    },
+    spec,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Default annotation key that marks a Job or CronJob as a runnable definition.
+ * The key is configurable (`kubernetesJobs.definitionAnnotation`); the accepted values are not.
+ *
+ * @public
+ */
+export const DEFAULT_DEFINITION_ANNOTATION = 'job-assistant';
+
+/**
+ * Values of the definition annotation that mark a definition.
+ *
+ * @public
+ */
+export const DEFINITION_ANNOTATION_VALUES: readonly string[] = ['enable', 'true'];
+
+/**
+ * Annotation on a definition allowing more than one active run at a time (`"true"`).
+ *
+ * @public
+ */
+export const ALLOW_PARALLEL_RUNS_ANNOTATION = 'job-assistant/allow-parallel-runs';
+
+/**
+ * Optional human description of what a definition does, shown to portal users.
+ *
+ * @public
+ */
+export const DESCRIPTION_ANNOTATION = 'job-assistant/description';
+
+/**
+ * Label on a run naming the definition it was created from. Label values are limited to
+ * 63 characters, which every Job and CronJob name satisfies.
+ *
+ * @public
+ */
+export const DEFINITION_LABEL = 'job-assistant/definition';
+
+/**
+ * Label on a run giving the kind of its definition (`Job` or `CronJob`).
+ *
+ * @public
+ */
+export const DEFINITION_KIND_LABEL = 'job-assistant/definition-kind';
+
+/**
+ * Annotations that a run carries about who did what, and when.
+ *
+ * @public
+ */
+export const RUN_ANNOTATIONS = {
+  triggeredBy: 'job-assistant/triggered-by',
+  triggeredAt: 'job-assistant/triggered-at',
+  killedBy: 'job-assistant/killed-by',
+  killedAt: 'job-assistant/killed-at',
+} as const;
+
+/**
+ * Catalog entity annotations shared with Backstage's Kubernetes plugin.
+ *
+ * @public
+ */
+export const ENTITY_ANNOTATIONS = {
+  kubernetesId: 'backstage.io/kubernetes-id',
+  labelSelector: 'backstage.io/kubernetes-label-selector',
+  namespace: 'backstage.io/kubernetes-namespace',
+  cluster: 'backstage.io/kubernetes-cluster',
+} as const;

@@ -1,0 +1,9 @@
+/**
+ * Permissions, types and annotation names shared by the kubernetes-jobs plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,53 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * The resource type of the kubernetes-jobs permissions: the catalog entity a definition belongs
+ * to, so that a policy can use the catalog's own rules (for example `isEntityOwner`).
+ *
+ * @public
+ */
+export const KUBERNETES_JOBS_RESOURCE_TYPE = 'catalog-entity';
+
+/**
+ * See the definitions, runs, stats, events and logs of an entity's Jobs.
+ *
+ * @public
+ */
+export const kubernetesJobsReadPermission = createPermission({
+  name: 'kubernetes-jobs.read',
+  attributes: { action: 'read' },
+  resourceType: KUBERNETES_JOBS_RESOURCE_TYPE,
+});
+
+/**
+ * Start a new run of one of an entity's definitions.
+ *
+ * @public
+ */
+export const kubernetesJobsRunPermission = createPermission({
+  name: 'kubernetes-jobs.run',
+  attributes: { action: 'create' },
+  resourceType: KUBERNETES_JOBS_RESOURCE_TYPE,
+});
+
+/**
+ * Stop an active run of one of an entity's definitions.
+ *
+ * @public
+ */
+export const kubernetesJobsKillPermission = createPermission({
+  name: 'kubernetes-jobs.kill',
+  attributes: { action: 'update' },
+  resourceType: KUBERNETES_JOBS_RESOURCE_TYPE,
+});
+
+/**
+ * Every permission of the kubernetes-jobs plugins.
+ *
+ * @public
+ */
+export const kubernetesJobsPermissions = [
+  kubernetesJobsReadPermission,
+  kubernetesJobsRunPermission,
+  kubernetesJobsKillPermission,
+];

@@ -1,0 +1,177 @@
+/**
+ * Kind of object a definition is.
+ *
+ * @public
+ */
+export type DefinitionKind = 'Job' | 'CronJob';
+
+/**
+ * Where a Kubernetes object lives.
+ *
+ * @public
+ */
+export interface ObjectLocation {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * A Job or CronJob annotated as runnable.
+ *
+ * @public
+ */
+export interface JobDefinition extends ObjectLocation {
+  kind: DefinitionKind;
+  uid: string;
+  /** The catalog entity the definition belongs to, when one matches it. */
+  entityRef?: string;
+  /** The owner (`spec.owner`) of that entity, as an entity ref. */
+  entityOwnerRef?: string;
+  /** From the `job-assistant/description` annotation. */
+  description?: string;
+  /** CronJob schedule (and time zone, when set). */
+  schedule?: string;
+  timeZone?: string;
+  /** `spec.suspend` of the definition itself (a suspended CronJob does not fire on schedule). */
+  suspended: boolean;
+  allowParallelRuns: boolean;
+  containers: Array<{ name: string; image?: string }>;
+  backoffLimit?: number;
+  activeDeadlineSeconds?: number;
+  createdAt?: string;
+}
+
+/**
+ * State of a run as portal users see it.
+ *
+ * @public
+ */
+export type RunState = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Killed';
+
+/**
+ * One run: a Job created from a definition (or the definition itself, when it ran).
+ *
+ * @public
+ */
+export interface JobRun extends ObjectLocation {
+  uid: string;
+  definition: { kind: DefinitionKind; name: string; uid?: string };
+  /** True when this run is the definition Job itself (it ran before or without us). */
+  isDefinition: boolean;
+  state: RunState;
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationSeconds?: number;
+  triggeredBy?: string;
+  triggeredAt?: string;
+  killedBy?: string;
+  killedAt?: string;
+  pods: {
+    active: number;
+    ready: number;
+    succeeded: number;
+    failed: number;
+    terminating: number;
+  };
+  failure?: { reason?: string; message?: string };
+}
+
+/**
+ * Aggregates over the runs of a definition that the cluster still shows.
+ *
+ * @public
+ */
+export interface DefinitionStats {
+  lastRun?: JobRun;
+  counts: {
+    total: number;
+    active: number;
+    succeeded: number;
+    failed: number;
+    killed: number;
+  };
+  /** Succeeded / (succeeded + failed + killed), absent when nothing finished. */
+  successRate?: number;
+  /** Median duration of succeeded runs, in seconds. */
+  typicalDurationSeconds?: number;
+}
+
+/**
+ * A definition with its stats, as listed on the Jobs tab and page.
+ *
+ * @public
+ */
+export interface DefinitionSummary {
+  definition: JobDefinition;
+  stats: DefinitionStats;
+}
+
+/**
+ * A cluster that could not be read while listing; the rest of the list is still returned.
+ *
+ * @public
+ */
+export interface ClusterError {
+  cluster: string;
+  message: string;
+  statusCode?: number;
+}
+
+/**
+ * Response of the definition list routes.
+ *
+ * @public
+ */
+export interface DefinitionListResponse {
+  items: DefinitionSummary[];
+  errors: ClusterError[];
+}
+
+/**
+ * A definition with its stats and runs, newest first.
+ *
+ * @public
+ */
+export interface DefinitionDetails extends DefinitionSummary {
+  runs: JobRun[];
+}
+
+/**
+ * A Kubernetes event about a run or its pods.
+ *
+ * @public
+ */
+export interface RunEvent {
+  type: string;
+  reason?: string;
+  message?: string;
+  count: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  involvedObject: { kind?: string; name?: string };
+}
+
+/**
+ * A pod of a run and its containers.
+ *
+ * @public
+ */
+export interface RunPod {
+  name: string;
+  phase?: string;
+  containers: string[];
+  createdAt?: string;
+}
+
+/**
+ * Logs of one container of one pod of a run.
+ *
+ * @public
+ */
+export interface RunLogs {
+  pod: string;
+  container: string;
+  text: string;
+}
