@@ -59,7 +59,7 @@ export class ClusterRegistry {
     const { logger } = options;
     const strategy = new DispatchStrategy({
       authStrategyMap: {
-        serviceAccount: new ServiceAccountStrategy(),
+        serviceAccount: new ConfiguredTokenStrategy(new ServiceAccountStrategy()),
         aws: new AwsIamStrategy({ config }),
         azure: new AzureIdentityStrategy(logger),
         googleServiceAccount: new GoogleServiceAccountStrategy({ config }),
@@ -223,6 +223,32 @@ function readConfigCluster(
     );
   }
   return fromDetails(details, () => strategy.getCredential(details, {}));
+}
+
+/**
+ * ServiceAccountStrategy's behaviour, answering a configured `serviceAccountToken` directly.
+ * The wrapped strategy loads @kubernetes/client-node with a dynamic import(), which Jest's module
+ * system cannot run; only the in-cluster case (no configured token) needs it.
+ */
+class ConfiguredTokenStrategy implements AuthenticationStrategy {
+  constructor(private readonly inCluster: AuthenticationStrategy) {}
+
+  async getCredential(
+    details: ClusterDetails,
+    auth: Parameters<AuthenticationStrategy['getCredential']>[1],
+  ): Promise<KubernetesCredential> {
+    const token = details.authMetadata.serviceAccountToken;
+    if (token) return { type: 'bearer token', token };
+    return this.inCluster.getCredential(details, auth);
+  }
+
+  validateCluster(): Error[] {
+    return [];
+  }
+
+  presentAuthMetadata(): Record<string, string> {
+    return {};
+  }
 }
 
 function optional(key: string, value: string | undefined) {

@@ -19,10 +19,11 @@ export interface KubernetesCallContext {
   name?: string;
 }
 
-function describeTarget(ctx: KubernetesCallContext): string {
+function describeTarget(ctx: KubernetesCallContext, withCluster = true): string {
   const where = ctx.namespace ? ` in namespace '${ctx.namespace}'` : '';
   const what = ctx.name ? ` '${ctx.name}'` : '';
-  return `${ctx.action}${what}${where} on cluster '${ctx.cluster}'`;
+  const cluster = withCluster ? ` on cluster '${ctx.cluster}'` : '';
+  return `${ctx.action}${what}${where}${cluster}`;
 }
 
 /** The Kubernetes Status message, when the body is a Status; never raw bodies or headers. */
@@ -87,6 +88,6 @@ export function toBackstageError(
       ? code
       : (error as { cause?: { code?: string } })?.cause?.code ?? 'no answer';
   return new ServiceUnavailableError(
-    `Cluster '${ctx.cluster}' is unreachable (${reason}) while trying to ${target}`,
+    `Cluster '${ctx.cluster}' is unreachable (${reason}) while trying to ${describeTarget(ctx, false)}`,
   );
 }

@@ -1,0 +1,51 @@
+import { ApiException } from '@kubernetes/client-node';
+import { toBackstageError } from './errors';
+
+const ctx = { cluster: 'prod', action: 'create Job', namespace: 'shop', name: 'migrate-*' };
+
+function apiException(code: number, body: unknown) {
+  return new ApiException(code, 'HTTP error', body, {
+    'www-authenticate': 'Bearer realm="token-in-headers"',
+  });
+}
+
+describe('toBackstageError', () => {
+  it.each([
+    [404, 'NotFoundError'],
+    [409, 'ConflictError'],
+    [422, 'InputError'],
+    [403, 'NotAllowedError'],
+    [401, 'NotAllowedError'],
+    [500, 'ServiceUnavailableError'],
+  ])('maps Kubernetes %s to %s naming cluster and object', (code, name) => {
+    const error = toBackstageError(
+      apiException(code, JSON.stringify({ kind: 'Status', message: 'the reason' })),
+      ctx,
+    );
+    expect(error.name).toBe(name);
+    expect(error.message).toContain("cluster 'prod'");
+    if (code !== 401) {
+      expect(error.message).toContain("'migrate-*' in namespace 'shop'");
+      expect(error.message).toContain('the reason');
+    }
+  });
+
+  it('keeps response headers and non-Status bodies out of the message', () => {
+    const error = toBackstageError(apiException(500, '<html>token=abc</html>'), ctx);
+    expect(error.message).not.toContain('token');
+    expect(error.message).not.toContain('realm');
+  });
+
+  it('reports a connection failure as the cluster being unreachable', () => {
+    const error = toBackstageError(
+      Object.assign(new Error('request to https://user:pw@host failed'), {
+        code: 'ECONNREFUSED',
+      }),
+      ctx,
+    );
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toBe(
+      "Cluster 'prod' is unreachable (ECONNREFUSED) while trying to create Job 'migrate-*' in namespace 'shop'",
+    );
+  });
+});

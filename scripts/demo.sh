@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Starts the demo: the sandbox cluster (seeded with demo Jobs), the Backstage backend with the
+# kubernetes-jobs plugin, and the frontend. Installs what it needs first (Node 22 included).
+# Open http://localhost:3000, then Catalog -> shop -> Jobs. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-node.sh
+ensure_workspace
+
+SANDBOX_PORT=${SANDBOX_PORT:-6443}
+export SANDBOX_CLUSTER_URL="http://127.0.0.1:${SANDBOX_PORT}"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+yarn workspace @job-assistant/sandbox-cluster start --host 127.0.0.1 --port "$SANDBOX_PORT" --seed demo &
+pids+=($!)
+
+# Frontend on :3000, backend on :7007 (both on this machine only).
+yarn start &
+pids+=($!)
+wait -n "${pids[@]}"
