@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: type check, then every package's tests (unit, HTTP-edge, sandbox
-# conformance and integration through the sandbox cluster over real HTTP).
+# conformance, integration through the sandbox cluster over real HTTP, and the database tests
+# on SQLite and PostgreSQL).
 # Installs what it needs first (Node 22 included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup-node.sh
+source scripts/postgres.sh
 ensure_workspace
 export CI=true
+
+# The database tests run against SQLite and against this PostgreSQL.
+start_test_postgres
+trap stop_test_postgres EXIT
 
 echo "== type check"
 yarn tsc --noEmit

@@ -16,6 +16,15 @@ export interface Config {
      */
     allowParallelRunsByDefault?: boolean;
     /**
+     * Run history kept in the backend's database, after Kubernetes has deleted the Jobs.
+     */
+    history?: {
+      /** Finished runs older than this many days are deleted. Defaults to 365. */
+      maxAgeDays?: number;
+      /** At most this many runs are kept per definition. Defaults to 1000. */
+      maxRunsPerDefinition?: number;
+    };
+    /**
      * Extra cluster sources, for development: a local kubeconfig, or the pod's in-cluster service account.
      */
     clusters?: Array<

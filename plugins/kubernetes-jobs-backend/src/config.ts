@@ -5,6 +5,12 @@ import { DEFAULT_DEFINITION_ANNOTATION } from '@job-assistant/plugin-kubernetes-
 export interface PluginOptions {
   annotationKey: string;
   allowParallelRunsByDefault: boolean;
+  history: {
+    /** Finished runs older than this many days are deleted from history. */
+    maxAgeDays: number;
+    /** At most this many runs are kept per definition. */
+    maxRunsPerDefinition: number;
+  };
 }
 
 // A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63.
@@ -20,9 +26,20 @@ export function readPluginOptions(config: Config): PluginOptions {
       `kubernetesJobs.definitionAnnotation: '${annotationKey}' is not a valid Kubernetes annotation key`,
     );
   }
+  const positive = (key: string, fallback: number) => {
+    const value = config.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(`${key}: must be a whole number of at least 1, got ${value}`);
+    }
+    return value;
+  };
   return {
     annotationKey,
     allowParallelRunsByDefault:
       config.getOptionalBoolean('kubernetesJobs.allowParallelRunsByDefault') ?? false,
+    history: {
+      maxAgeDays: positive('kubernetesJobs.history.maxAgeDays', 365),
+      maxRunsPerDefinition: positive('kubernetesJobs.history.maxRunsPerDefinition', 1000),
+    },
   };
 }

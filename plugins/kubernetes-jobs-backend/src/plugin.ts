@@ -7,6 +7,8 @@ import { kubernetesJobsPermissions } from '@job-assistant/plugin-kubernetes-jobs
 import { ClusterRegistry } from './cluster/ClusterRegistry';
 import { readPluginOptions } from './config';
 import { createRouter } from './router/createRouter';
+import { DatabaseRunStore } from './database/RunStore';
+import { scheduleHistoryTasks } from './service/historyTasks';
 import { JobsService } from './service/JobsService';
 
 /**
@@ -27,6 +29,8 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
       },
       async init({
         logger,
@@ -37,11 +41,15 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         permissionsRegistry,
         auditor,
         catalog,
+        database,
+        scheduler,
       }) {
         permissionsRegistry.addPermissions(kubernetesJobsPermissions);
         const options = readPluginOptions(config);
         const clusters = ClusterRegistry.fromConfig(config, { logger });
-        const service = new JobsService({ clusters, logger, ...options });
+        const store = await DatabaseRunStore.create({ database });
+        const service = new JobsService({ clusters, logger, store, ...options });
+        await scheduleHistoryTasks({ scheduler, service, store, logger, options });
         httpRouter.use(
           await createRouter({
             logger,

@@ -76,6 +76,11 @@ export interface JobRun extends ObjectLocation {
     terminating: number;
   };
   failure?: { reason?: string; message?: string };
+  /**
+   * The Job is gone from the cluster (TTL, cleanup, definition deleted); this run comes from the
+   * plugin's history records.
+   */
+  removedFromCluster?: boolean;
 }
 
 /**
@@ -136,6 +141,18 @@ export interface DefinitionListResponse {
  */
 export interface DefinitionDetails extends DefinitionSummary {
   runs: JobRun[];
+  /** Cursor of the next page of older runs (`GET .../runs?before=`), when there are more. */
+  nextCursor?: string;
+}
+
+/**
+ * A page of a definition's run history, newest first.
+ *
+ * @public
+ */
+export interface RunHistoryPage {
+  items: JobRun[];
+  nextCursor?: string;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   definitionParams,
   entityBody,
   entityQuery,
+  historyQuery,
   logsQuery,
   optionalEntityQuery,
   parse,
@@ -190,6 +191,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       entityRef,
     );
     res.json(await service.getDefinition(selector, location));
+  });
+
+  router.get('/definitions/:cluster/:namespace/:kind/:name/runs', async (req, res) => {
+    const location = parse(definitionParams, req.params, 'definition');
+    const { entityRef, ...page } = parse(historyQuery, req.query, 'query');
+    clusters.get(location.cluster);
+    const { selector } = await authorizeOnEntity(
+      req,
+      kubernetesJobsReadPermission,
+      entityRef,
+    );
+    res.json(await service.history(selector, location, page));
   });
 
   router.post(

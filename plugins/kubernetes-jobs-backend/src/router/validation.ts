@@ -79,3 +79,12 @@ export function parse<T extends z.ZodTypeAny>(
   }
   return result.data;
 }
+
+export const historyQuery = z.object({
+  entityRef,
+  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .regex(/^\d+$/, 'must be a cursor returned by a previous page')
+    .optional(),
+});

@@ -13,6 +13,7 @@ import {
   DefinitionListResponse,
   DefinitionSummary,
   JobRun,
+  RunHistoryPage,
   RUN_ANNOTATIONS,
   RunEvent,
   RunLogs,
@@ -21,6 +22,11 @@ import {
 import { CoreV1Event, V1Job, V1Pod } from '@kubernetes/client-node';
 import { ClusterRegistry } from '../cluster/ClusterRegistry';
 import { KubernetesClusterClient } from '../cluster/KubernetesClusterClient';
+import {
+  DefinitionKey,
+  RunStore,
+  definitionKeyString,
+} from '../database/RunStore';
 import { EntitySelector, selects } from './entitySelector';
 import { KeyedMutex } from './KeyedMutex';
 import {
@@ -58,6 +64,10 @@ export interface JobsServiceOptions {
   /** Annotation key marking definitions. */
   annotationKey: string;
   allowParallelRunsByDefault: boolean;
+  /** Run history and the cross-replica half of the one-active-run guard. */
+  store: RunStore;
+  /** Runs per page of history. */
+  historyPageSize?: number;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -65,6 +75,8 @@ export interface JobsServiceOptions {
 interface ScanResult {
   definitions: DefinitionObject[];
   jobs: V1Job[];
+  /** When the cluster was read: records written later are newer than this scan. */
+  checkedAt: Date;
 }
 
 interface ResolvedRun {
@@ -101,7 +113,7 @@ export class JobsService {
             namespace: selector.namespace,
             labelSelector: selector.labelSelector.source,
           });
-          items.push(...this.summarize(cluster, scan, () => selector));
+          items.push(...(await this.summarize(cluster, scan, () => selector)));
         } catch (error) {
           errors.push(clusterError(cluster, error));
         }
@@ -125,7 +137,7 @@ export class JobsService {
         try {
           const client = await this.client(cluster);
           const scan = await this.scan(client, {});
-          const summaries = this.summarize(cluster, scan, object =>
+          const summaries = await this.summarize(cluster, scan, object =>
             selectors.find(s =>
               selects(s, {
                 cluster,
@@ -147,7 +159,7 @@ export class JobsService {
     return { items: sortSummaries(items), errors };
   }
 
-  /** One definition of the entity, with stats and runs. */
+  /** One definition of the entity, with stats over its whole history and the newest runs. */
   async getDefinition(
     selector: EntitySelector,
     location: DefinitionLocation,
@@ -155,17 +167,36 @@ export class JobsService {
     const client = await this.client(location.cluster);
     const definition = await this.readDefinition(client, selector, location);
     const runs = await this.runsOf(client, selector, definition);
+    const pageSize = this.options.historyPageSize ?? 50;
     return {
       definition: this.toDefinition(location.cluster, definition, selector),
       stats: computeStats(runs),
-      runs,
+      runs: runs.slice(0, pageSize),
+      nextCursor: runs.length > pageSize ? String(pageSize) : undefined,
     };
+  }
+
+  /** A page of a definition's runs, newest first, including runs whose Job is gone. */
+  async history(
+    selector: EntitySelector,
+    location: DefinitionLocation,
+    options: { limit: number; cursor?: string },
+  ): Promise<RunHistoryPage> {
+    const client = await this.client(location.cluster);
+    const definition = await this.readDefinition(client, selector, location);
+    const runs = await this.runsOf(client, selector, definition);
+    const start = options.cursor ? Number(options.cursor) : 0;
+    const items = runs.slice(start, start + options.limit);
+    const next = start + options.limit;
+    return { items, nextCursor: next < runs.length ? String(next) : undefined };
   }
 
   /**
    * Creates a new Job from the definition. The definition is only read. Unless the definition
-   * allows parallel runs, a second run while one is active is a ConflictError; the check and the
-   * create are serialised per definition so concurrent requests cannot both pass the check.
+   * allows parallel runs, a second run while one is active is a ConflictError. Within one backend
+   * the check and the create are serialised per definition; across replicas, the run's record
+   * takes the definition's one active slot (a unique key in the database) before the Job is
+   * created, so only one replica can start it.
    */
   async run(
     selector: EntitySelector,
@@ -173,30 +204,84 @@ export class JobsService {
     options: { triggeredBy: string },
   ): Promise<JobRun> {
     const client = await this.client(location.cluster);
-    const key = [location.cluster, location.namespace, location.kind, location.name].join('/');
-    return this.mutex.run(key, async () => {
+    const key: DefinitionKey = location;
+    return this.mutex.run(definitionKeyString(key), async () => {
       const definition = await this.readDefinition(client, selector, location);
       const view = this.toDefinition(location.cluster, definition, selector);
-      if (!view.allowParallelRuns) {
+      const exclusive = !view.allowParallelRuns;
+      if (exclusive) {
+        const checkedAt = new Date();
         const runs = await this.runsOf(client, selector, definition);
-        const active = runs.find(r => isActive(r.state));
-        if (active) {
+        const active = runs.filter(r => isActive(r.state) && !r.removedFromCluster);
+        if (active.length) {
           throw new ConflictError(
-            `${location.kind} '${location.name}' already has an active run, '${active.name}' (${active.state}); wait for it to finish or kill it before starting another`,
+            `${location.kind} '${location.name}' already has an active run, '${active[0].name}' (${active[0].state}); wait for it to finish or kill it before starting another`,
           );
         }
+        await this.options.store.releaseIfInactive(key, {
+          activeJobUids: new Set(active.map(r => r.uid)),
+          checkedAt,
+        });
       }
-      const body = buildRunJob(definition, {
-        annotationKey: this.options.annotationKey,
+      const now = this.now();
+      const reservation = await this.options.store.reserve(key, {
+        entityRef: selector.entityRef,
         triggeredBy: options.triggeredBy,
-        now: this.now(),
+        triggeredAt: now,
+        exclusive,
       });
-      const created = await client.createJob(location.namespace, body);
+      let created: V1Job;
+      try {
+        const body = buildRunJob(definition, {
+          annotationKey: this.options.annotationKey,
+          triggeredBy: options.triggeredBy,
+          now,
+        });
+        created = await client.createJob(location.namespace, body);
+      } catch (error) {
+        await this.options.store.discard(reservation);
+        throw error;
+      }
+      const run = toJobRun(location.cluster, created, definitionRef(definition));
+      await this.options.store.attach(reservation, run);
       this.options.logger.info(
-        `Run ${created.metadata?.name} of ${location.kind} ${location.namespace}/${location.name} on cluster ${location.cluster} created by ${options.triggeredBy}`,
+        `Run ${run.name} of ${location.kind} ${location.namespace}/${location.name} on cluster ${location.cluster} created by ${options.triggeredBy}`,
       );
-      return toJobRun(location.cluster, created, definitionRef(definition));
+      return run;
     });
+  }
+
+  /**
+   * Brings the records of runs last known as active up to date with their clusters, so that
+   * history is right even for runs that finished, or were deleted, while no one was looking
+   * (or while the backend was down).
+   */
+  async reconcile(): Promise<{ updated: number; removed: number }> {
+    const active = await this.options.store.listActive();
+    let updated = 0;
+    let removed = 0;
+    for (const record of active) {
+      try {
+        const client = await this.client(record.cluster);
+        const job = await client.readJob(record.namespace, record.name).catch(error => {
+          if ((error as Error).name === 'NotFoundError') return undefined;
+          throw error;
+        });
+        if (!job || job.metadata?.uid !== record.uid) {
+          await this.options.store.markRemoved([record.uid]);
+          removed++;
+          continue;
+        }
+        const run = toJobRun(record.cluster, { ...job, kind: 'Job' }, record.definition);
+        await this.options.store.recordFromCluster(record.definitionKey, undefined, [run]);
+        updated++;
+      } catch (error) {
+        this.options.logger.warn(
+          `kubernetes-jobs: could not reconcile run ${record.namespace}/${record.name} on cluster ${record.cluster}: ${(error as Error).message}`,
+        );
+      }
+    }
+    return { updated, removed };
   }
 
   async getRun(selector: EntitySelector, location: RunLocation): Promise<JobRun> {
@@ -237,7 +322,19 @@ export class JobsService {
     this.options.logger.info(
       `Run ${location.namespace}/${location.name} on cluster ${location.cluster} killed by ${options.killedBy}`,
     );
-    return toJobRun(location.cluster, patched, definitionRef(definition));
+    const killed = toJobRun(location.cluster, patched, definitionRef(definition));
+    await this.options.store
+      .recordFromCluster(
+        { ...location, kind: kindOf(definition), name: definition.metadata?.name ?? '' },
+        selector.entityRef,
+        [killed],
+      )
+      .catch(error =>
+        this.options.logger.error(
+          `kubernetes-jobs: could not record the kill of ${location.namespace}/${location.name}: ${error.message}`,
+        ),
+      );
+    return killed;
   }
 
   /** The run's pods, oldest first. */
@@ -333,6 +430,7 @@ export class JobsService {
     client: KubernetesClusterClient,
     options: { namespace?: string; labelSelector?: string },
   ): Promise<ScanResult> {
+    const checkedAt = new Date();
     const [jobs, cronJobs] = await Promise.all([
       client.listJobs(options),
       client.listCronJobs(options),
@@ -344,21 +442,66 @@ export class JobsService {
         ...cronJobs.filter(c => isDefinition(c, annotationKey)),
       ],
       jobs,
+      checkedAt,
     };
   }
 
-  private summarize(
+  private async summarize(
     cluster: string,
     scan: ScanResult,
     selectorOf: (object: DefinitionObject) => EntitySelector | undefined,
-  ): DefinitionSummary[] {
-    return scan.definitions.map(definition => {
-      const runs = runsFromJobs(cluster, definition, scan.jobs);
-      return {
-        definition: this.toDefinition(cluster, definition, selectorOf(definition)),
-        stats: computeStats(runs),
-      };
-    });
+  ): Promise<DefinitionSummary[]> {
+    return Promise.all(
+      scan.definitions.map(async definition => {
+        const selector = selectorOf(definition);
+        const clusterRuns = runsFromJobs(cluster, definition, scan.jobs);
+        const runs = await this.withHistory(
+          cluster,
+          definition,
+          selector?.entityRef,
+          clusterRuns,
+          scan.checkedAt,
+        );
+        return {
+          definition: this.toDefinition(cluster, definition, selector),
+          stats: computeStats(runs),
+        };
+      }),
+    );
+  }
+
+  /**
+   * Records what the cluster shows and merges it with the runs the cluster no longer has.
+   * History must not break the live view: a database failure is logged and the cluster's runs
+   * are returned alone.
+   */
+  private async withHistory(
+    cluster: string,
+    definition: DefinitionObject,
+    entityRef: string | undefined,
+    clusterRuns: JobRun[],
+    checkedAt: Date,
+  ): Promise<JobRun[]> {
+    const key: DefinitionKey = {
+      cluster,
+      namespace: definition.metadata?.namespace ?? '',
+      kind: kindOf(definition),
+      name: definition.metadata?.name ?? '',
+    };
+    const store = this.options.store;
+    try {
+      await store.recordFromCluster(key, entityRef, clusterRuns);
+      const seen = new Set(clusterRuns.map(r => r.uid));
+      await store.markRemovedIfNotSeen(key, { seenJobUids: seen, checkedAt });
+      const recorded = (await store.listAllRuns([key])).get(definitionKeyString(key)) ?? [];
+      const gone = recorded.filter(r => !seen.has(r.uid));
+      return [...clusterRuns, ...gone].sort(compareRunsNewestFirst);
+    } catch (error) {
+      this.options.logger.error(
+        `kubernetes-jobs: run history unavailable for ${definitionKeyString(key)}: ${(error as Error).message}`,
+      );
+      return clusterRuns;
+    }
   }
 
   /**
@@ -414,11 +557,19 @@ export class JobsService {
     definition: DefinitionObject,
   ): Promise<JobRun[]> {
     // Runs keep the definition's labels, so the entity's selector finds them in one call.
+    const checkedAt = new Date();
     const jobs = await client.listJobs({
       namespace: definition.metadata?.namespace,
       labelSelector: selector.labelSelector.source,
     });
-    return runsFromJobs(client.cluster, definition, jobs);
+    const clusterRuns = runsFromJobs(client.cluster, definition, jobs);
+    return this.withHistory(
+      client.cluster,
+      definition,
+      selector.entityRef,
+      clusterRuns,
+      checkedAt,
+    );
   }
 
   /**
