@@ -3,6 +3,7 @@
  * backend plugin talking to the clusters in app-config.yaml (the sandbox cluster by default).
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { jobAssistantPermissionPolicyModule } from './permissions/module';
 
 const backend = createBackend();
 
@@ -15,9 +16,8 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Owners of a component may run and kill its Jobs, others may look, SREs may do everything.
+backend.add(jobAssistantPermissionPolicyModule);
 
 backend.add(import('@job-assistant/plugin-kubernetes-jobs-backend'));
 

@@ -1,0 +1,242 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  kubernetesJobsKillPermission,
+  kubernetesJobsReadPermission,
+  kubernetesJobsRunPermission,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  SANDBOX_ADMIN_TOKEN,
+  SandboxCluster,
+  startSandboxCluster,
+} from '@job-assistant/sandbox-cluster';
+import path from 'path';
+import request from 'supertest';
+import { JobAssistantPermissionPolicy } from './JobAssistantPermissionPolicy';
+import { jobAssistantPermissionPolicyModule } from './module';
+
+const memberships: Record<string, string[]> = {
+  'user:default/guest': ['user:default/guest', 'group:default/team-shop'],
+  'user:default/marco': ['user:default/marco', 'group:default/team-marketing'],
+  'user:default/sam': ['user:default/sam', 'group:default/sre'],
+};
+const userInfo = mockServices.userInfo.mock({
+  getUserInfo: async credentials => {
+    const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
+    return { userEntityRef: ref, ownershipEntityRefs: memberships[ref] ?? [ref] };
+  },
+});
+
+describe('JobAssistantPermissionPolicy', () => {
+  const policy = new JobAssistantPermissionPolicy(userInfo, ['group:default/sre']);
+  const userFor = (ref: string) =>
+    ({ credentials: mockCredentials.user(ref), info: {} } as any);
+
+  it('lets everyone read and use other permissions', async () => {
+    for (const permission of [
+      kubernetesJobsReadPermission,
+      createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' } }),
+    ]) {
+      await expect(
+        policy.handle({ permission }, userFor('user:default/marco')),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    }
+  });
+
+  it('lets members of an admin group run and kill everything', async () => {
+    await expect(
+      policy.handle({ permission: kubernetesJobsKillPermission }, userFor('user:default/sam')),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets others run only what their groups own, as a catalog condition', async () => {
+    const decision = await policy.handle(
+      { permission: kubernetesJobsRunPermission },
+      userFor('user:default/guest'),
+    );
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: ['user:default/guest', 'group:default/team-shop'] },
+      },
+    });
+  });
+
+  it('denies running to a request without a user', async () => {
+    await expect(
+      policy.handle({ permission: kubernetesJobsRunPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+});
+
+/**
+ * The policy end to end: the real permission backend and catalog (with the demo's entities), the
+ * kubernetes-jobs plugin, and the sandbox cluster. Checks that nothing gets around the policy.
+ */
+describe('the sample policy in a backend', () => {
+  let sandbox: SandboxCluster;
+  let server: any;
+
+  const examples = path.resolve(__dirname, '../../../../examples');
+  const admin = (method: string, urlPath: string, body?: unknown) =>
+    fetch(`${sandbox.url}${urlPath}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(r => r.json());
+  const definition = (namespace: string, name: string, id: string) =>
+    admin('POST', `/apis/batch/v1/namespaces/${namespace}/jobs`, {
+      metadata: {
+        name,
+        labels: { 'backstage.io/kubernetes-id': id },
+        annotations: { 'job-assistant': 'enable' },
+      },
+      spec: {
+        suspend: true,
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 600'] }],
+          },
+        },
+      },
+    });
+
+  beforeAll(async () => {
+    sandbox = await startSandboxCluster({ timeScale: 0.05 });
+    for (const ns of ['shop', 'marketing']) {
+      await admin('POST', '/api/v1/namespaces', { metadata: { name: ns } });
+    }
+    await definition('shop', 'shop-reindex', 'shop');
+    await definition('marketing', 'newsletter-export', 'newsletter');
+
+    const backend = await startTestBackend({
+      features: [
+        import('@backstage/plugin-catalog-backend'),
+        import('@backstage/plugin-permission-backend'),
+        jobAssistantPermissionPolicyModule,
+        import('@job-assistant/plugin-kubernetes-jobs-backend'),
+        userInfo.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            permission: { enabled: true },
+            catalog: {
+              rules: [{ allow: ['Component', 'System', 'Group', 'User'] }],
+              locations: [
+                { type: 'file', target: path.join(examples, 'entities.yaml') },
+                { type: 'file', target: path.join(examples, 'org.yaml') },
+              ],
+            },
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: 'sandbox',
+                      url: sandbox.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: SANDBOX_ADMIN_TOKEN,
+                    },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+
+    // The catalog ingests the example files in the background.
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      const res = await request(server)
+        .get('/api/catalog/entities/by-name/component/default/newsletter')
+        .set('authorization', mockCredentials.user.header('user:default/guest'));
+      if (res.status === 200) break;
+      if (Date.now() > deadline) throw new Error('catalog never ingested the examples');
+      await new Promise(r => setTimeout(r, 250));
+    }
+  }, 90000);
+
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  const runShop = (user: string | undefined, entityRef = 'component:default/shop') => {
+    const req = request(server)
+      .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex/runs')
+      .send({ entityRef });
+    return user ? req.set('authorization', mockCredentials.user.header(user)) : req;
+  };
+  const mutating = (since: number) =>
+    sandbox.requests.slice(since).filter(r => r.method !== 'GET');
+
+  it("refuses a non-owner's run, a forged entity ref, and a missing token, without touching the cluster", async () => {
+    const mark = sandbox.requests.length;
+
+    const nonOwner = await runShop('user:default/marco');
+    expect(nonOwner.status).toBe(403);
+
+    // Marco owns the newsletter: naming it does not reach the shop's definition.
+    const forged = await runShop('user:default/marco', 'component:default/newsletter');
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.message).toContain('does not belong to component:default/newsletter');
+
+    const anonymous = await request(server)
+      .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex/runs')
+      .set('authorization', mockCredentials.user.invalidHeader())
+      .send({ entityRef: 'component:default/shop' });
+    expect(anonymous.status).toBe(401);
+
+    expect(mutating(mark)).toEqual([]);
+  });
+
+  it('lets the owner run and a non-owner still read', async () => {
+    const owner = await runShop('user:default/guest');
+    expect(owner.status).toBe(201);
+    expect(owner.body.triggeredBy).toBe('user:default/guest');
+
+    const list = await request(server)
+      .get('/api/kubernetes-jobs/definitions')
+      .query({ entityRef: 'component:default/shop' })
+      .set('authorization', mockCredentials.user.header('user:default/marco'));
+    expect(list.status).toBe(200);
+    expect(list.body.items[0].stats.lastRun.name).toBe(owner.body.name);
+
+    const kill = await request(server)
+      .post(`/api/kubernetes-jobs/runs/sandbox/shop/${owner.body.name}/kill`)
+      .set('authorization', mockCredentials.user.header('user:default/marco'))
+      .send({ entityRef: 'component:default/shop' });
+    expect(kill.status).toBe(403);
+  });
+
+  it('lets an SRE kill anything', async () => {
+    const list = await request(server)
+      .get('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex')
+      .query({ entityRef: 'component:default/shop' })
+      .set('authorization', mockCredentials.user.header('user:default/sam'));
+    const active = list.body.runs.find((r: any) => r.state === 'Running' || r.state === 'Pending');
+    const kill = await request(server)
+      .post(`/api/kubernetes-jobs/runs/sandbox/shop/${active.name}/kill`)
+      .set('authorization', mockCredentials.user.header('user:default/sam'))
+      .send({ entityRef: 'component:default/shop' });
+    expect(kill.status).toBe(200);
+    expect(kill.body.killedBy).toBe('user:default/sam');
+  });
+});
