@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end tests in a real browser: builds the app, starts the sandbox cluster (seeded with the
+# demo) and the backend serving the built app on 127.0.0.1:7007, then runs Playwright with
+# Debian's Chromium. Called by scripts/test.sh; can run alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup-node.sh
+ensure_workspace
+export CI=true
+
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "setup: installing Debian's chromium" >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+fi
+
+work=$(mktemp -d /tmp/job-assistant-e2e.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+echo "== e2e: building the app"
+yarn workspace app build >"$work/app-build.log" 2>&1 || { cat "$work/app-build.log"; exit 1; }
+
+SANDBOX_PORT=${SANDBOX_PORT:-16443}
+echo "== e2e: sandbox cluster on 127.0.0.1:$SANDBOX_PORT, backend on 127.0.0.1:7007"
+yarn workspace @job-assistant/sandbox-cluster start --host 127.0.0.1 --port "$SANDBOX_PORT" --seed demo \
+  >"$work/sandbox.log" 2>&1 &
+pids+=($!)
+
+export SANDBOX_CLUSTER_URL="http://127.0.0.1:$SANDBOX_PORT"
+(cd packages/backend && exec node ../../node_modules/@backstage/cli/bin/backstage-cli package start \
+  --config ../../app-config.yaml --config ../../app-config.e2e.yaml) >"$work/backend.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  if curl -sf http://127.0.0.1:7007/api/kubernetes-jobs/health >/dev/null \
+    && curl -sf http://127.0.0.1:7007/ >/dev/null; then
+    break
+  fi
+  sleep 1
+done
+curl -sf http://127.0.0.1:7007/api/kubernetes-jobs/health >/dev/null || {
+  echo "backend did not start:"; tail -50 "$work/backend.log"; exit 1;
+}
+
+echo "== e2e: playwright"
+status=0
+PLAYWRIGHT_URL=http://127.0.0.1:7007 yarn playwright test || status=$?
+if [[ $status -ne 0 ]]; then
+  echo "--- backend log (tail)"; tail -40 "$work/backend.log"
+  echo "--- sandbox log (tail)"; tail -20 "$work/sandbox.log"
+fi
+exit $status
