@@ -100,11 +100,20 @@ describe('ClusterRegistry', () => {
 });
 
 describe('readPluginOptions', () => {
-  it('defaults the annotation key and the concurrency', () => {
+  it('defaults the annotation key, the concurrency and the retention', () => {
     expect(readPluginOptions(new ConfigReader({}))).toEqual({
       annotationKey: 'job-assistant',
       allowParallelRunsByDefault: false,
+      history: { maxAgeDays: 365, maxRunsPerDefinition: 1000 },
     });
+  });
+
+  it('fails at startup naming the key of an invalid retention', () => {
+    expect(() =>
+      readPluginOptions(
+        new ConfigReader({ kubernetesJobs: { history: { maxAgeDays: 0 } } }),
+      ),
+    ).toThrow('kubernetesJobs.history.maxAgeDays');
   });
 
   it('fails at startup naming the key of an invalid annotation key', () => {
