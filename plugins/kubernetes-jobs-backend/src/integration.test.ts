@@ -22,8 +22,22 @@ const jane = mockCredentials.user.header('user:default/jane');
 let admin: SandboxAdmin;
 let server: Server;
 
+// A service account whose Kubernetes RBAC is narrower than the Backstage policy: it may read
+// Jobs in `shop` but not create or patch them.
+const READ_ONLY_TOKEN = 'read-only-token';
+
 beforeAll(async () => {
-  admin = await SandboxAdmin.start();
+  admin = await SandboxAdmin.start({
+    tokens: {
+      [READ_ONLY_TOKEN]: {
+        name: 'system:serviceaccount:backstage:read-only',
+        rules: [
+          { namespaces: ['shop'], apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get', 'list', 'watch'] },
+          { namespaces: ['shop'], apiGroups: [''], resources: ['pods', 'events'], verbs: ['get', 'list'] },
+        ],
+      },
+    },
+  });
   await admin.createNamespace('shop');
   await admin.createDefinitionJob({
     namespace: 'shop',
@@ -64,9 +78,19 @@ beforeAll(async () => {
   const backend = await startTestBackend({
     features: [
       kubernetesJobsPlugin,
-      mockServices.rootConfig.factory({ data: admin.config() }),
+      mockServices.rootConfig.factory({
+        data: admin.config([{ name: 'read-only', token: READ_ONLY_TOKEN }]),
+      }),
       catalogServiceMock.factory({
-        entities: [component('shop', { 'backstage.io/kubernetes-id': 'shop' })],
+        entities: [
+          component('shop', { 'backstage.io/kubernetes-id': 'shop' }),
+          component('shop-elsewhere', {
+            'backstage.io/kubernetes-id': 'shop',
+            'backstage.io/kubernetes-cluster': 'read-only',
+            // A namespaced Role cannot list across namespaces.
+            'backstage.io/kubernetes-namespace': 'shop',
+          }),
+        ],
       }),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
     ],
@@ -251,6 +275,28 @@ describe('Kill', () => {
       .send({ entityRef: SHOP });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toContain('is a definition, not a run');
+  });
+});
+
+describe("a cluster whose RBAC is narrower than the policy", () => {
+  it('lists, but reports a refused run clearly, naming cluster, action and namespace', async () => {
+    const entityRef = 'component:default/shop-elsewhere';
+    const list = await request(server)
+      .get('/api/kubernetes-jobs/definitions')
+      .query({ entityRef })
+      .set('authorization', jane);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i: any) => i.definition.name)).toContain('migrate');
+
+    const res = await request(server)
+      .post('/api/kubernetes-jobs/definitions/read-only/shop/job/migrate/runs')
+      .set('authorization', jane)
+      .send({ entityRef });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(
+      "The kubernetes-jobs backend's Kubernetes RBAC does not allow it to create Job 'migrate-*' in namespace 'shop' on cluster 'read-only'",
+    );
+    expect(res.body.error.message).not.toContain(READ_ONLY_TOKEN);
   });
 });
 

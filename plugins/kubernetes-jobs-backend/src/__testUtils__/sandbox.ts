@@ -1,6 +1,7 @@
 import {
   SANDBOX_ADMIN_TOKEN,
   SandboxCluster,
+  SandboxUser,
   startSandboxCluster,
 } from '@job-assistant/sandbox-cluster';
 import { Entity } from '@backstage/catalog-model';
@@ -9,9 +10,19 @@ import { Entity } from '@backstage/catalog-model';
 export class SandboxAdmin {
   constructor(readonly sandbox: SandboxCluster) {}
 
-  static async start(): Promise<SandboxAdmin> {
+  static async start(
+    options: { tokens?: Record<string, SandboxUser> } = {},
+  ): Promise<SandboxAdmin> {
     // Simulated time runs 20x faster: `sleep 20` in a container takes one real second.
-    return new SandboxAdmin(await startSandboxCluster({ timeScale: 0.05 }));
+    return new SandboxAdmin(
+      await startSandboxCluster({
+        timeScale: 0.05,
+        tokens: options.tokens && {
+          [SANDBOX_ADMIN_TOKEN]: { name: 'sandbox-admin' },
+          ...options.tokens,
+        },
+      }),
+    );
   }
 
   async request(method: string, path: string, body?: unknown) {
@@ -138,20 +149,21 @@ export class SandboxAdmin {
       .filter(r => !['GET', 'HEAD'].includes(r.method));
   }
 
-  config() {
+  /** Backstage config with this sandbox as cluster `sandbox` (and more names, other tokens). */
+  config(extraClusters: Array<{ name: string; token: string }> = []) {
     return {
       kubernetes: {
         clusterLocatorMethods: [
           {
             type: 'config',
-            clusters: [
-              {
-                name: 'sandbox',
+            clusters: [{ name: 'sandbox', token: SANDBOX_ADMIN_TOKEN }, ...extraClusters].map(
+              c => ({
+                name: c.name,
                 url: this.sandbox.url,
                 authProvider: 'serviceAccount',
-                serviceAccountToken: SANDBOX_ADMIN_TOKEN,
-              },
-            ],
+                serviceAccountToken: c.token,
+              }),
+            ),
           },
         ],
       },
