@@ -20,6 +20,8 @@ import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
 const postgres = (['POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13'] as const).filter(
   id => process.env[`BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`],
 );
+jest.setTimeout(60000);
+
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', ...postgres] as TestDatabaseId[],
   disableDocker: true,

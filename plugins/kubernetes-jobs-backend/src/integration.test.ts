@@ -48,7 +48,8 @@ beforeAll(async () => {
       'argocd.argoproj.io/tracking-id': 'shop:batch/Job:shop/migrate',
       'kubectl.kubernetes.io/last-applied-configuration': '{}',
     },
-    script: 'echo migrating; sleep 2; echo migrated',
+    // 40 simulated seconds: two real ones, so the duration (second precision) is not 0.
+    script: 'echo migrating; sleep 40; echo migrated',
   });
   await admin.createDefinitionJob({
     namespace: 'shop',
@@ -315,6 +316,7 @@ describe('a cluster that cannot be reached', () => {
                     {
                       name: 'gone',
                       url: 'http://127.0.0.1:1',
+                      skipTLSVerify: true,
                       authProvider: 'serviceAccount',
                       serviceAccountToken: 'secret-token-value',
                     },
@@ -346,7 +348,7 @@ describe('a cluster that cannot be reached', () => {
       .set('authorization', jane)
       .send({ entityRef: SHOP });
     expect(one.status).toBe(503);
-    expect(one.body.error.message).toContain("cluster 'gone'");
+    expect(one.body.error.message).toContain("Cluster 'gone' is unreachable");
     expect(JSON.stringify(one.body)).not.toContain('secret-token-value');
     await backend.stop();
   });

@@ -149,6 +149,7 @@ describe('the sample policy in a backend', () => {
                     {
                       name: 'sandbox',
                       url: sandbox.url,
+                      skipTLSVerify: true,
                       authProvider: 'serviceAccount',
                       serviceAccountToken: SANDBOX_ADMIN_TOKEN,
                     },

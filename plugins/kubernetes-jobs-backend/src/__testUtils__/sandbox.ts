@@ -162,6 +162,8 @@ export class SandboxAdmin {
                 url: this.sandbox.url,
                 authProvider: 'serviceAccount',
                 serviceAccountToken: c.token,
+                // The sandbox speaks plain HTTP, which @kubernetes/client-node only allows so.
+                skipTLSVerify: true,
               }),
             ),
           },

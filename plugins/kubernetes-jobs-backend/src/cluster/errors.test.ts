@@ -36,6 +36,17 @@ describe('toBackstageError', () => {
     expect(error.message).not.toContain('realm');
   });
 
+  it('reports a client-side failure without credentials', () => {
+    const error = toBackstageError(
+      new Error('request to https://user:pw@host/api failed with Bearer abc.def'),
+      ctx,
+    );
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toContain("Could not create Job 'migrate-*'");
+    expect(error.message).not.toContain('pw');
+    expect(error.message).not.toContain('abc.def');
+  });
+
   it('reports a connection failure as the cluster being unreachable', () => {
     const error = toBackstageError(
       Object.assign(new Error('request to https://user:pw@host failed'), {

@@ -82,12 +82,27 @@ export function toBackstageError(
         );
     }
   }
-  const code = (error as { code?: unknown })?.code;
-  const reason =
-    typeof code === 'string'
-      ? code
-      : (error as { cause?: { code?: string } })?.cause?.code ?? 'no answer';
+  const code =
+    (error as { code?: unknown })?.code ??
+    (error as { cause?: { code?: unknown } })?.cause?.code;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
+    return new ServiceUnavailableError(
+      `Cluster '${ctx.cluster}' is unreachable (${code}) while trying to ${describeTarget(ctx, false)}`,
+    );
+  }
   return new ServiceUnavailableError(
-    `Cluster '${ctx.cluster}' is unreachable (${reason}) while trying to ${describeTarget(ctx, false)}`,
+    `Could not ${target}: ${safeMessage(error)}`,
   );
+}
+
+/**
+ * A client-side error message (TLS setup, a malformed answer), without URL credentials or
+ * bearer tokens should a message ever carry them.
+ */
+function safeMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message
+    .replace(/\/\/[^/@\s]+@/g, '//')
+    .replace(/bearer\s+\S+/gi, 'Bearer <redacted>')
+    .slice(0, 300);
 }

@@ -19,8 +19,12 @@ const objectName = z
   .regex(DNS_SUBDOMAIN, 'must be an RFC 1123 subdomain (lower case letters, digits, - and .)');
 const cluster = z.string().max(253).regex(CLUSTER_NAME, 'is not a valid cluster name');
 
+// kind:name or kind:namespace/name, with the characters the catalog allows in each part.
+const ENTITY_REF = /^[A-Za-z0-9][-A-Za-z0-9_.]*:([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/;
+
 const entityRef = z
   .string({ required_error: 'is required (for example component:default/shop)' })
+  .regex(ENTITY_REF, 'is not an entity reference like component:default/shop')
   .transform((value, ctx) => {
     try {
       return stringifyEntityRef(parseEntityRef(value));

@@ -22,7 +22,7 @@ export async function scheduleHistoryTasks(options: {
     id: 'kubernetes-jobs-reconcile-runs',
     frequency: { seconds: 30 },
     timeout: { minutes: 5 },
-    initialDelay: { seconds: 1 },
+    // No initial delay: right after a restart is when runs may have finished unseen.
     scope: 'global',
     fn: async () => {
       const { updated, removed } = await service.reconcile();
