@@ -1,4 +1,8 @@
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -17,6 +21,9 @@ import {
   SandboxCluster,
   startSandboxCluster,
 } from '@job-assistant/sandbox-cluster';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import kubernetesJobsPlugin from '@job-assistant/plugin-kubernetes-jobs-backend';
 import path from 'path';
 import request from 'supertest';
 import { JobAssistantPermissionPolicy } from './JobAssistantPermissionPolicy';
@@ -84,6 +91,53 @@ describe('JobAssistantPermissionPolicy', () => {
  * The policy end to end: the real permission backend and catalog (with the demo's entities), the
  * kubernetes-jobs plugin, and the sandbox cluster. Checks that nothing gets around the policy.
  */
+/**
+ * The mock auth services, except that a plugin's call made on a user's behalf keeps the calling
+ * plugin as actor, as the real auth services do. Without it, the permission backend refuses the
+ * catalog's conditional checks as "direct user requests".
+ */
+function withActor<T extends { principal: any }>(token: string | undefined, credentials: T): T {
+  if (token?.startsWith('mock-service-token:') && credentials.principal.type === 'user') {
+    const { sub } = JSON.parse(token.slice('mock-service-token:'.length));
+    return {
+      ...credentials,
+      principal: { ...credentials.principal, actor: { type: 'service', subject: sub } },
+    };
+  }
+  return credentials;
+}
+
+function wrap<T extends object>(inner: T, method: string, around: (fn: any) => any): T {
+  return new Proxy(inner, {
+    get(target, prop) {
+      const value = (target as any)[prop];
+      if (typeof value !== 'function') return value;
+      const bound = value.bind(target);
+      return prop === method ? around(bound) : bound;
+    },
+  });
+}
+
+const authWithActors = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory: ({ plugin }) =>
+    wrap(mockServices.auth({ pluginId: plugin.getId() }), 'authenticate', fn => async (token: string, options?: any) =>
+      withActor(token, await fn(token, options)),
+    ),
+});
+
+const httpAuthWithActors = createServiceFactory({
+  service: coreServices.httpAuth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory: ({ plugin }) =>
+    wrap(mockServices.httpAuth({ pluginId: plugin.getId() }), 'credentials', fn => async (req: any, options?: any) =>
+      withActor(req.headers.authorization?.replace(/^Bearer /, ''), await fn(req, options)),
+    ),
+});
+
+const asUser = (ref: string) => mockCredentials.user.header(ref);
+
 describe('the sample policy in a backend', () => {
   let sandbox: SandboxCluster;
   let server: any;
@@ -126,11 +180,13 @@ describe('the sample policy in a backend', () => {
 
     const backend = await startTestBackend({
       features: [
-        import('@backstage/plugin-catalog-backend'),
-        import('@backstage/plugin-permission-backend'),
+        catalogPlugin,
+        permissionPlugin,
         jobAssistantPermissionPolicyModule,
-        import('@job-assistant/plugin-kubernetes-jobs-backend'),
+        kubernetesJobsPlugin,
         userInfo.factory,
+        authWithActors,
+        httpAuthWithActors,
         mockServices.rootConfig.factory({
           data: {
             permission: { enabled: true },
@@ -164,13 +220,15 @@ describe('the sample policy in a backend', () => {
     server = backend.server;
 
     // The catalog ingests the example files in the background.
-    const deadline = Date.now() + 60000;
+    const deadline = Date.now() + 15000;
     for (;;) {
       const res = await request(server)
         .get('/api/catalog/entities/by-name/component/default/newsletter')
-        .set('authorization', mockCredentials.user.header('user:default/guest'));
+        .set('authorization', asUser('user:default/guest'));
       if (res.status === 200) break;
-      if (Date.now() > deadline) throw new Error('catalog never ingested the examples');
+      if (Date.now() > deadline) {
+        throw new Error(`catalog never ingested the examples: ${res.status} ${JSON.stringify(res.body)}`);
+      }
       await new Promise(r => setTimeout(r, 250));
     }
   }, 90000);
@@ -183,7 +241,7 @@ describe('the sample policy in a backend', () => {
     const req = request(server)
       .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex/runs')
       .send({ entityRef });
-    return user ? req.set('authorization', mockCredentials.user.header(user)) : req;
+    return user ? req.set('authorization', asUser(user)) : req;
   };
   const mutating = (since: number) =>
     sandbox.requests.slice(since).filter(r => r.method !== 'GET');
@@ -216,13 +274,13 @@ describe('the sample policy in a backend', () => {
     const list = await request(server)
       .get('/api/kubernetes-jobs/definitions')
       .query({ entityRef: 'component:default/shop' })
-      .set('authorization', mockCredentials.user.header('user:default/marco'));
+      .set('authorization', asUser('user:default/marco'));
     expect(list.status).toBe(200);
     expect(list.body.items[0].stats.lastRun.name).toBe(owner.body.name);
 
     const kill = await request(server)
       .post(`/api/kubernetes-jobs/runs/sandbox/shop/${owner.body.name}/kill`)
-      .set('authorization', mockCredentials.user.header('user:default/marco'))
+      .set('authorization', asUser('user:default/marco'))
       .send({ entityRef: 'component:default/shop' });
     expect(kill.status).toBe(403);
   });
@@ -231,11 +289,11 @@ describe('the sample policy in a backend', () => {
     const list = await request(server)
       .get('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex')
       .query({ entityRef: 'component:default/shop' })
-      .set('authorization', mockCredentials.user.header('user:default/sam'));
+      .set('authorization', asUser('user:default/sam'));
     const active = list.body.runs.find((r: any) => r.state === 'Running' || r.state === 'Pending');
     const kill = await request(server)
       .post(`/api/kubernetes-jobs/runs/sandbox/shop/${active.name}/kill`)
-      .set('authorization', mockCredentials.user.header('user:default/sam'))
+      .set('authorization', asUser('user:default/sam'))
       .send({ entityRef: 'component:default/shop' });
     expect(kill.status).toBe(200);
     expect(kill.body.killedBy).toBe('user:default/sam');
