@@ -1,0 +1,307 @@
+/*
+ * Deletion and garbage collection (recordings 09 and 10).
+ */
+import {
+  collectWatch,
+  createNamespaces,
+  eventually,
+  exchange,
+  getJob,
+  jobBody,
+  jobPods,
+  recording,
+  startTestCluster,
+  TestCluster,
+  waitForCondition,
+} from '../__testUtils__/conformance';
+
+const rec09 = recording('09-delete-definition-background-gc.json');
+const rec10 = recording('10-delete-default-orphan-and-foreground.json');
+
+async function runningJob(
+  cluster: TestCluster,
+  name: string,
+  script = 'sleep 600',
+) {
+  const res = await cluster.api(
+    'POST',
+    '/apis/batch/v1/namespaces/demo/jobs',
+    jobBody(name, { script }),
+  );
+  expect(res.status).toBe(201);
+  const pod = await eventually(async () => {
+    const [p] = await jobPods(cluster, 'demo', name);
+    return p?.status.phase === 'Running' ? p : undefined;
+  });
+  return { job: res.body, pod };
+}
+
+describe('deleting Jobs (recordings 09 and 10)', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    await createNamespaces(cluster, 'demo');
+  });
+  afterAll(() => cluster.close());
+
+  it('orphans by default: Warning, orphan finalizer, pods keep running unowned', async () => {
+    const { pod } = await runningJob(cluster, 'del-default');
+    const rec = exchange(rec10, 'DELETE del-default with no body and no query');
+    const res = await cluster.api('DELETE', rec.request.path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('warning')).toBe(rec.response.warning);
+    expect(res.body.kind).toBe('Job');
+    expect(res.body.metadata.finalizers).toEqual(['orphan']);
+    expect(res.body.metadata.deletionGracePeriodSeconds).toBe(0);
+    expect(res.body.metadata.deletionTimestamp).toBeDefined();
+    expect(res.body.metadata.generation).toBe(
+      rec.response.body.metadata.generation,
+    );
+
+    await eventually(async () =>
+      (await getJob(cluster, 'demo', 'del-default')) ? undefined : true,
+    );
+    const orphan = await eventually(async () => {
+      const [p] = await jobPods(cluster, 'demo', 'del-default');
+      return p && !p.metadata.ownerReferences && !p.metadata.finalizers
+        ? p
+        : undefined;
+    });
+    expect(orphan.metadata.uid).toBe(pod.metadata.uid);
+    expect(orphan.status.phase).toBe('Running');
+    expect(Object.keys(orphan.metadata.labels)).toHaveLength(4);
+  });
+
+  it('deletes with Background at once and collects the pods', async () => {
+    await runningJob(cluster, 'del-bg');
+    const pods = await cluster.api(
+      'GET',
+      '/api/v1/namespaces/demo/pods?labelSelector=job-name%3Ddel-bg',
+    );
+    const podWatch = collectWatch(
+      `${cluster.sandbox.url}/api/v1/namespaces/demo/pods?watch=1&labelSelector=job-name%3Ddel-bg&resourceVersion=${pods.body.metadata.resourceVersion}`,
+      { until: events => events.some(e => e.type === 'DELETED') },
+    );
+    const rec = exchange(rec10, 'DELETE del-bg?propagationPolicy=Background');
+    const res = await cluster.api('DELETE', rec.request.path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('warning')).toBeNull();
+    expect(res.body).toEqual({
+      ...rec.response.body,
+      details: { ...rec.response.body.details, uid: res.body.details.uid },
+    });
+    expect(
+      (await cluster.api('GET', '/apis/batch/v1/namespaces/demo/jobs/del-bg'))
+        .status,
+    ).toBe(404);
+    // The garbage collector deletes the running pod gracefully.
+    const { events } = await podWatch;
+    const stopping = events.find(e => e.object.metadata.deletionTimestamp);
+    expect(stopping.object.metadata.deletionGracePeriodSeconds).toBe(30);
+    expect(events[events.length - 1].type).toBe('DELETED');
+    expect(await jobPods(cluster, 'demo', 'del-bg')).toEqual([]);
+  });
+
+  it('deletes in the foreground: the Job stays until its pods are gone', async () => {
+    await runningJob(cluster, 'del-fg');
+    const list = await cluster.api(
+      'GET',
+      exchange(rec10, 'list jobs (resourceVersion for a watch on del-fg)')
+        .request.path,
+    );
+    const watching = collectWatch(
+      `${cluster.sandbox.url}/apis/batch/v1/namespaces/demo/jobs?watch=1&fieldSelector=metadata.name%3Ddel-fg&resourceVersion=${list.body.metadata.resourceVersion}`,
+      { until: events => events.some(e => e.type === 'DELETED') },
+    );
+    const rec = exchange(
+      rec10,
+      'DELETE del-fg with body DeleteOptions propagationPolicy=Foreground',
+    );
+    const res = await cluster.api('DELETE', rec.request.path, rec.request.body);
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.finalizers).toEqual(['foregroundDeletion']);
+    const during = await getJob(cluster, 'demo', 'del-fg');
+    expect(during.metadata.finalizers).toEqual(['foregroundDeletion']);
+
+    const { events } = await watching;
+    const recorded = exchange(
+      rec10,
+      'watch on del-fg during the foreground deletion',
+    ).response.body;
+    expect(events.map(e => e.type)).toEqual(recorded.map((e: any) => e.type));
+    expect(events[1].object.status.active).toBeUndefined();
+    expect(events[1].object.status.terminating).toBe(1);
+    expect(await jobPods(cluster, 'demo', 'del-fg')).toEqual([]);
+  });
+
+  it('orphans without a warning when asked to, stripping ownerReferences', async () => {
+    await cluster.api(
+      'POST',
+      '/apis/batch/v1/namespaces/demo/jobs',
+      jobBody('watched-run', { script: 'echo done' }),
+    );
+    await waitForCondition(cluster, 'demo', 'watched-run', 'Complete');
+    const rec = exchange(rec10, 'DELETE watched-run?propagationPolicy=Orphan');
+    const res = await cluster.api('DELETE', rec.request.path);
+    expect(res.headers.get('warning')).toBeNull();
+    expect(res.body.metadata.finalizers).toEqual(['orphan']);
+    await eventually(async () =>
+      (await getJob(cluster, 'demo', 'watched-run')) ? undefined : true,
+    );
+    const [pod] = await eventually(async () => {
+      const pods = await jobPods(cluster, 'demo', 'watched-run');
+      return pods.length && !pods[0].metadata.ownerReferences
+        ? pods
+        : undefined;
+    });
+    expect(pod.status.phase).toBe('Succeeded');
+  });
+
+  it('accepts the DeleteOptions body kubectl sends', async () => {
+    await cluster.api(
+      'POST',
+      '/apis/batch/v1/namespaces/demo/jobs',
+      jobBody('dup-name', { suspend: true }),
+    );
+    const rec = exchange(rec10, 'kubectl delete job dup-name');
+    const res = await cluster.api('DELETE', rec.request.path, rec.request.body);
+    expect(res.body).toEqual({
+      ...rec.response.body,
+      details: { ...rec.response.body.details, uid: res.body.details.uid },
+    });
+    expect((await cluster.api('GET', rec.request.path)).status).toBe(404);
+  });
+
+  it('rejects unknown propagation policies and failed preconditions', async () => {
+    await cluster.api(
+      'POST',
+      '/apis/batch/v1/namespaces/demo/jobs',
+      jobBody('guarded', { suspend: true }),
+    );
+    const bad = await cluster.api(
+      'DELETE',
+      '/apis/batch/v1/namespaces/demo/jobs/guarded?propagationPolicy=Sideways',
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toBe(
+      'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"',
+    );
+    const stale = await cluster.api(
+      'DELETE',
+      '/apis/batch/v1/namespaces/demo/jobs/guarded',
+      {
+        propagationPolicy: 'Background',
+        preconditions: { uid: 'not-the-uid' },
+      },
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.reason).toBe('Conflict');
+    expect(await getJob(cluster, 'demo', 'guarded')).toBeDefined();
+  });
+});
+
+describe('garbage collection of runs (recording 09)', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    await createNamespaces(cluster, 'demo');
+  });
+  afterAll(() => cluster.close());
+
+  it('collects owned run Jobs and their pods when the definition goes (Background)', async () => {
+    const definition = (
+      await cluster.api(
+        'POST',
+        '/apis/batch/v1/namespaces/demo/jobs',
+        jobBody('shop-migrate', { suspend: true }),
+      )
+    ).body;
+    const owner = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      name: 'shop-migrate',
+      uid: definition.metadata.uid,
+      controller: false,
+      blockOwnerDeletion: false,
+    };
+    const run = (script: string) => {
+      const body: any = jobBody('', { script });
+      body.metadata = {
+        generateName: 'shop-migrate-',
+        ownerReferences: [owner],
+      };
+      return cluster.api('POST', '/apis/batch/v1/namespaces/demo/jobs', body);
+    };
+    const finished = (await run('echo done')).body;
+    const running = (await run('echo long run; sleep 600')).body;
+    await waitForCondition(cluster, 'demo', finished.metadata.name, 'Complete');
+    await eventually(async () => {
+      const [p] = await jobPods(cluster, 'demo', running.metadata.name);
+      return p?.status.phase === 'Running' ? p : undefined;
+    });
+
+    const rec = exchange(
+      rec09,
+      'DELETE the definition Job with body DeleteOptions propagationPolicy=Background',
+    );
+    const res = await cluster.api('DELETE', rec.request.path, rec.request.body);
+    expect(res.body).toEqual({
+      ...rec.response.body,
+      details: { ...rec.response.body.details, uid: definition.metadata.uid },
+    });
+    expect(
+      (
+        await cluster.api(
+          'GET',
+          exchange(rec09, 'GET the definition right after').request.path,
+        )
+      ).status,
+    ).toBe(404);
+
+    await eventually(async () => {
+      const jobs = await cluster.api(
+        'GET',
+        '/apis/batch/v1/namespaces/demo/jobs',
+      );
+      return jobs.body.items.length === 0 ? true : undefined;
+    });
+    await eventually(async () => {
+      const pods = await cluster.api('GET', '/api/v1/namespaces/demo/pods');
+      return pods.body.items.length === 0 ? true : undefined;
+    });
+  });
+
+  it('collects a Job whose ownerReference names a uid that does not exist', async () => {
+    const body: any = jobBody('bogus-owner', { suspend: true });
+    body.metadata.ownerReferences = [
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: 'nobody',
+        uid: '00000000-0000-0000-0000-000000000000',
+      },
+    ];
+    expect(
+      (await cluster.api('POST', '/apis/batch/v1/namespaces/demo/jobs', body))
+        .status,
+    ).toBe(201);
+    await eventually(async () =>
+      (await getJob(cluster, 'demo', 'bogus-owner')) ? undefined : true,
+    );
+  });
+
+  it('leaves owners of kinds it does not serve alone', async () => {
+    const body: any = jobBody('argo-owned', { suspend: true });
+    body.metadata.ownerReferences = [
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        name: 'shop',
+        uid: '11111111-1111-1111-1111-111111111111',
+      },
+    ];
+    await cluster.api('POST', '/apis/batch/v1/namespaces/demo/jobs', body);
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(await getJob(cluster, 'demo', 'argo-owned')).toBeDefined();
+  });
+});
