@@ -18,4 +18,4 @@ echo "== type check"
 yarn tsc --noEmit
 
 echo "== unit, backend, sandbox and integration tests"
-yarn test --passWithNoTests=false
+yarn test
