@@ -1,0 +1,88 @@
+import { expect, Page, test } from '@playwright/test';
+
+/**
+ * The sample policy in the browser. The demo's guest is in team-shop: owner of `shop`, not of
+ * `newsletter` (team-marketing's). Owners run; others see the Jobs with Run disabled, and a
+ * request forged past the disabled button is refused by the backend, without a run starting.
+ */
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const sidebar = page.getByRole('link', { name: 'Jobs', exact: true });
+  await expect(enter.or(sidebar)).toBeVisible();
+  if (await enter.isVisible()) await enter.click();
+  await expect(sidebar).toBeVisible();
+}
+
+async function guestToken(page: Page): Promise<string> {
+  const response = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  expect(response.ok()).toBe(true);
+  return (await response.json()).backstageIdentity.token;
+}
+
+test('a non-owner sees Run disabled with the reason, and a forged request is refused', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/catalog/default/component/newsletter');
+  await page.getByRole('tab', { name: 'Jobs' }).click();
+
+  const row = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name: 'newsletter-export', exact: true }) });
+  await expect(row).toBeVisible();
+  const runButton = row.getByRole('button', { name: 'Run newsletter-export', exact: true });
+  await expect(runButton).toBeDisabled();
+  // The reason is the tooltip of the button's wrapper (a disabled button gets no events).
+  const reason = row.getByTitle('You are not allowed to run this Job');
+  await expect(reason).toBeVisible();
+  await reason.hover();
+  await expect(page.getByRole('tooltip')).toHaveText('You are not allowed to run this Job');
+
+  // Past the disabled button, straight at the API with the user's own token.
+  const token = await guestToken(page);
+  const headers = { Authorization: `Bearer ${token}` };
+  const api = '/api/kubernetes-jobs/definitions/sandbox/marketing/job/newsletter-export';
+  const before = await page.request.get(api, {
+    headers,
+    params: { entityRef: 'component:default/newsletter' },
+  });
+  expect(before.ok()).toBe(true);
+  const runsBefore = (await before.json()).stats.counts.total;
+
+  const forged = await page.request.post(`${api}/runs`, {
+    headers,
+    data: { entityRef: 'component:default/newsletter' },
+  });
+  expect(forged.status()).toBe(403);
+  expect((await forged.json()).error.message).toContain(
+    'not allowed to run the Jobs of component:default/newsletter',
+  );
+
+  // Naming an entity the user owns does not reach another entity's Job either.
+  const crafted = await page.request.post(`${api}/runs`, {
+    headers,
+    data: { entityRef: 'component:default/shop' },
+  });
+  expect(crafted.status()).toBe(403);
+  expect((await crafted.json()).error.message).toContain('does not belong to component:default/shop');
+
+  const after = await page.request.get(api, {
+    headers,
+    params: { entityRef: 'component:default/newsletter' },
+  });
+  expect((await after.json()).stats.counts.total).toBe(runsBefore);
+});
+
+test('the owner of a component may run its Jobs', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/catalog/default/component/shop');
+  await page.getByRole('tab', { name: 'Jobs' }).click();
+  const row = page
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }) });
+  await expect(row.getByRole('button', { name: 'Run shop-db-migrate', exact: true })).toBeEnabled();
+});

@@ -1,0 +1,31 @@
+import { KubernetesJobsApi } from '../apis';
+
+/** A KubernetesJobsApi whose methods are jest mocks; unconfigured ones never resolve. */
+export function mockKubernetesJobsApi(
+  overrides: Partial<KubernetesJobsApi> = {},
+): jest.Mocked<KubernetesJobsApi> {
+  const pending = () => new Promise<never>(() => {});
+  return {
+    getDefinitions: jest.fn(pending),
+    getDefinition: jest.fn(pending),
+    runDefinition: jest.fn(pending),
+    getRun: jest.fn(pending),
+    killRun: jest.fn(pending),
+    getRunEvents: jest.fn(pending),
+    getRunPods: jest.fn(pending),
+    getRunLogs: jest.fn(pending),
+    ...overrides,
+  } as jest.Mocked<KubernetesJobsApi>;
+}
+
+/** What `ResponseError.fromResponse` builds from the backend's standard error body. */
+export function errorResponse(
+  statusCode: number,
+  name: string,
+  message: string,
+): Response {
+  return new Response(
+    JSON.stringify({ error: { name, message }, response: { statusCode } }),
+    { status: statusCode, headers: { 'Content-Type': 'application/json' } },
+  );
+}

@@ -1,0 +1,157 @@
+import { ResponseError } from '@backstage/errors';
+import { KubernetesJobsClient } from './KubernetesJobsClient';
+
+const BASE = 'http://localhost:7007/api/kubernetes-jobs';
+
+function setup(response: Response) {
+  const fetch = jest.fn().mockResolvedValue(response);
+  const discoveryApi = { getBaseUrl: jest.fn().mockResolvedValue(BASE) };
+  const client = new KubernetesJobsClient({
+    discoveryApi,
+    fetchApi: { fetch },
+  });
+  return { client, fetch, discoveryApi };
+}
+
+function json(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+describe('KubernetesJobsClient', () => {
+  it('lists the definitions of an entity from the kubernetes-jobs backend', async () => {
+    const { client, fetch, discoveryApi } = setup(
+      json({ items: [], errors: [] }),
+    );
+    await expect(
+      client.getDefinitions({ entityRef: 'component:default/shop' }),
+    ).resolves.toEqual({ items: [], errors: [] });
+    expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('kubernetes-jobs');
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/definitions?entityRef=component%3Adefault%2Fshop`,
+      { method: 'GET' },
+    );
+  });
+
+  it('lists every definition without an entityRef', async () => {
+    const { client, fetch } = setup(json({ items: [], errors: [] }));
+    await client.getDefinitions();
+    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/definitions`);
+  });
+
+  it('addresses a definition by cluster, namespace, lower-case kind and name', async () => {
+    const { client, fetch } = setup(json({}));
+    await client.getDefinition(
+      {
+        cluster: 'sandbox',
+        namespace: 'shop',
+        kind: 'CronJob',
+        name: 'shop-nightly-export',
+      },
+      'component:default/shop',
+    );
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE}/definitions/sandbox/shop/cronjob/shop-nightly-export?entityRef=component%3Adefault%2Fshop`,
+    );
+  });
+
+  it('posts a run with the entityRef as JSON', async () => {
+    const { client, fetch } = setup(json({ name: 'shop-db-migrate-abc' }, 201));
+    const run = await client.runDefinition(
+      {
+        cluster: 'sandbox',
+        namespace: 'shop',
+        kind: 'Job',
+        name: 'shop-db-migrate',
+      },
+      'component:default/shop',
+    );
+    expect(run).toEqual({ name: 'shop-db-migrate-abc' });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/definitions/sandbox/shop/job/shop-db-migrate/runs`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ entityRef: 'component:default/shop' }),
+      },
+    );
+  });
+
+  it('kills a run', async () => {
+    const { client, fetch } = setup(json({ state: 'Killed' }));
+    await client.killRun(
+      { cluster: 'sandbox', namespace: 'shop', name: 'shop-reindex-abc' },
+      'component:default/shop',
+    );
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE}/runs/sandbox/shop/shop-reindex-abc/kill`,
+    );
+    expect(fetch.mock.calls[0][1].method).toBe('POST');
+  });
+
+  it('unwraps events and pods, and asks for logs of one container', async () => {
+    const { client, fetch } = setup(json({ items: [{ name: 'pod-1' }] }));
+    const run = { cluster: 'sandbox', namespace: 'shop', name: 'r1' };
+    await expect(
+      client.getRunPods(run, 'component:default/shop'),
+    ).resolves.toEqual([{ name: 'pod-1' }]);
+    fetch.mockResolvedValueOnce(json({ items: [{ reason: 'Started' }] }));
+    await expect(
+      client.getRunEvents(run, 'component:default/shop'),
+    ).resolves.toEqual([{ reason: 'Started' }]);
+    fetch.mockResolvedValueOnce(
+      json({ pod: 'pod-1', container: 'main', text: 'hi' }),
+    );
+    await client.getRunLogs(run, 'component:default/shop', {
+      pod: 'pod-1',
+      container: 'main',
+      tailLines: 100,
+    });
+    expect(fetch.mock.calls[2][0]).toBe(
+      `${BASE}/runs/sandbox/shop/r1/logs?entityRef=component%3Adefault%2Fshop&pod=pod-1&container=main&tailLines=100`,
+    );
+  });
+
+  it('encodes path segments', async () => {
+    const { client, fetch } = setup(json({}));
+    await client.getRun(
+      { cluster: 'a/b', namespace: 'shop', name: 'x?y' },
+      'component:default/shop',
+    );
+    expect(fetch.mock.calls[0][0]).toContain('/runs/a%2Fb/shop/x%3Fy?');
+  });
+
+  it('turns an error response into a ResponseError carrying the backend message', async () => {
+    const { client } = setup(
+      json(
+        {
+          error: {
+            name: 'ConflictError',
+            message:
+              'shop-db-migrate already has an active run: shop-db-migrate-abc',
+          },
+          response: { statusCode: 409 },
+        },
+        409,
+      ),
+    );
+    const error = await client
+      .runDefinition(
+        {
+          cluster: 'sandbox',
+          namespace: 'shop',
+          kind: 'Job',
+          name: 'shop-db-migrate',
+        },
+        'component:default/shop',
+      )
+      .catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.message).toBe(
+      'shop-db-migrate already has an active run: shop-db-migrate-abc',
+    );
+  });
+});

@@ -1,0 +1,151 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  DefinitionDetails,
+  DefinitionListResponse,
+  JobRun,
+  ObjectLocation,
+  RunEvent,
+  RunLogs,
+  RunPod,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  DefinitionLocator,
+  GetRunLogsOptions,
+  KubernetesJobsApi,
+} from './KubernetesJobsApi';
+
+/**
+ * Default implementation of {@link KubernetesJobsApi}, over the backend's REST API.
+ *
+ * @public
+ */
+export class KubernetesJobsClient implements KubernetesJobsApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getDefinitions(options?: {
+    entityRef?: string;
+  }): Promise<DefinitionListResponse> {
+    return this.request('GET', '/definitions', {
+      query: { entityRef: options?.entityRef },
+    });
+  }
+
+  async getDefinition(
+    definition: DefinitionLocator,
+    entityRef: string,
+  ): Promise<DefinitionDetails> {
+    return this.request('GET', definitionPath(definition), {
+      query: { entityRef },
+    });
+  }
+
+  async runDefinition(
+    definition: DefinitionLocator,
+    entityRef: string,
+  ): Promise<JobRun> {
+    return this.request('POST', `${definitionPath(definition)}/runs`, {
+      body: { entityRef },
+    });
+  }
+
+  async getRun(run: ObjectLocation, entityRef: string): Promise<JobRun> {
+    return this.request('GET', runPath(run), { query: { entityRef } });
+  }
+
+  async killRun(run: ObjectLocation, entityRef: string): Promise<JobRun> {
+    return this.request('POST', `${runPath(run)}/kill`, {
+      body: { entityRef },
+    });
+  }
+
+  async getRunEvents(
+    run: ObjectLocation,
+    entityRef: string,
+  ): Promise<RunEvent[]> {
+    const response = await this.request<{ items: RunEvent[] }>(
+      'GET',
+      `${runPath(run)}/events`,
+      { query: { entityRef } },
+    );
+    return response.items;
+  }
+
+  async getRunPods(run: ObjectLocation, entityRef: string): Promise<RunPod[]> {
+    const response = await this.request<{ items: RunPod[] }>(
+      'GET',
+      `${runPath(run)}/pods`,
+      { query: { entityRef } },
+    );
+    return response.items;
+  }
+
+  async getRunLogs(
+    run: ObjectLocation,
+    entityRef: string,
+    options?: GetRunLogsOptions,
+  ): Promise<RunLogs> {
+    return this.request('GET', `${runPath(run)}/logs`, {
+      query: {
+        entityRef,
+        pod: options?.pod,
+        container: options?.container,
+        tailLines: options?.tailLines?.toString(),
+      },
+    });
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: {
+      query?: Record<string, string | undefined>;
+      body?: unknown;
+    },
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('kubernetes-jobs');
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) {
+        params.set(key, value);
+      }
+    }
+    const query = params.toString();
+    const url = `${baseUrl}${path}${query ? `?${query}` : ''}`;
+
+    const response = await this.fetchApi.fetch(url, {
+      method,
+      ...(options.body !== undefined && {
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(options.body),
+      }),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}
+
+function definitionPath(definition: DefinitionLocator): string {
+  return `/definitions/${[
+    definition.cluster,
+    definition.namespace,
+    definition.kind.toLocaleLowerCase('en-US'),
+    definition.name,
+  ]
+    .map(encodeURIComponent)
+    .join('/')}`;
+}
+
+function runPath(run: ObjectLocation): string {
+  return `/runs/${[run.cluster, run.namespace, run.name]
+    .map(encodeURIComponent)
+    .join('/')}`;
+}

@@ -1,0 +1,90 @@
+import { EmptyState, Progress } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import {
+  DEFAULT_DEFINITION_ANNOTATION,
+  DefinitionSummary,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useDefinitions } from '../../hooks/useDefinitions';
+import { definitionPath } from '../../utils/paths';
+import { hasActiveRun, isActiveRun } from '../../utils/runs';
+import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
+import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
+import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
+import { KillRunButton } from '../KillRunButton/KillRunButton';
+import { RunDefinitionButton } from '../RunDefinitionButton/RunDefinitionButton';
+
+/**
+ * Props of {@link EntityDefinitionsList}.
+ *
+ * @public
+ */
+export interface EntityDefinitionsListProps {
+  entityRef: string;
+}
+
+/**
+ * The Jobs of one entity, live while one of them runs.
+ *
+ * @public
+ */
+export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
+  const { entityRef } = props;
+  const { value, error, retry } = useDefinitions({ entityRef });
+
+  if (error) {
+    return <JobsErrorPanel error={error} />;
+  }
+  if (!value) {
+    return <Progress />;
+  }
+
+  const renderActions = (item: DefinitionSummary) => {
+    const lastRun = item.stats.lastRun;
+    return (
+      <>
+        <RunDefinitionButton
+          definition={item.definition}
+          entityRef={entityRef}
+          hasActiveRun={hasActiveRun(item)}
+          onStarted={retry}
+        />
+        {lastRun && isActiveRun(lastRun) && (
+          <KillRunButton run={lastRun} entityRef={entityRef} onKilled={retry} />
+        )}
+      </>
+    );
+  };
+
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <ClusterErrorsPanel errors={value.errors} />
+      {value.items.length === 0 && value.errors.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No Jobs to run yet"
+          description={
+            <>
+              <Typography paragraph>
+                This component has no runnable Kubernetes Jobs. A Job or CronJob
+                shows up here when it carries the label this component selects
+                and the annotation{' '}
+                <code>{DEFAULT_DEFINITION_ANNOTATION}: enable</code>.
+              </Typography>
+              <Typography>
+                Ask the team that deploys it to add the annotation, ideally to a
+                Job deployed with <code>suspend: true</code>.
+              </Typography>
+            </>
+          }
+        />
+      ) : (
+        <DefinitionsTable
+          items={value.items}
+          getDetailsLink={item => definitionPath(item.definition)}
+          renderActions={renderActions}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,314 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ResponseError } from '@backstage/errors';
+import {
+  cacheCheckFailed,
+  makeRun,
+  makeSummary,
+  migrateSucceeded,
+  nightlyExport,
+  reindexRunning,
+  SHOP_REF,
+  shopEntity,
+} from '../../__fixtures__/fixtures';
+import {
+  errorResponse,
+  mockKubernetesJobsApi,
+} from '../../__testUtils__/mockKubernetesJobsApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { EntityKubernetesJobsContent } from './EntityKubernetesJobsContent';
+
+describe('EntityKubernetesJobsContent', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('explains which annotation to add when the entity is not linked to Kubernetes', async () => {
+    const api = mockKubernetesJobsApi();
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: {
+        ...shopEntity,
+        metadata: { name: 'shop', namespace: 'default' },
+      },
+    });
+    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/backstage\.io\/kubernetes-id/).length,
+    ).toBeGreaterThan(0);
+    expect(api.getDefinitions).not.toHaveBeenCalled();
+  });
+
+  it('lists the definitions of the entity with their last run', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [migrateSucceeded, cacheCheckFailed, nightlyExport],
+        errors: [],
+      }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+
+    expect(api.getDefinitions).toHaveBeenCalledWith({ entityRef: SHOP_REF });
+    const migrateRow = (await screen.findByText('shop-db-migrate')).closest(
+      'tr',
+    )!;
+    expect(within(migrateRow).getByText('Succeeded')).toBeInTheDocument();
+    expect(
+      within(migrateRow).getByRole('button', { name: 'Run shop-db-migrate' }),
+    ).toBeEnabled();
+    expect(screen.getByText('shop-db-migrate').closest('a')).toHaveAttribute(
+      'href',
+      '/sandbox/shop/job/shop-db-migrate',
+    );
+
+    const cacheRow = screen.getByText('shop-cache-check').closest('tr')!;
+    expect(within(cacheRow).getByText('Failed')).toBeInTheDocument();
+    expect(
+      within(cacheRow).getByText('BackoffLimitExceeded'),
+    ).toBeInTheDocument();
+
+    const nightlyRow = screen.getByText('shop-nightly-export').closest('tr')!;
+    expect(within(nightlyRow).getByText('Never run')).toBeInTheDocument();
+    expect(
+      within(nightlyRow).getByText(/Runs every day at 02:00/),
+    ).toBeInTheDocument();
+  });
+
+  it('offers Kill only on a definition whose last run is active', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [migrateSucceeded, reindexRunning],
+        errors: [],
+      }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    await screen.findByText('shop-reindex');
+    expect(
+      screen.getByRole('button', { name: 'Kill run shop-reindex-abc12' }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByRole('button', { name: /^Kill run/ })).toHaveLength(
+      1,
+    );
+  });
+
+  it('says there is nothing to run yet when the entity has no definitions', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({ items: [], errors: [] }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(await screen.findByText('No Jobs to run yet')).toBeInTheDocument();
+    expect(screen.getByText('job-assistant: enable')).toBeInTheDocument();
+  });
+
+  it('names the clusters that could not be read, and still lists the others', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [migrateSucceeded],
+        errors: [
+          { cluster: 'prod-eu', message: 'connect ECONNREFUSED 10.0.0.1:443' },
+        ],
+      }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(
+      await screen.findByText(/Cluster prod-eu could not be reached/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/ECONNREFUSED/)).toBeInTheDocument();
+    expect(screen.getByText('shop-db-migrate')).toBeInTheDocument();
+  });
+
+  it('explains a 403 in plain words', async () => {
+    const error = await ResponseError.fromResponse(
+      errorResponse(403, 'NotAllowedError', 'Unauthorized'),
+    );
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockRejectedValue(error),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(
+      await screen.findByText(/You are not allowed to see these Jobs/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Ask the owners of this component or your platform team/,
+      ),
+    ).toBeVisible();
+  });
+
+  it('shows a server error with its message', async () => {
+    const error = await ResponseError.fromResponse(
+      errorResponse(500, 'Error', 'Cluster sandbox: connection refused'),
+    );
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockRejectedValue(error),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(
+      await screen.findByText(/The Jobs could not be loaded/),
+    ).toBeInTheDocument();
+  });
+
+  it('runs a definition after confirmation and shows the new run without a reload', async () => {
+    const running = makeRun({
+      name: 'shop-db-migrate-new01',
+      state: 'Running',
+      finishedAt: undefined,
+      durationSeconds: 1,
+    });
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValueOnce({ items: [migrateSucceeded], errors: [] })
+        .mockResolvedValue({
+          items: [makeSummary({}, running)],
+          errors: [],
+        }),
+      runDefinition: jest.fn().mockResolvedValue(running),
+    });
+    const { alertApi } = await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Run shop-db-migrate' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Run shop-db-migrate?' });
+    expect(dialog).toHaveTextContent(
+      'This starts a new run of the Job shop-db-migrate in namespace shop on cluster sandbox, now.',
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Run' }));
+
+    expect(api.runDefinition).toHaveBeenCalledWith(
+      expect.objectContaining({
+        cluster: 'sandbox',
+        namespace: 'shop',
+        kind: 'Job',
+        name: 'shop-db-migrate',
+      }),
+      SHOP_REF,
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(alertApi.post).toHaveBeenCalledWith(
+      expect.objectContaining({ message: 'Started shop-db-migrate-new01' }),
+    );
+  });
+
+  it('shows the backend 409 message when a run is already active, without closing', async () => {
+    const conflict = await ResponseError.fromResponse(
+      errorResponse(
+        409,
+        'ConflictError',
+        'shop-reindex already has an active run (shop-reindex-abc12); it runs one at a time',
+      ),
+    );
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValue({ items: [reindexRunning], errors: [] }),
+      runDefinition: jest.fn().mockRejectedValue(conflict),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Run shop-reindex' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent(
+      'A run of this Job is already in progress',
+    );
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Run' }));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('The run was not started');
+    expect(alert).toHaveTextContent(
+      'shop-reindex already has an active run (shop-reindex-abc12); it runs one at a time',
+    );
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+  });
+
+  it('refreshes by itself while a run is active, and stops once it finished', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const finished = makeSummary(
+      { name: 'shop-reindex' },
+      makeRun({ name: 'shop-reindex-abc12', state: 'Succeeded' }),
+    );
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValueOnce({ items: [reindexRunning], errors: [] })
+        .mockResolvedValue({ items: [finished], errors: [] }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(api.getDefinitions).toHaveBeenCalledTimes(1);
+
+    await act(async () => {
+      jest.advanceTimersByTime(3000);
+    });
+    expect(await screen.findByText('Succeeded')).toBeInTheDocument();
+    expect(api.getDefinitions).toHaveBeenCalledTimes(2);
+
+    await act(async () => {
+      jest.advanceTimersByTime(15000);
+    });
+    expect(api.getDefinitions).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps an open Run dialog open while the list refreshes', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const later = makeSummary(
+      { name: 'shop-reindex', description: 'Rebuilds the search index' },
+      reindexRunning.stats.lastRun,
+    );
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValueOnce({ items: [reindexRunning], errors: [] })
+        .mockResolvedValue({ items: [later], errors: [] }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Run shop-reindex' }),
+    );
+    await act(async () => {
+      jest.advanceTimersByTime(3000);
+    });
+    // The refreshed description shows in the row and in the dialog, which stayed open.
+    expect(
+      await screen.findAllByText('Rebuilds the search index'),
+    ).toHaveLength(2);
+    expect(
+      screen.getByRole('dialog', { name: 'Run shop-reindex?' }),
+    ).toBeInTheDocument();
+  });
+});

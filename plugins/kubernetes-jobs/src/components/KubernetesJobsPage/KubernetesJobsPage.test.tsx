@@ -1,0 +1,147 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  cacheCheckFailed,
+  makeRun,
+  makeSummary,
+  migrateSucceeded,
+  nightlyExport,
+} from '../../__fixtures__/fixtures';
+import { mockKubernetesJobsApi } from '../../__testUtils__/mockKubernetesJobsApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { KubernetesJobsPage } from './KubernetesJobsPage';
+
+const NEWSLETTER_REF = 'component:default/newsletter';
+
+const newsletterExport = makeSummary(
+  {
+    name: 'newsletter-export',
+    namespace: 'marketing',
+    entityRef: NEWSLETTER_REF,
+    entityOwnerRef: 'group:default/marketing',
+    description: 'Exports subscribers for the newsletter tool',
+  },
+  makeRun({
+    name: 'newsletter-export-aaaaa',
+    namespace: 'marketing',
+    definition: { kind: 'Job', name: 'newsletter-export' },
+  }),
+);
+
+async function renderPage(routeEntries = ['/']) {
+  const api = mockKubernetesJobsApi({
+    getDefinitions: jest.fn().mockResolvedValue({
+      items: [
+        migrateSucceeded,
+        cacheCheckFailed,
+        nightlyExport,
+        newsletterExport,
+      ],
+      errors: [],
+    }),
+  });
+  const rendered = await renderWithApis(<KubernetesJobsPage />, {
+    api,
+    routeEntries,
+  });
+  return { ...rendered, api };
+}
+
+function filter(name: string) {
+  return within(screen.getByRole('search', { name: 'Filter Jobs' })).getByRole(
+    'button',
+    { name: new RegExp(`^${name}`) },
+  );
+}
+
+function jobNames() {
+  return screen
+    .getAllByRole('row')
+    .slice(1)
+    .map(row => within(row).queryAllByRole('link')[0]?.textContent)
+    .filter(Boolean);
+}
+
+describe('KubernetesJobsPage', () => {
+  it('lists every definition the user may see, linking to its component', async () => {
+    const { api } = await renderPage();
+    expect(api.getDefinitions).toHaveBeenCalledWith({ entityRef: undefined });
+    const row = (await screen.findByText('newsletter-export')).closest('tr')!;
+    expect(within(row).getByText('newsletter').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/newsletter',
+    );
+    expect(screen.getByText('newsletter-export').closest('a')).toHaveAttribute(
+      'href',
+      '/sandbox/marketing/job/newsletter-export?entityRef=component%3Adefault%2Fnewsletter',
+    );
+    expect(
+      within(row).getByText('Exports subscribers for the newsletter tool'),
+    ).toBeInTheDocument();
+    expect(jobNames()).toHaveLength(4);
+  });
+
+  it('filters by namespace and by state of the last run', async () => {
+    await renderPage();
+    await screen.findByText('newsletter-export');
+
+    await userEvent.click(filter('Namespace'));
+    await userEvent.click(screen.getByRole('option', { name: 'marketing' }));
+    expect(jobNames()).toEqual(['newsletter-export']);
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Clear filters' }),
+    );
+    await userEvent.click(filter('Last run'));
+    await userEvent.click(screen.getByRole('option', { name: 'Failed' }));
+    expect(jobNames()).toEqual(['shop-cache-check']);
+
+    await userEvent.click(filter('Last run'));
+    await userEvent.click(screen.getByRole('option', { name: 'Never run' }));
+    expect(jobNames()).toEqual(['shop-nightly-export']);
+  });
+
+  it('filters by the owner of the component', async () => {
+    await renderPage();
+    await screen.findByText('newsletter-export');
+    await userEvent.click(filter('Owner'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'team-shop' }),
+    );
+    expect(jobNames()).toEqual([
+      'shop-db-migrate',
+      'shop-cache-check',
+      'shop-nightly-export',
+    ]);
+  });
+
+  it('reads its filters from the URL', async () => {
+    await renderPage(['/?cluster=sandbox&namespace=marketing']);
+    await screen.findByText('newsletter-export');
+    expect(jobNames()).toEqual(['newsletter-export']);
+    expect(screen.getByText('Jobs (1 of 4)')).toBeInTheDocument();
+  });
+
+  it('shows a definition in detail on its own route', async () => {
+    const { api } = await renderPage([
+      '/marketing/marketing/job/newsletter-export?entityRef=component%3Adefault%2Fnewsletter',
+    ]);
+    expect(api.getDefinition).toHaveBeenCalledWith(
+      {
+        cluster: 'marketing',
+        namespace: 'marketing',
+        kind: 'Job',
+        name: 'newsletter-export',
+      },
+      NEWSLETTER_REF,
+    );
+  });
+
+  it('refuses a detail link without its entity', async () => {
+    const { api } = await renderPage(['/sandbox/shop/job/shop-db-migrate']);
+    expect(
+      screen.getByText(/This link does not name a Job/),
+    ).toBeInTheDocument();
+    expect(api.getDefinition).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,73 @@
+import { StatusWarning, Table, TableColumn } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import { RunEvent } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { formatRelativeTime, formatTimestamp } from '../../utils/format';
+
+/**
+ * Props of {@link RunEventsTable}.
+ *
+ * @public
+ */
+export interface RunEventsTableProps {
+  events: RunEvent[];
+}
+
+/**
+ * What Kubernetes said about a run and its pods: scheduling, image pulls, failures.
+ *
+ * @public
+ */
+export function RunEventsTable(props: RunEventsTableProps) {
+  const { events } = props;
+  const columns: TableColumn<RunEvent>[] = [
+    {
+      title: 'Type',
+      field: 'type',
+      render: event =>
+        event.type === 'Warning' ? (
+          <StatusWarning>Warning</StatusWarning>
+        ) : (
+          event.type
+        ),
+    },
+    { title: 'Reason', field: 'reason' },
+    { title: 'Message', field: 'message', width: '50%' },
+    {
+      title: 'About',
+      render: event =>
+        [event.involvedObject.kind, event.involvedObject.name]
+          .filter(Boolean)
+          .join(' '),
+    },
+    { title: 'Count', field: 'count', type: 'numeric' },
+    {
+      title: 'Last seen',
+      field: 'lastTimestamp',
+      render: event => {
+        const when = event.lastTimestamp ?? event.firstTimestamp;
+        return when ? (
+          <span title={formatTimestamp(when)}>{formatRelativeTime(when)}</span>
+        ) : null;
+      },
+    },
+  ];
+  return (
+    <Table<RunEvent>
+      columns={columns}
+      data={events.map(event => ({ ...event }))}
+      options={{
+        paging: events.length > 20,
+        pageSize: 20,
+        search: false,
+        toolbar: false,
+        padding: 'dense',
+      }}
+      emptyContent={
+        <Typography style={{ padding: 16 }}>
+          Kubernetes reported no events for this run. Events are kept for about
+          an hour.
+        </Typography>
+      }
+    />
+  );
+}

@@ -1,0 +1,24 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { JobRun, RunEvent } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { kubernetesJobsApiRef } from '../apis';
+import { isActiveRun } from '../utils/runs';
+import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
+
+/**
+ * Kubernetes events of a run. Refreshes while the run is active, and once more when its
+ * state changes, so the events that explain how it ended show up.
+ *
+ * @public
+ */
+export function useRunEvents(
+  run: JobRun,
+  entityRef: string,
+): PolledAsyncState<RunEvent[]> {
+  const api = useApi(kubernetesJobsApiRef);
+  const { cluster, namespace, name, state } = run;
+  return usePolledAsync(
+    () => api.getRunEvents({ cluster, namespace, name }, entityRef),
+    [api, cluster, namespace, name, entityRef, state],
+    { pollWhile: () => isActiveRun(run) },
+  );
+}

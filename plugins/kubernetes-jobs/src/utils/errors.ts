@@ -1,0 +1,48 @@
+import { ResponseError } from '@backstage/errors';
+
+/** A failure said in words a portal user understands. */
+export interface ErrorDescription {
+  title: string;
+  message: string;
+  statusCode?: number;
+}
+
+const TITLES: Record<'run' | 'kill' | 'load', Record<number, string>> = {
+  run: {
+    403: 'You are not allowed to run this Job',
+    404: 'This Job no longer exists',
+    409: 'The run was not started',
+  },
+  kill: {
+    403: 'You are not allowed to stop this run',
+    404: 'This run no longer exists',
+    409: 'The run could not be stopped',
+  },
+  load: {
+    403: 'You are not allowed to see these Jobs',
+    404: 'Not found',
+  },
+};
+
+const DEFAULT_TITLES = {
+  run: 'The run could not be started',
+  kill: 'The run could not be stopped',
+  load: 'The Jobs could not be loaded',
+};
+
+/** Turns an error from the backend into a title and the backend's own explanation. */
+export function describeError(
+  error: Error,
+  action: 'run' | 'kill' | 'load',
+): ErrorDescription {
+  if (ResponseError.is(error)) {
+    // ResponseError's own message is "Request failed with 409 Conflict"; the useful
+    // explanation is the backend's message, carried as the error's cause.
+    return {
+      title: TITLES[action][error.statusCode] ?? DEFAULT_TITLES[action],
+      message: error.cause.message || error.message,
+      statusCode: error.statusCode,
+    };
+  }
+  return { title: DEFAULT_TITLES[action], message: error.message };
+}

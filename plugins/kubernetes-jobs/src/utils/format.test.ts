@@ -1,0 +1,58 @@
+import {
+  describeSchedule,
+  formatDuration,
+  formatRelativeTime,
+  shortEntityName,
+} from './format';
+
+describe('formatDuration', () => {
+  it.each([
+    [undefined, ''],
+    [-1, ''],
+    [0, '0 s'],
+    [45, '45 s'],
+    [60, '1 min'],
+    [200, '3 min 20 s'],
+    [3600, '1 h'],
+    [7500, '2 h 5 min'],
+  ])('formats %p as %p', (seconds, expected) => {
+    expect(formatDuration(seconds)).toBe(expected);
+  });
+});
+
+describe('formatRelativeTime', () => {
+  const now = Date.parse('2025-01-10T12:00:00Z');
+  it('says how long ago', () => {
+    expect(formatRelativeTime('2025-01-10T11:59:50Z', now)).toBe('just now');
+    expect(formatRelativeTime('2025-01-10T11:57:00Z', now)).toBe(
+      '3 minutes ago',
+    );
+    expect(formatRelativeTime('2025-01-10T09:00:00Z', now)).toBe('3 hours ago');
+    expect(formatRelativeTime('2025-01-07T12:00:00Z', now)).toBe('3 days ago');
+  });
+  it('is empty for missing or invalid times', () => {
+    expect(formatRelativeTime(undefined, now)).toBe('');
+    expect(formatRelativeTime('not a date', now)).toBe('');
+  });
+});
+
+describe('describeSchedule', () => {
+  it('says common schedules in words', () => {
+    expect(describeSchedule('0 2 * * *')).toBe('every day at 02:00');
+    expect(describeSchedule('30 14 * * 1', 'Europe/Paris')).toBe(
+      'every Monday at 14:30 (Europe/Paris)',
+    );
+    expect(describeSchedule('15 * * * *')).toBe('every hour at minute 15');
+  });
+  it('falls back to the expression', () => {
+    expect(describeSchedule('*/5 * * * *')).toBe('on schedule "*/5 * * * *"');
+    expect(describeSchedule('@daily')).toBe('on schedule "@daily"');
+  });
+});
+
+describe('shortEntityName', () => {
+  it('keeps the name of a ref', () => {
+    expect(shortEntityName('user:default/jane')).toBe('jane');
+    expect(shortEntityName(undefined)).toBe('');
+  });
+});

@@ -1,0 +1,127 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+
+/** "45 s", "3 min 20 s", "2 h 5 min". */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
+    return '';
+  }
+  const total = Math.round(seconds);
+  if (total < 60) {
+    return `${total} s`;
+  }
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const secs = total % 60;
+  if (hours > 0) {
+    return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  }
+  return secs > 0 ? `${minutes} min ${secs} s` : `${minutes} min`;
+}
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "2 minutes ago", "just now", "3 days ago". */
+export function formatRelativeTime(
+  iso: string | undefined,
+  now: number = Date.now(),
+): string {
+  if (!iso) {
+    return '';
+  }
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) {
+    return '';
+  }
+  const deltaSeconds = Math.round((time - now) / 1000);
+  if (Math.abs(deltaSeconds) < 45) {
+    return 'just now';
+  }
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(deltaSeconds) >= size) {
+      return format.format(Math.round(deltaSeconds / size), unit);
+    }
+  }
+  return format.format(Math.round(deltaSeconds / 60), 'minute');
+}
+
+/** A full local date and time, for tooltips and detail views. */
+export function formatTimestamp(iso: string | undefined): string {
+  if (!iso) {
+    return '';
+  }
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) {
+    return '';
+  }
+  return time.toLocaleString('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+  });
+}
+
+/** "67 %" from a 0..1 ratio. */
+export function formatPercent(ratio: number | undefined): string {
+  if (ratio === undefined || !Number.isFinite(ratio)) {
+    return '';
+  }
+  return `${Math.round(ratio * 100)} %`;
+}
+
+const WEEKDAYS = [
+  'Sunday',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+];
+
+function isNumberIn(value: string, max: number): boolean {
+  return /^\d+$/.test(value) && Number(value) <= max;
+}
+
+/**
+ * Describes a cron schedule in words for the common cases (hourly, daily, weekly),
+ * and falls back to the expression itself for anything else.
+ */
+export function describeSchedule(schedule: string, timeZone?: string): string {
+  const zone = timeZone ? ` (${timeZone})` : '';
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    return `on schedule "${schedule}"${zone}`;
+  }
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields;
+  const at = () => `${hour.padStart(2, '0')}:${minute.padStart(2, '0')}`;
+  if (dayOfMonth === '*' && month === '*' && isNumberIn(minute, 59)) {
+    if (hour === '*' && dayOfWeek === '*') {
+      return `every hour at minute ${minute}`;
+    }
+    if (isNumberIn(hour, 23)) {
+      if (dayOfWeek === '*') {
+        return `every day at ${at()}${zone}`;
+      }
+      if (isNumberIn(dayOfWeek, 7)) {
+        return `every ${WEEKDAYS[Number(dayOfWeek) % 7]} at ${at()}${zone}`;
+      }
+    }
+  }
+  return `on schedule "${schedule}"${zone}`;
+}
+
+/** The name part of an entity ref, for compact display ("user:default/jane" -> "jane"). */
+export function shortEntityName(ref: string | undefined): string {
+  if (!ref) {
+    return '';
+  }
+  try {
+    return parseEntityRef(ref).name;
+  } catch {
+    return ref;
+  }
+}
