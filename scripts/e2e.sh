@@ -17,7 +17,8 @@ fi
 work=$(mktemp -d /tmp/job-assistant-e2e.XXXXXX)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Each server runs in its own process group (setsid): stop the group, wrappers and children.
+  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -27,13 +28,15 @@ yarn workspace app build >"$work/app-build.log" 2>&1 || { cat "$work/app-build.l
 
 SANDBOX_PORT=${SANDBOX_PORT:-16443}
 echo "== e2e: sandbox cluster on 127.0.0.1:$SANDBOX_PORT, backend on 127.0.0.1:7007"
-yarn workspace @job-assistant/sandbox-cluster start --host 127.0.0.1 --port "$SANDBOX_PORT" --seed demo \
-  >"$work/sandbox.log" 2>&1 &
+(cd packages/sandbox-cluster && exec setsid node --require @backstage/cli/config/nodeTransform.cjs \
+  src/main.ts --host 127.0.0.1 --port "$SANDBOX_PORT" --seed demo) >"$work/sandbox.log" 2>&1 &
 pids+=($!)
 
+# The backend runs from source without `package start`'s file watching, which could restart it
+# mid-test when the build writes files.
 export SANDBOX_CLUSTER_URL="http://127.0.0.1:$SANDBOX_PORT"
-(cd packages/backend && exec node ../../node_modules/@backstage/cli/bin/backstage-cli package start \
-  --config ../../app-config.yaml --config ../../app-config.e2e.yaml) >"$work/backend.log" 2>&1 &
+(cd packages/backend && exec setsid node --require @backstage/cli/config/nodeTransform.cjs \
+  src/index.ts --config ../../app-config.yaml --config ../../app-config.e2e.yaml) >"$work/backend.log" 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 120); do
@@ -46,6 +49,18 @@ done
 curl -sf http://127.0.0.1:7007/api/kubernetes-jobs/health >/dev/null || {
   echo "backend did not start:"; tail -50 "$work/backend.log"; exit 1;
 }
+
+# Sign-in looks the user up in the catalog for its groups: wait until the catalog has read the
+# demo's users, or the first session would be issued without them.
+for _ in $(seq 1 60); do
+  token=$(curl -sf -H 'X-Requested-With: XMLHttpRequest' http://127.0.0.1:7007/api/auth/guest/refresh \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).backstageIdentity.token)}catch{}})')
+  if [[ -n "$token" ]] && curl -sf -H "Authorization: Bearer $token" \
+    http://127.0.0.1:7007/api/catalog/entities/by-name/user/default/guest >/dev/null; then
+    break
+  fi
+  sleep 1
+done
 
 echo "== e2e: playwright"
 status=0

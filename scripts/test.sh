@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: type check, then every package's tests (unit, HTTP-edge, sandbox
 # conformance, integration through the sandbox cluster over real HTTP, and the database tests
-# on SQLite and PostgreSQL).
+# on SQLite and PostgreSQL), then the end-to-end tests in Chromium (scripts/e2e.sh).
 # Installs what it needs first (Node 22 included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,3 +19,6 @@ yarn tsc --noEmit
 
 echo "== unit, backend, sandbox and integration tests"
 yarn test
+
+echo "== end-to-end tests in Chromium"
+./scripts/e2e.sh

@@ -191,4 +191,9 @@ export interface RunLogs {
   pod: string;
   container: string;
   text: string;
+  /**
+   * Why there is no log yet: the container has not started (Kubernetes' waiting reason, such as
+   * ContainerCreating). Kubernetes answers such a log request with an error; this is not one.
+   */
+  waiting?: string;
 }

@@ -40,6 +40,7 @@ import {
   kindOf,
   toJobDefinition,
   toJobRun,
+  waitingReason,
 } from './model';
 
 /** A definition addressed by the API. */
@@ -390,11 +391,16 @@ export class JobsService {
         `Container '${container}' is not in pod '${pod.metadata?.name}'; it has ${containers.join(', ')}`,
       );
     }
-    const text = await client.readPodLog(location.namespace, pod.metadata?.name ?? '', {
+    const podName = pod.metadata?.name ?? '';
+    const waiting = waitingReason(pod, container);
+    if (waiting) {
+      return { pod: podName, container, text: '', waiting };
+    }
+    const text = await client.readPodLog(location.namespace, podName, {
       container,
       tailLines: options.tailLines,
     });
-    return { pod: pod.metadata?.name ?? '', container, text: text ?? '' };
+    return { pod: podName, container, text: text ?? '' };
   }
 
   private async client(cluster: string): Promise<KubernetesClusterClient> {

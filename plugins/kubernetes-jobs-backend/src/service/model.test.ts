@@ -1,4 +1,4 @@
-import { V1CronJob, V1Job } from '@kubernetes/client-node';
+import { V1CronJob, V1Job, V1Pod } from '@kubernetes/client-node';
 import recorded from '../__fixtures__/recorded.json';
 import {
   buildRunJob,
@@ -6,6 +6,7 @@ import {
   isDefinition,
   runStateOf,
   toJobRun,
+  waitingReason,
 } from './model';
 
 const definitionJob = recorded.definitionJob as unknown as V1Job;
@@ -185,5 +186,45 @@ describe('computeStats', () => {
     expect(stats.successRate).toBeUndefined();
     expect(stats.typicalDurationSeconds).toBeUndefined();
     expect(stats.lastRun).toBeUndefined();
+  });
+});
+
+describe('waitingReason', () => {
+  const pod = (status: V1Pod['status']) => ({ status } as V1Pod);
+
+  it('says why a container has no log yet', () => {
+    expect(waitingReason(pod({ phase: 'Pending' }), 'main')).toBe('PodPending');
+    expect(
+      waitingReason(
+        pod({
+          phase: 'Pending',
+          containerStatuses: [
+            { name: 'main', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+          ],
+        }),
+        'main',
+      ),
+    ).toBe('ContainerCreating');
+  });
+
+  it('lets running and finished containers be read', () => {
+    const running = pod({
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'main', image: 'x', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date() } } },
+      ],
+    });
+    expect(waitingReason(running, 'main')).toBeUndefined();
+    const restarting = pod({
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'main', image: 'x', imageID: '', ready: false, restartCount: 1,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: { terminated: { exitCode: 1 } },
+        },
+      ],
+    });
+    expect(waitingReason(restarting, 'main')).toBeUndefined();
   });
 });

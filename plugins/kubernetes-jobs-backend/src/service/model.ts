@@ -1,4 +1,4 @@
-import { V1CronJob, V1Job, V1JobCondition } from '@kubernetes/client-node';
+import { V1CronJob, V1Job, V1JobCondition, V1Pod } from '@kubernetes/client-node';
 import {
   ALLOW_PARALLEL_RUNS_ANNOTATION,
   DEFINITION_ANNOTATION_VALUES,
@@ -316,3 +316,23 @@ export function buildRunJob(
     spec,
   };
 }
+
+/**
+ * Why a container has no log yet, or undefined when it has one to read. Kubernetes answers a
+ * log request for a container that has not started with 400 ("is waiting to start").
+ */
+export function waitingReason(pod: V1Pod, container: string): string | undefined {
+  const statuses = [
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.initContainerStatuses ?? []),
+  ];
+  const status = statuses.find(s => s.name === container);
+  if (!status) {
+    return pod.status?.phase === 'Pending' ? 'PodPending' : undefined;
+  }
+  if (status.state?.waiting && !status.lastState?.terminated) {
+    return status.state.waiting.reason ?? 'ContainerCreating';
+  }
+  return undefined;
+}
+
