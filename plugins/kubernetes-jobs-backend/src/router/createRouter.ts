@@ -95,6 +95,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return { credentials, selector };
   }
 
+  /** For read routes: the cluster must be configured and the caller may read the entity's Jobs. */
+  async function readableSelector(
+    req: Request,
+    cluster: string,
+    entityRef: string,
+  ): Promise<EntitySelector> {
+    clusters.get(cluster);
+    const { selector } = await authorizeOnEntity(
+      req,
+      kubernetesJobsReadPermission,
+      entityRef,
+    );
+    return selector;
+  }
+
   /** Audits a mutating request around `fn`, failures (including refusals) too. */
   async function audited<T>(
     req: Request,
@@ -184,24 +199,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/definitions/:cluster/:namespace/:kind/:name', async (req, res) => {
     const location = parse(definitionParams, req.params, 'definition');
     const { entityRef } = parse(entityQuery, req.query, 'query');
-    clusters.get(location.cluster);
-    const { selector } = await authorizeOnEntity(
-      req,
-      kubernetesJobsReadPermission,
-      entityRef,
-    );
+    const selector = await readableSelector(req, location.cluster, entityRef);
     res.json(await service.getDefinition(selector, location));
   });
 
   router.get('/definitions/:cluster/:namespace/:kind/:name/runs', async (req, res) => {
     const location = parse(definitionParams, req.params, 'definition');
     const { entityRef, ...page } = parse(historyQuery, req.query, 'query');
-    clusters.get(location.cluster);
-    const { selector } = await authorizeOnEntity(
-      req,
-      kubernetesJobsReadPermission,
-      entityRef,
-    );
+    const selector = await readableSelector(req, location.cluster, entityRef);
     res.json(await service.history(selector, location, page));
   });
 
@@ -234,12 +239,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/runs/:cluster/:namespace/:name', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
-    clusters.get(location.cluster);
-    const { selector } = await authorizeOnEntity(
-      req,
-      kubernetesJobsReadPermission,
-      entityRef,
-    );
+    const selector = await readableSelector(req, location.cluster, entityRef);
     res.json(await service.getRun(selector, location));
   });
 
@@ -267,36 +267,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/runs/:cluster/:namespace/:name/events', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
-    clusters.get(location.cluster);
-    const { selector } = await authorizeOnEntity(
-      req,
-      kubernetesJobsReadPermission,
-      entityRef,
-    );
+    const selector = await readableSelector(req, location.cluster, entityRef);
     res.json({ items: await service.events(selector, location) });
   });
 
   router.get('/runs/:cluster/:namespace/:name/pods', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
-    clusters.get(location.cluster);
-    const { selector } = await authorizeOnEntity(
-      req,
-      kubernetesJobsReadPermission,
-      entityRef,
-    );
+    const selector = await readableSelector(req, location.cluster, entityRef);
     res.json({ items: await service.pods(selector, location) });
   });
 
   router.get('/runs/:cluster/:namespace/:name/logs', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef, ...logOptions } = parse(logsQuery, req.query, 'query');
-    clusters.get(location.cluster);
-    const { selector } = await authorizeOnEntity(
-      req,
-      kubernetesJobsReadPermission,
-      entityRef,
-    );
+    const selector = await readableSelector(req, location.cluster, entityRef);
     res.json(await service.logs(selector, location, logOptions));
   });
 
