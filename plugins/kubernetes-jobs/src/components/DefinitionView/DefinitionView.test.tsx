@@ -189,4 +189,30 @@ describe('DefinitionView', () => {
     ).toBeInTheDocument();
     expect(api.getRunLogs).not.toHaveBeenCalled();
   });
+
+  it('keeps a run whose Job was deleted, without asking for its logs', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinition: jest
+        .fn()
+        .mockResolvedValue(
+          makeDetails(cacheCheckFailed, [
+            { ...failedRun, removedFromCluster: true },
+          ]),
+        ),
+    });
+    await renderWithApis(
+      <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
+      { api },
+    );
+    expect(
+      await screen.findByText(
+        /This run's Job has been deleted from the cluster/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('BackoffLimitExceeded').length).toBeGreaterThan(
+      0,
+    );
+    expect(api.getRunPods).not.toHaveBeenCalled();
+    expect(api.getRunLogs).not.toHaveBeenCalled();
+  });
 });

@@ -134,39 +134,48 @@ export function RunDetails(props: RunDetailsProps) {
         </Box>
       )}
 
-      <Box mt={2}>
-        <Tabs
-          value={tab}
-          onChange={(_, value) => setTab(value)}
-          indicatorColor="primary"
-          aria-label={`Details of run ${run.name}`}
-        >
-          <Tab
-            value="logs"
-            label="Logs"
-            id={tabId('logs')}
-            aria-controls={panelId('logs')}
-          />
-          <Tab
-            value="events"
-            label="Events"
-            id={tabId('events')}
-            aria-controls={panelId('events')}
-          />
-        </Tabs>
-        <Box
-          mt={2}
-          role="tabpanel"
-          id={panelId(tab)}
-          aria-labelledby={tabId(tab)}
-        >
-          {tab === 'logs' ? (
-            <RunLogs key={run.name} run={run} entityRef={entityRef} />
-          ) : (
-            <RunEvents run={run} entityRef={entityRef} />
-          )}
+      {run.removedFromCluster ? (
+        <Box mt={2}>
+          <Alert severity="info">
+            This run's Job has been deleted from the cluster. Its outcome is
+            kept in the history; its logs and events went with it.
+          </Alert>
         </Box>
-      </Box>
+      ) : (
+        <Box mt={2}>
+          <Tabs
+            value={tab}
+            onChange={(_, value) => setTab(value)}
+            indicatorColor="primary"
+            aria-label={`Details of run ${run.name}`}
+          >
+            <Tab
+              value="logs"
+              label="Logs"
+              id={tabId('logs')}
+              aria-controls={panelId('logs')}
+            />
+            <Tab
+              value="events"
+              label="Events"
+              id={tabId('events')}
+              aria-controls={panelId('events')}
+            />
+          </Tabs>
+          <Box
+            mt={2}
+            role="tabpanel"
+            id={panelId(tab)}
+            aria-labelledby={tabId(tab)}
+          >
+            {tab === 'logs' ? (
+              <RunLogs key={run.name} run={run} entityRef={entityRef} />
+            ) : (
+              <RunEvents run={run} entityRef={entityRef} />
+            )}
+          </Box>
+        </Box>
+      )}
     </InfoCard>
   );
 }
