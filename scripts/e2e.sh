@@ -32,39 +32,48 @@ echo "== e2e: sandbox cluster on 127.0.0.1:$SANDBOX_PORT, backend on 127.0.0.1:7
   src/main.ts --host 127.0.0.1 --port "$SANDBOX_PORT" --seed demo) >"$work/sandbox.log" 2>&1 &
 pids+=($!)
 
-# The backend runs from source without `package start`'s file watching, which could restart it
-# mid-test when the build writes files.
 export SANDBOX_CLUSTER_URL="http://127.0.0.1:$SANDBOX_PORT"
-(cd packages/backend && exec setsid node --require @backstage/cli/config/nodeTransform.cjs \
-  src/index.ts --config ../../app-config.yaml --config ../../app-config.e2e.yaml) >"$work/backend.log" 2>&1 &
-pids+=($!)
+backend_pid=
 
-for _ in $(seq 1 120); do
-  if curl -sf http://127.0.0.1:7007/api/kubernetes-jobs/health >/dev/null \
-    && curl -sf http://127.0.0.1:7007/ >/dev/null; then
-    break
-  fi
-  sleep 1
-done
-curl -sf http://127.0.0.1:7007/api/kubernetes-jobs/health >/dev/null || {
-  echo "backend did not start:"; tail -50 "$work/backend.log"; exit 1;
+# Starts the backend signing the guest in as $1 (a catalog user), and waits until it serves the
+# app and the catalog knows that user: sign-in looks the user up for its groups, and a session
+# issued before the catalog has read the demo's users would have none.
+start_backend() {
+  local user=$1
+  # From source, without `package start`'s file watching, which could restart it mid-test.
+  (cd packages/backend && DEMO_USER="$user" exec setsid node --require @backstage/cli/config/nodeTransform.cjs \
+    src/index.ts --config ../../app-config.yaml --config ../../app-config.e2e.yaml) >>"$work/backend.log" 2>&1 &
+  backend_pid=$!
+  pids+=("$backend_pid")
+  local name=${user##*/}
+  for _ in $(seq 1 120); do
+    token=$(curl -sf -H 'X-Requested-With: XMLHttpRequest' http://127.0.0.1:7007/api/auth/guest/refresh \
+      | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).backstageIdentity.token)}catch{}})' || true)
+    if [[ -n "$token" ]] && curl -sf http://127.0.0.1:7007/ >/dev/null \
+      && curl -sf -H "Authorization: Bearer $token" \
+        "http://127.0.0.1:7007/api/catalog/entities/by-name/user/default/$name" >/dev/null; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "backend did not start:"; tail -50 "$work/backend.log"; exit 1
 }
 
-# Sign-in looks the user up in the catalog for its groups: wait until the catalog has read the
-# demo's users, or the first session would be issued without them.
-for _ in $(seq 1 60); do
-  token=$(curl -sf -H 'X-Requested-With: XMLHttpRequest' http://127.0.0.1:7007/api/auth/guest/refresh \
-    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).backstageIdentity.token)}catch{}})')
-  if [[ -n "$token" ]] && curl -sf -H "Authorization: Bearer $token" \
-    http://127.0.0.1:7007/api/catalog/entities/by-name/user/default/guest >/dev/null; then
-    break
-  fi
-  sleep 1
-done
+stop_backend() {
+  kill -- "-$backend_pid" 2>/dev/null || true
+  while curl -sf http://127.0.0.1:7007/api/kubernetes-jobs/health >/dev/null 2>&1; do sleep 0.5; done
+}
 
-echo "== e2e: playwright"
 status=0
-PLAYWRIGHT_URL=http://127.0.0.1:7007 yarn playwright test || status=$?
+echo "== e2e: playwright, signed in as guest (team-shop)"
+start_backend user:default/guest
+PLAYWRIGHT_URL=http://127.0.0.1:7007 yarn playwright test --grep-invert @as-marco || status=$?
+
+echo "== e2e: playwright, signed in as marco (team-marketing)"
+stop_backend
+start_backend user:default/marco
+PLAYWRIGHT_URL=http://127.0.0.1:7007 yarn playwright test --grep @as-marco || status=$?
+
 if [[ $status -ne 0 ]]; then
   echo "--- backend log (tail)"; tail -40 "$work/backend.log"
   echo "--- sandbox log (tail)"; tail -20 "$work/sandbox.log"
