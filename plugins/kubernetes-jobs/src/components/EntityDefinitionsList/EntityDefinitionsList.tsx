@@ -7,12 +7,10 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useDefinitions } from '../../hooks/useDefinitions';
 import { definitionPath } from '../../utils/paths';
-import { hasActiveRun, isActiveRun } from '../../utils/runs';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
+import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
 import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
-import { KillRunButton } from '../KillRunButton/KillRunButton';
-import { RunDefinitionButton } from '../RunDefinitionButton/RunDefinitionButton';
 
 /**
  * Props of {@link EntityDefinitionsList}.
@@ -39,22 +37,9 @@ export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
     return <Progress />;
   }
 
-  const renderActions = (item: DefinitionSummary) => {
-    const lastRun = item.stats.lastRun;
-    return (
-      <>
-        <RunDefinitionButton
-          definition={item.definition}
-          entityRef={entityRef}
-          hasActiveRun={hasActiveRun(item)}
-          onStarted={retry}
-        />
-        {lastRun && isActiveRun(lastRun) && (
-          <KillRunButton run={lastRun} entityRef={entityRef} onKilled={retry} />
-        )}
-      </>
-    );
-  };
+  const renderActions = (item: DefinitionSummary) => (
+    <DefinitionActions item={item} entityRef={entityRef} onChange={retry} />
+  );
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>

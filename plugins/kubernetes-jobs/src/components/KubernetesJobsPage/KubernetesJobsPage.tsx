@@ -17,14 +17,12 @@ import {
   filterDefinitions,
 } from '../../utils/filters';
 import { definitionPath, parseDefinitionKind } from '../../utils/paths';
-import { hasActiveRun, isActiveRun } from '../../utils/runs';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
+import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
 import { DefinitionFiltersBar } from '../DefinitionFiltersBar/DefinitionFiltersBar';
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
 import { DefinitionView } from '../DefinitionView/DefinitionView';
 import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
-import { KillRunButton } from '../KillRunButton/KillRunButton';
-import { RunDefinitionButton } from '../RunDefinitionButton/RunDefinitionButton';
 
 const FILTER_KEYS = ['cluster', 'namespace', 'state', 'owner'] as const;
 
@@ -70,23 +68,10 @@ function AllDefinitions() {
     })}`;
   const renderActions = (item: DefinitionSummary) => {
     const entityRef = item.definition.entityRef;
-    if (!entityRef) {
-      return null;
-    }
-    const lastRun = item.stats.lastRun;
-    return (
-      <>
-        <RunDefinitionButton
-          definition={item.definition}
-          entityRef={entityRef}
-          hasActiveRun={hasActiveRun(item)}
-          onStarted={retry}
-        />
-        {lastRun && isActiveRun(lastRun) && (
-          <KillRunButton run={lastRun} entityRef={entityRef} onKilled={retry} />
-        )}
-      </>
-    );
+    // Definitions no entity claims can be seen (when the policy allows) but not run.
+    return entityRef ? (
+      <DefinitionActions item={item} entityRef={entityRef} onChange={retry} />
+    ) : null;
   };
 
   return (
