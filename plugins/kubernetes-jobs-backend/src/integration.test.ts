@@ -301,6 +301,18 @@ describe("a cluster whose RBAC is narrower than the policy", () => {
   });
 });
 
+describe('the global list on a cluster with namespaced RBAC', () => {
+  it('reads the namespaces that entities name when the cluster-wide list is refused', async () => {
+    const res = await request(server)
+      .get('/api/kubernetes-jobs/definitions')
+      .set('authorization', jane);
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toEqual([]);
+    const readOnly = res.body.items.filter((i: any) => i.definition.cluster === 'read-only');
+    expect(readOnly.map((i: any) => i.definition.name)).toContain('migrate');
+  });
+});
+
 describe('a cluster that cannot be reached', () => {
   it('is reported per cluster in lists, and as 503 naming the cluster for one object', async () => {
     const backend = await startTestBackend({

@@ -137,7 +137,7 @@ export class JobsService {
       this.options.clusters.list().map(async ({ name: cluster }) => {
         try {
           const client = await this.client(cluster);
-          const scan = await this.scan(client, {});
+          const scan = await this.scanCluster(client, selectors);
           const summaries = await this.summarize(cluster, scan, object =>
             selectors.find(s =>
               selects(s, {
@@ -450,6 +450,40 @@ export class JobsService {
       jobs,
       checkedAt,
     };
+  }
+
+  /**
+   * Every definition of a cluster. Where Kubernetes RBAC is namespaced (a Role per namespace
+   * rather than a ClusterRole), the cluster-wide list is refused: the namespaces that entities name
+   * for this cluster are read instead.
+   */
+  private async scanCluster(
+    client: KubernetesClusterClient,
+    selectors: EntitySelector[],
+  ): Promise<ScanResult> {
+    try {
+      return await this.scan(client, {});
+    } catch (error) {
+      const namespaces = [
+        ...new Set(
+          selectors
+            .filter(s => !s.cluster || s.cluster === client.cluster)
+            .map(s => s.namespace)
+            .filter((ns): ns is string => Boolean(ns)),
+        ),
+      ];
+      if ((error as Error).name !== 'NotAllowedError' || !namespaces.length) {
+        throw error;
+      }
+      const scans = await Promise.all(
+        namespaces.map(namespace => this.scan(client, { namespace })),
+      );
+      return {
+        definitions: scans.flatMap(x => x.definitions),
+        jobs: scans.flatMap(x => x.jobs),
+        checkedAt: scans[0].checkedAt,
+      };
+    }
   }
 
   private async summarize(
