@@ -12,14 +12,16 @@ export SANDBOX_CLUSTER_URL="http://127.0.0.1:${SANDBOX_PORT}"
 
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Each part runs in its own process group: stop the groups, wrappers and children alike.
+  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT INT TERM
 
-yarn workspace @job-assistant/sandbox-cluster start --host 127.0.0.1 --port "$SANDBOX_PORT" --seed demo &
+(cd packages/sandbox-cluster && exec setsid node --require @backstage/cli/config/nodeTransform.cjs \
+  src/main.ts --host 127.0.0.1 --port "$SANDBOX_PORT" --seed demo) &
 pids+=($!)
 
 # Frontend on :3000, backend on :7007 (both on this machine only).
-yarn start &
+setsid node .yarn/releases/yarn-4.13.0.cjs start &
 pids+=($!)
 wait -n "${pids[@]}"
