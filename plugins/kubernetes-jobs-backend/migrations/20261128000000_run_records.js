@@ -15,7 +15,10 @@ exports.up = async function up(knex) {
     table.string('definition_name', 253).notNullable();
     table.string('definition_uid', 64).nullable();
     table.string('entity_ref').nullable();
-    table.string('job_name', 253).nullable().comment('Null while a run is being created');
+    table
+      .string('job_name', 253)
+      .nullable()
+      .comment('Null while a run is being created');
     table.string('job_uid', 64).nullable().unique();
     table.string('triggered_by').nullable();
     table.timestamp('triggered_at', { useTz: true }).nullable();
@@ -31,7 +34,9 @@ exports.up = async function up(knex) {
       .boolean('removed_from_cluster')
       .notNullable()
       .defaultTo(false)
-      .comment('The Job is gone from the cluster; this record is all that is left');
+      .comment(
+        'The Job is gone from the cluster; this record is all that is left',
+      );
     table
       .string('active_key', 512)
       .nullable()

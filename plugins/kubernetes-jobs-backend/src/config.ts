@@ -14,7 +14,8 @@ export interface PluginOptions {
 }
 
 // A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63.
-const ANNOTATION_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const ANNOTATION_KEY =
+  /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /** Reads `kubernetesJobs.*`; a bad value fails startup with a message naming the key. */
 export function readPluginOptions(config: Config): PluginOptions {
@@ -29,17 +30,23 @@ export function readPluginOptions(config: Config): PluginOptions {
   const positive = (key: string, fallback: number) => {
     const value = config.getOptionalNumber(key) ?? fallback;
     if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`${key}: must be a whole number of at least 1, got ${value}`);
+      throw new Error(
+        `${key}: must be a whole number of at least 1, got ${value}`,
+      );
     }
     return value;
   };
   return {
     annotationKey,
     allowParallelRunsByDefault:
-      config.getOptionalBoolean('kubernetesJobs.allowParallelRunsByDefault') ?? false,
+      config.getOptionalBoolean('kubernetesJobs.allowParallelRunsByDefault') ??
+      false,
     history: {
       maxAgeDays: positive('kubernetesJobs.history.maxAgeDays', 365),
-      maxRunsPerDefinition: positive('kubernetesJobs.history.maxRunsPerDefinition', 1000),
+      maxRunsPerDefinition: positive(
+        'kubernetesJobs.history.maxRunsPerDefinition',
+        1000,
+      ),
     },
   };
 }

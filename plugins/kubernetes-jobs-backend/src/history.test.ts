@@ -17,8 +17,20 @@ import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
  * scripts/test.sh provides one): two backend replicas sharing one database and one cluster,
  * runs whose Jobs are deleted, and runs that finish while no backend is up.
  */
-const postgres = (['POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13'] as const).filter(
-  id => process.env[`BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`],
+const postgres = (
+  [
+    'POSTGRES_18',
+    'POSTGRES_17',
+    'POSTGRES_16',
+    'POSTGRES_15',
+    'POSTGRES_14',
+    'POSTGRES_13',
+  ] as const
+).filter(
+  id =>
+    process.env[
+      `BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`
+    ],
 );
 jest.setTimeout(60000);
 
@@ -58,14 +70,20 @@ function startReplica(knex: Knex) {
 describe.each(databases.eachSupportedId())('on %s', databaseId => {
   it('starts exactly one run when concurrent Runs reach two replicas', async () => {
     const name = `race-${databaseId.toLowerCase().replace('_', '')}`;
-    await admin.createDefinitionJob({ namespace: 'shop', name, script: 'sleep 600' });
+    await admin.createDefinitionJob({
+      namespace: 'shop',
+      name,
+      script: 'sleep 600',
+    });
     const knex = await databases.init(databaseId);
     const [a, b] = [await startReplica(knex), await startReplica(knex)];
 
     const responses = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         request((i % 2 ? a : b).server)
-          .post(`/api/kubernetes-jobs/definitions/sandbox/shop/job/${name}/runs`)
+          .post(
+            `/api/kubernetes-jobs/definitions/sandbox/shop/job/${name}/runs`,
+          )
           .set('authorization', jane)
           .send({ entityRef: SHOP }),
       ),
@@ -73,13 +91,19 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
     const statuses = responses.map(r => r.status);
     expect(statuses.filter(s => s === 201)).toHaveLength(1);
     expect(statuses.filter(s => s === 409)).toHaveLength(7);
-    expect(await admin.listJobs('shop', `job-assistant/definition=${name}`)).toHaveLength(1);
+    expect(
+      await admin.listJobs('shop', `job-assistant/definition=${name}`),
+    ).toHaveLength(1);
     await Promise.all([a.stop(), b.stop()]);
   });
 
   it('keeps a run in history, with its outcome, after its Job is deleted', async () => {
     const name = `gone-${databaseId.toLowerCase().replace('_', '')}`;
-    await admin.createDefinitionJob({ namespace: 'shop', name, script: 'echo ok; sleep 1' });
+    await admin.createDefinitionJob({
+      namespace: 'shop',
+      name,
+      script: 'echo ok; sleep 1',
+    });
     const knex = await databases.init(databaseId);
     const backend = await startReplica(knex);
     const api = `/api/kubernetes-jobs/definitions/sandbox/shop/job/${name}`;
@@ -91,17 +115,26 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
     expect(created.status).toBe(201);
     await eventually(async () => {
       const job = await admin.getJob('shop', created.body.name);
-      return job.status.conditions?.some((c: any) => c.type === 'Complete') ? job : undefined;
+      return job.status.conditions?.some((c: any) => c.type === 'Complete')
+        ? job
+        : undefined;
     });
     // Seen once finished, as any page view would.
-    await request(backend.server).get(api).query({ entityRef: SHOP }).set('authorization', jane);
+    await request(backend.server)
+      .get(api)
+      .query({ entityRef: SHOP })
+      .set('authorization', jane);
 
     await admin.request(
       'DELETE',
       `/apis/batch/v1/namespaces/shop/jobs/${created.body.name}?propagationPolicy=Background`,
     );
     await eventually(async () =>
-      (await admin.listJobs('shop', `job-assistant/definition=${name}`)).length === 0 ? true : undefined,
+      (
+        await admin.listJobs('shop', `job-assistant/definition=${name}`)
+      ).length === 0
+        ? true
+        : undefined,
     );
 
     const details = await request(backend.server)
@@ -124,13 +157,19 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
       .query({ entityRef: SHOP, limit: 10 })
       .set('authorization', jane);
     expect(page.status).toBe(200);
-    expect(page.body.items.map((r: any) => r.name)).toEqual([created.body.name]);
+    expect(page.body.items.map((r: any) => r.name)).toEqual([
+      created.body.name,
+    ]);
     await backend.stop();
   });
 
   it('reconciles, on start, a run that finished while no backend was up', async () => {
     const name = `offline-${databaseId.toLowerCase().replace('_', '')}`;
-    await admin.createDefinitionJob({ namespace: 'shop', name, script: 'sleep 20' });
+    await admin.createDefinitionJob({
+      namespace: 'shop',
+      name,
+      script: 'sleep 20',
+    });
     const knex = await databases.init(databaseId);
 
     const first = await startReplica(knex);
@@ -143,15 +182,21 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
 
     await eventually(async () => {
       const job = await admin.getJob('shop', created.body.name);
-      return job.status.conditions?.some((c: any) => c.type === 'Complete') ? job : undefined;
+      return job.status.conditions?.some((c: any) => c.type === 'Complete')
+        ? job
+        : undefined;
     }, 20000);
-    const before = await knex('kubernetes_jobs_runs').where({ job_name: created.body.name }).first();
+    const before = await knex('kubernetes_jobs_runs')
+      .where({ job_name: created.body.name })
+      .first();
     expect(before.state).toBe('Pending');
 
     // No request reaches the new backend: its startup reconcile brings the record up to date.
     const second = await startReplica(knex);
     const record = await eventually(async () => {
-      const row = await knex('kubernetes_jobs_runs').where({ job_name: created.body.name }).first();
+      const row = await knex('kubernetes_jobs_runs')
+        .where({ job_name: created.body.name })
+        .first();
       return row.state === 'Succeeded' ? row : undefined;
     }, 15000);
     expect(record.finished_at).not.toBeNull();

@@ -32,8 +32,18 @@ beforeAll(async () => {
       [READ_ONLY_TOKEN]: {
         name: 'system:serviceaccount:backstage:read-only',
         rules: [
-          { namespaces: ['shop'], apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get', 'list', 'watch'] },
-          { namespaces: ['shop'], apiGroups: [''], resources: ['pods', 'events'], verbs: ['get', 'list'] },
+          {
+            namespaces: ['shop'],
+            apiGroups: ['batch'],
+            resources: ['jobs', 'cronjobs'],
+            verbs: ['get', 'list', 'watch'],
+          },
+          {
+            namespaces: ['shop'],
+            apiGroups: [''],
+            resources: ['pods', 'events'],
+            verbs: ['get', 'list'],
+          },
         ],
       },
     },
@@ -42,7 +52,10 @@ beforeAll(async () => {
   await admin.createDefinitionJob({
     namespace: 'shop',
     name: 'migrate',
-    labels: { 'backstage.io/kubernetes-id': 'shop', 'app.kubernetes.io/part-of': 'shop' },
+    labels: {
+      'backstage.io/kubernetes-id': 'shop',
+      'app.kubernetes.io/part-of': 'shop',
+    },
     annotations: {
       'job-assistant': 'enable',
       'argocd.argoproj.io/tracking-id': 'shop:batch/Job:shop/migrate',
@@ -71,7 +84,10 @@ beforeAll(async () => {
   await admin.createDefinitionJob({
     namespace: 'shop',
     name: 'parallel',
-    annotations: { 'job-assistant': 'enable', 'job-assistant/allow-parallel-runs': 'true' },
+    annotations: {
+      'job-assistant': 'enable',
+      'job-assistant/allow-parallel-runs': 'true',
+    },
     script: 'sleep 600',
   });
   await admin.createDefinitionCronJob({ namespace: 'shop', name: 'nightly' });
@@ -150,21 +166,27 @@ describe('Run', () => {
         blockOwnerDeletion: false,
       },
     ]);
-    expect(job.metadata.annotations['job-assistant/triggered-by']).toBe('user:default/jane');
-    expect(Date.parse(job.metadata.annotations['job-assistant/triggered-at'])).not.toBeNaN();
+    expect(job.metadata.annotations['job-assistant/triggered-by']).toBe(
+      'user:default/jane',
+    );
+    expect(
+      Date.parse(job.metadata.annotations['job-assistant/triggered-at']),
+    ).not.toBeNaN();
     expect(job.metadata.annotations).not.toHaveProperty('job-assistant');
-    expect(job.metadata.annotations).not.toHaveProperty('argocd.argoproj.io/tracking-id');
+    expect(job.metadata.annotations).not.toHaveProperty(
+      'argocd.argoproj.io/tracking-id',
+    );
     expect(job.metadata.annotations).not.toHaveProperty(
       'kubectl.kubernetes.io/last-applied-configuration',
     );
     // The apiserver generated a fresh identity and selector for the run, not the definition's.
     expect(job.metadata.uid).not.toBe(before.metadata.uid);
-    expect(job.spec.selector.matchLabels['batch.kubernetes.io/controller-uid']).toBe(
-      job.metadata.uid,
-    );
-    expect(job.spec.template.metadata.labels['batch.kubernetes.io/job-name']).toBe(
-      job.metadata.name,
-    );
+    expect(
+      job.spec.selector.matchLabels['batch.kubernetes.io/controller-uid'],
+    ).toBe(job.metadata.uid);
+    expect(
+      job.spec.template.metadata.labels['batch.kubernetes.io/job-name'],
+    ).toBe(job.metadata.name);
 
     const done = await waitForState(res.body.name, 'Succeeded');
     expect(done.durationSeconds).toBeGreaterThan(0);
@@ -185,10 +207,16 @@ describe('Run', () => {
   });
 
   it('runs a CronJob now from its jobTemplate', async () => {
-    const cronJob = await admin.request('GET', '/apis/batch/v1/namespaces/shop/cronjobs/nightly');
+    const cronJob = await admin.request(
+      'GET',
+      '/apis/batch/v1/namespaces/shop/cronjobs/nightly',
+    );
     const res = await run('cronjob', 'nightly');
     expect(res.status).toBe(201);
-    expect(res.body.definition).toMatchObject({ kind: 'CronJob', name: 'nightly' });
+    expect(res.body.definition).toMatchObject({
+      kind: 'CronJob',
+      name: 'nightly',
+    });
     const job = await admin.getJob('shop', res.body.name);
     expect(job.metadata.ownerReferences[0]).toMatchObject({
       kind: 'CronJob',
@@ -196,9 +224,14 @@ describe('Run', () => {
     });
     expect(job.spec.template.spec.containers[0].name).toBe('export');
     await waitForState(res.body.name, 'Succeeded');
-    const cronJobAfter = await admin.request('GET', '/apis/batch/v1/namespaces/shop/cronjobs/nightly');
+    const cronJobAfter = await admin.request(
+      'GET',
+      '/apis/batch/v1/namespaces/shop/cronjobs/nightly',
+    );
     expect(cronJobAfter.spec).toEqual(cronJob.spec);
-    expect(cronJobAfter.metadata.resourceVersion).toBe(cronJob.metadata.resourceVersion);
+    expect(cronJobAfter.metadata.resourceVersion).toBe(
+      cronJob.metadata.resourceVersion,
+    );
   });
 
   it('starts exactly one run when several Runs arrive at once', async () => {
@@ -207,11 +240,16 @@ describe('Run', () => {
     );
     const statuses = responses.map(r => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
-    const runs = await admin.listJobs('shop', 'job-assistant/definition=reindex');
+    const runs = await admin.listJobs(
+      'shop',
+      'job-assistant/definition=reindex',
+    );
     expect(runs).toHaveLength(1);
 
     // Clean up for the kill test below: it kills this run.
-    expect(runs[0].metadata.name).toBe(responses.find(r => r.status === 201)!.body.name);
+    expect(runs[0].metadata.name).toBe(
+      responses.find(r => r.status === 201)!.body.name,
+    );
   });
 
   it('allows parallel runs when the definition says so', async () => {
@@ -226,18 +264,26 @@ describe('Run', () => {
       .set('authorization', jane);
     expect(res.status).toBe(200);
     expect(res.body.runs).toHaveLength(1);
-    expect(res.body.runs[0]).toMatchObject({ name: 'warmup', isDefinition: true });
+    expect(res.body.runs[0]).toMatchObject({
+      name: 'warmup',
+      isDefinition: true,
+    });
   });
 });
 
 describe('Kill', () => {
   it('suspends the run, keeps it as Killed history, and leaves the definition alone', async () => {
     const definitionBefore = await admin.getJob('shop', 'reindex');
-    const [active] = await admin.listJobs('shop', 'job-assistant/definition=reindex');
+    const [active] = await admin.listJobs(
+      'shop',
+      'job-assistant/definition=reindex',
+    );
     await waitForState(active.metadata.name, 'Running');
 
     const res = await request(server)
-      .post(`/api/kubernetes-jobs/runs/sandbox/shop/${active.metadata.name}/kill`)
+      .post(
+        `/api/kubernetes-jobs/runs/sandbox/shop/${active.metadata.name}/kill`,
+      )
       .set('authorization', jane)
       .send({ entityRef: SHOP });
     expect(res.status).toBe(200);
@@ -245,13 +291,17 @@ describe('Kill', () => {
 
     const job = await admin.getJob('shop', active.metadata.name);
     expect(job.spec.suspend).toBe(true);
-    expect(job.metadata.annotations['job-assistant/killed-by']).toBe('user:default/jane');
+    expect(job.metadata.annotations['job-assistant/killed-by']).toBe(
+      'user:default/jane',
+    );
 
     // The controller terminates the pods; the run stays, shown as Killed.
     await eventually(async () => {
       const current = await admin.getJob('shop', active.metadata.name);
       return (current.status.active ?? 0) === 0 &&
-        current.status.conditions?.some((c: any) => c.type === 'Suspended' && c.status === 'True')
+        current.status.conditions?.some(
+          (c: any) => c.type === 'Suspended' && c.status === 'True',
+        )
         ? current
         : undefined;
     });
@@ -259,14 +309,19 @@ describe('Kill', () => {
       .get('/api/kubernetes-jobs/definitions/sandbox/shop/job/reindex')
       .query({ entityRef: SHOP })
       .set('authorization', jane);
-    expect(details.body.runs[0]).toMatchObject({ name: active.metadata.name, state: 'Killed' });
+    expect(details.body.runs[0]).toMatchObject({
+      name: active.metadata.name,
+      state: 'Killed',
+    });
     expect(details.body.stats.counts.killed).toBe(1);
 
     // A new run may start now that none is active.
     expect((await run('job', 'reindex')).status).toBe(201);
 
     const definitionAfter = await admin.getJob('shop', 'reindex');
-    expect(JSON.stringify(definitionAfter)).toBe(JSON.stringify(definitionBefore));
+    expect(JSON.stringify(definitionAfter)).toBe(
+      JSON.stringify(definitionBefore),
+    );
   });
 
   it('refuses to kill a definition that is itself running', async () => {
@@ -279,7 +334,7 @@ describe('Kill', () => {
   });
 });
 
-describe("a cluster whose RBAC is narrower than the policy", () => {
+describe('a cluster whose RBAC is narrower than the policy', () => {
   it('lists, but reports a refused run clearly, naming cluster, action and namespace', async () => {
     const entityRef = 'component:default/shop-elsewhere';
     const list = await request(server)
@@ -287,7 +342,9 @@ describe("a cluster whose RBAC is narrower than the policy", () => {
       .query({ entityRef })
       .set('authorization', jane);
     expect(list.status).toBe(200);
-    expect(list.body.items.map((i: any) => i.definition.name)).toContain('migrate');
+    expect(list.body.items.map((i: any) => i.definition.name)).toContain(
+      'migrate',
+    );
 
     const res = await request(server)
       .post('/api/kubernetes-jobs/definitions/read-only/shop/job/migrate/runs')
@@ -308,7 +365,9 @@ describe('the global list on a cluster with namespaced RBAC', () => {
       .set('authorization', jane);
     expect(res.status).toBe(200);
     expect(res.body.errors).toEqual([]);
-    const readOnly = res.body.items.filter((i: any) => i.definition.cluster === 'read-only');
+    const readOnly = res.body.items.filter(
+      (i: any) => i.definition.cluster === 'read-only',
+    );
     expect(readOnly.map((i: any) => i.definition.name)).toContain('migrate');
   });
 });
@@ -339,7 +398,9 @@ describe('a cluster that cannot be reached', () => {
           },
         }),
         catalogServiceMock.factory({
-          entities: [component('shop', { 'backstage.io/kubernetes-id': 'shop' })],
+          entities: [
+            component('shop', { 'backstage.io/kubernetes-id': 'shop' }),
+          ],
         }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       ],
@@ -353,7 +414,9 @@ describe('a cluster that cannot be reached', () => {
     expect(list.body.errors).toEqual([
       expect.objectContaining({ cluster: 'gone', statusCode: 503 }),
     ]);
-    expect(list.body.errors[0].message).toContain("Cluster 'gone' is unreachable");
+    expect(list.body.errors[0].message).toContain(
+      "Cluster 'gone' is unreachable",
+    );
 
     const one = await request(backend.server)
       .post('/api/kubernetes-jobs/definitions/gone/shop/job/migrate/runs')

@@ -20,7 +20,11 @@ import { SandboxAdmin, component } from './__testUtils__/sandbox';
 
 const entities = [
   component('shop', { 'backstage.io/kubernetes-id': 'shop' }),
-  component('newsletter', { 'backstage.io/kubernetes-id': 'newsletter' }, 'team-marketing'),
+  component(
+    'newsletter',
+    { 'backstage.io/kubernetes-id': 'newsletter' },
+    'team-marketing',
+  ),
   component('no-annotations', {}),
 ];
 
@@ -28,8 +32,15 @@ const jane = mockCredentials.user.header('user:default/jane');
 
 let admin: SandboxAdmin;
 let server: Server;
-let decide: (req: EvaluatePermissionRequest & { resourceRef?: string }) => AuthorizeResult;
-const auditEvents: Array<{ eventId: string; meta: any; outcome?: string; error?: string }> = [];
+let decide: (
+  req: EvaluatePermissionRequest & { resourceRef?: string },
+) => AuthorizeResult;
+const auditEvents: Array<{
+  eventId: string;
+  meta: any;
+  outcome?: string;
+  error?: string;
+}> = [];
 
 beforeAll(async () => {
   admin = await SandboxAdmin.start();
@@ -235,11 +246,15 @@ describe('GET /definitions/:cluster/:namespace/:kind/:name', () => {
 
   it("is 403 for another entity's definition named through this entity", async () => {
     const res = await request(server)
-      .get('/api/kubernetes-jobs/definitions/sandbox/marketing/job/newsletter-export')
+      .get(
+        '/api/kubernetes-jobs/definitions/sandbox/marketing/job/newsletter-export',
+      )
       .query({ entityRef: SHOP })
       .set('authorization', jane);
     expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain('does not belong to component:default/shop');
+    expect(res.body.error.message).toContain(
+      'does not belong to component:default/shop',
+    );
   });
 });
 
@@ -290,7 +305,9 @@ describe('POST /definitions/.../runs and POST /runs/.../kill', () => {
 
   it('is 400 without a body naming the entity', async () => {
     const res = await request(server)
-      .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-migrate/runs')
+      .post(
+        '/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-migrate/runs',
+      )
       .set('authorization', jane)
       .send({});
     expect(res.status).toBe(400);
@@ -304,17 +321,23 @@ describe('POST /definitions/.../runs and POST /runs/.../kill', () => {
         : AuthorizeResult.ALLOW;
     const mark = admin.sandbox.requests.length;
     const res = await request(server)
-      .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-migrate/runs')
+      .post(
+        '/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-migrate/runs',
+      )
       .set('authorization', jane)
       .send({ entityRef: SHOP });
     expect(res.status).toBe(403);
     expect(admin.mutatingRequestsSince(mark)).toEqual([]);
-    expect(auditEvents).toMatchObject([{ eventId: 'job-run', outcome: 'fail' }]);
+    expect(auditEvents).toMatchObject([
+      { eventId: 'job-run', outcome: 'fail' },
+    ]);
   });
 
   it('is 404 for an unknown cluster', async () => {
     const res = await request(server)
-      .post('/api/kubernetes-jobs/definitions/nowhere/shop/job/shop-migrate/runs')
+      .post(
+        '/api/kubernetes-jobs/definitions/nowhere/shop/job/shop-migrate/runs',
+      )
       .set('authorization', jane)
       .send({ entityRef: SHOP });
     expect(res.status).toBe(404);
@@ -338,7 +361,9 @@ describe('POST /definitions/.../runs and POST /runs/.../kill', () => {
 describe('GET /runs/... events, pods and logs', () => {
   it('follows a run to Succeeded and shows its pods, events and logs', async () => {
     const created = await request(server)
-      .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-migrate/runs')
+      .post(
+        '/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-migrate/runs',
+      )
       .set('authorization', jane)
       .send({ entityRef: SHOP });
     expect(created.status).toBe(201);
@@ -348,20 +373,32 @@ describe('GET /runs/... events, pods and logs', () => {
     expect(done.startedAt).toBeDefined();
     expect(done.finishedAt).toBeDefined();
 
-    const pods = await request(server).get(`${base}/pods`).query({ entityRef: SHOP }).set('authorization', jane);
+    const pods = await request(server)
+      .get(`${base}/pods`)
+      .query({ entityRef: SHOP })
+      .set('authorization', jane);
     expect(pods.status).toBe(200);
     expect(pods.body.items).toHaveLength(1);
     expect(pods.body.items[0].containers).toEqual(['main']);
 
-    const events = await request(server).get(`${base}/events`).query({ entityRef: SHOP }).set('authorization', jane);
+    const events = await request(server)
+      .get(`${base}/events`)
+      .query({ entityRef: SHOP })
+      .set('authorization', jane);
     expect(events.status).toBe(200);
     expect(events.body.items.map((e: any) => e.reason)).toEqual(
       expect.arrayContaining(['SuccessfulCreate', 'Completed']),
     );
 
-    const logs = await request(server).get(`${base}/logs`).query({ entityRef: SHOP }).set('authorization', jane);
+    const logs = await request(server)
+      .get(`${base}/logs`)
+      .query({ entityRef: SHOP })
+      .set('authorization', jane);
     expect(logs.status).toBe(200);
-    expect(logs.body).toMatchObject({ pod: pods.body.items[0].name, container: 'main' });
+    expect(logs.body).toMatchObject({
+      pod: pods.body.items[0].name,
+      container: 'main',
+    });
     expect(logs.body.text).toContain('hello');
     expect(logs.body.text).toContain('done');
 
@@ -405,10 +442,15 @@ describe('GET /runs/... events, pods and logs', () => {
 async function eventuallyState(base: string, state: string) {
   const deadline = Date.now() + 15000;
   for (;;) {
-    const res = await request(server).get(base).query({ entityRef: SHOP }).set('authorization', jane);
+    const res = await request(server)
+      .get(base)
+      .query({ entityRef: SHOP })
+      .set('authorization', jane);
     if (res.body.state === state) return res.body;
     if (Date.now() > deadline) {
-      throw new Error(`run never reached ${state}; last: ${JSON.stringify(res.body)}`);
+      throw new Error(
+        `run never reached ${state}; last: ${JSON.stringify(res.body)}`,
+      );
     }
     await new Promise(r => setTimeout(r, 100));
   }

@@ -48,8 +48,19 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         const options = readPluginOptions(config);
         const clusters = ClusterRegistry.fromConfig(config, { logger });
         const store = await DatabaseRunStore.create({ database });
-        const service = new JobsService({ clusters, logger, store, ...options });
-        await scheduleHistoryTasks({ scheduler, service, store, logger, options });
+        const service = new JobsService({
+          clusters,
+          logger,
+          store,
+          ...options,
+        });
+        await scheduleHistoryTasks({
+          scheduler,
+          service,
+          store,
+          logger,
+          options,
+        });
         httpRouter.use(
           await createRouter({
             logger,

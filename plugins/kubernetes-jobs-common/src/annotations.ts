@@ -11,14 +11,18 @@ export const DEFAULT_DEFINITION_ANNOTATION = 'job-assistant';
  *
  * @public
  */
-export const DEFINITION_ANNOTATION_VALUES: readonly string[] = ['enable', 'true'];
+export const DEFINITION_ANNOTATION_VALUES: readonly string[] = [
+  'enable',
+  'true',
+];
 
 /**
  * Annotation on a definition allowing more than one active run at a time (`"true"`).
  *
  * @public
  */
-export const ALLOW_PARALLEL_RUNS_ANNOTATION = 'job-assistant/allow-parallel-runs';
+export const ALLOW_PARALLEL_RUNS_ANNOTATION =
+  'job-assistant/allow-parallel-runs';
 
 /**
  * Optional human description of what a definition does, shown to portal users.

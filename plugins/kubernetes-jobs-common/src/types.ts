@@ -47,7 +47,12 @@ export interface JobDefinition extends ObjectLocation {
  *
  * @public
  */
-export type RunState = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Killed';
+export type RunState =
+  | 'Pending'
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Killed';
 
 /**
  * One run: a Job created from a definition (or the definition itself, when it ran).

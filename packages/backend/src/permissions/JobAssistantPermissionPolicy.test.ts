@@ -36,20 +36,29 @@ const memberships: Record<string, string[]> = {
 };
 const userInfo = mockServices.userInfo.mock({
   getUserInfo: async credentials => {
-    const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
-    return { userEntityRef: ref, ownershipEntityRefs: memberships[ref] ?? [ref] };
+    const ref = (credentials.principal as { userEntityRef: string })
+      .userEntityRef;
+    return {
+      userEntityRef: ref,
+      ownershipEntityRefs: memberships[ref] ?? [ref],
+    };
   },
 });
 
 describe('JobAssistantPermissionPolicy', () => {
-  const policy = new JobAssistantPermissionPolicy(userInfo, ['group:default/sre']);
+  const policy = new JobAssistantPermissionPolicy(userInfo, [
+    'group:default/sre',
+  ]);
   const userFor = (ref: string) =>
     ({ credentials: mockCredentials.user(ref), info: {} } as any);
 
   it('lets everyone read and use other permissions', async () => {
     for (const permission of [
       kubernetesJobsReadPermission,
-      createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' } }),
+      createPermission({
+        name: 'catalog.entity.read',
+        attributes: { action: 'read' },
+      }),
     ]) {
       await expect(
         policy.handle({ permission }, userFor('user:default/marco')),
@@ -59,7 +68,10 @@ describe('JobAssistantPermissionPolicy', () => {
 
   it('lets members of an admin group run and kill everything', async () => {
     await expect(
-      policy.handle({ permission: kubernetesJobsKillPermission }, userFor('user:default/sam')),
+      policy.handle(
+        { permission: kubernetesJobsKillPermission },
+        userFor('user:default/sam'),
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
@@ -96,18 +108,31 @@ describe('JobAssistantPermissionPolicy', () => {
  * plugin as actor, as the real auth services do. Without it, the permission backend refuses the
  * catalog's conditional checks as "direct user requests".
  */
-function withActor<T extends { principal: any }>(token: string | undefined, credentials: T): T {
-  if (token?.startsWith('mock-service-token:') && credentials.principal.type === 'user') {
+function withActor<T extends { principal: any }>(
+  token: string | undefined,
+  credentials: T,
+): T {
+  if (
+    token?.startsWith('mock-service-token:') &&
+    credentials.principal.type === 'user'
+  ) {
     const { sub } = JSON.parse(token.slice('mock-service-token:'.length));
     return {
       ...credentials,
-      principal: { ...credentials.principal, actor: { type: 'service', subject: sub } },
+      principal: {
+        ...credentials.principal,
+        actor: { type: 'service', subject: sub },
+      },
     };
   }
   return credentials;
 }
 
-function wrap<T extends object>(inner: T, method: string, around: (fn: any) => any): T {
+function wrap<T extends object>(
+  inner: T,
+  method: string,
+  around: (fn: any) => any,
+): T {
   return new Proxy(inner, {
     get(target, prop) {
       const value = (target as any)[prop];
@@ -122,8 +147,11 @@ const authWithActors = createServiceFactory({
   service: coreServices.auth,
   deps: { plugin: coreServices.pluginMetadata },
   factory: ({ plugin }) =>
-    wrap(mockServices.auth({ pluginId: plugin.getId() }), 'authenticate', fn => async (token: string, options?: any) =>
-      withActor(token, await fn(token, options)),
+    wrap(
+      mockServices.auth({ pluginId: plugin.getId() }),
+      'authenticate',
+      fn => async (token: string, options?: any) =>
+        withActor(token, await fn(token, options)),
     ),
 });
 
@@ -131,8 +159,14 @@ const httpAuthWithActors = createServiceFactory({
   service: coreServices.httpAuth,
   deps: { plugin: coreServices.pluginMetadata },
   factory: ({ plugin }) =>
-    wrap(mockServices.httpAuth({ pluginId: plugin.getId() }), 'credentials', fn => async (req: any, options?: any) =>
-      withActor(req.headers.authorization?.replace(/^Bearer /, ''), await fn(req, options)),
+    wrap(
+      mockServices.httpAuth({ pluginId: plugin.getId() }),
+      'credentials',
+      fn => async (req: any, options?: any) =>
+        withActor(
+          req.headers.authorization?.replace(/^Bearer /, ''),
+          await fn(req, options),
+        ),
     ),
 });
 
@@ -164,7 +198,13 @@ describe('the sample policy in a backend', () => {
         template: {
           spec: {
             restartPolicy: 'Never',
-            containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 600'] }],
+            containers: [
+              {
+                name: 'main',
+                image: 'busybox',
+                command: ['sh', '-c', 'sleep 600'],
+              },
+            ],
           },
         },
       },
@@ -227,7 +267,11 @@ describe('the sample policy in a backend', () => {
         .set('authorization', asUser('user:default/guest'));
       if (res.status === 200) break;
       if (Date.now() > deadline) {
-        throw new Error(`catalog never ingested the examples: ${res.status} ${JSON.stringify(res.body)}`);
+        throw new Error(
+          `catalog never ingested the examples: ${res.status} ${JSON.stringify(
+            res.body,
+          )}`,
+        );
       }
       await new Promise(r => setTimeout(r, 250));
     }
@@ -237,9 +281,14 @@ describe('the sample policy in a backend', () => {
     await sandbox?.close();
   });
 
-  const runShop = (user: string | undefined, entityRef = 'component:default/shop') => {
+  const runShop = (
+    user: string | undefined,
+    entityRef = 'component:default/shop',
+  ) => {
     const req = request(server)
-      .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex/runs')
+      .post(
+        '/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex/runs',
+      )
       .send({ entityRef });
     return user ? req.set('authorization', asUser(user)) : req;
   };
@@ -253,12 +302,19 @@ describe('the sample policy in a backend', () => {
     expect(nonOwner.status).toBe(403);
 
     // Marco owns the newsletter: naming it does not reach the shop's definition.
-    const forged = await runShop('user:default/marco', 'component:default/newsletter');
+    const forged = await runShop(
+      'user:default/marco',
+      'component:default/newsletter',
+    );
     expect(forged.status).toBe(403);
-    expect(forged.body.error.message).toContain('does not belong to component:default/newsletter');
+    expect(forged.body.error.message).toContain(
+      'does not belong to component:default/newsletter',
+    );
 
     const anonymous = await request(server)
-      .post('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex/runs')
+      .post(
+        '/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex/runs',
+      )
       .set('authorization', mockCredentials.user.invalidHeader())
       .send({ entityRef: 'component:default/shop' });
     expect(anonymous.status).toBe(401);
@@ -290,7 +346,9 @@ describe('the sample policy in a backend', () => {
       .get('/api/kubernetes-jobs/definitions/sandbox/shop/job/shop-reindex')
       .query({ entityRef: 'component:default/shop' })
       .set('authorization', asUser('user:default/sam'));
-    const active = list.body.runs.find((r: any) => r.state === 'Running' || r.state === 'Pending');
+    const active = list.body.runs.find(
+      (r: any) => r.state === 'Running' || r.state === 'Pending',
+    );
     const kill = await request(server)
       .post(`/api/kubernetes-jobs/runs/sandbox/shop/${active.name}/kill`)
       .set('authorization', asUser('user:default/sam'))

@@ -23,7 +23,9 @@ export const jobAssistantPermissionPolicyModule = createBackendModule({
         const adminGroups = config.getOptionalStringArray(
           'jobAssistantPolicy.adminGroups',
         ) ?? ['group:default/sre'];
-        policy.setPolicy(new JobAssistantPermissionPolicy(userInfo, adminGroups));
+        policy.setPolicy(
+          new JobAssistantPermissionPolicy(userInfo, adminGroups),
+        );
       },
     });
   },

@@ -59,31 +59,39 @@ export class SandboxAdmin {
     suspend?: boolean;
     backoffLimit?: number;
   }) {
-    return this.request('POST', `/apis/batch/v1/namespaces/${options.namespace}/jobs`, {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: {
-        name: options.name,
-        labels: options.labels ?? { 'backstage.io/kubernetes-id': 'shop' },
-        annotations: options.annotations ?? { 'job-assistant': 'enable' },
-      },
-      spec: {
-        suspend: options.suspend ?? true,
-        backoffLimit: options.backoffLimit ?? 0,
-        template: {
-          spec: {
-            restartPolicy: 'Never',
-            containers: [
-              {
-                name: 'main',
-                image: 'busybox:1.36',
-                command: ['sh', '-c', options.script ?? 'echo hello; sleep 2; echo done'],
-              },
-            ],
+    return this.request(
+      'POST',
+      `/apis/batch/v1/namespaces/${options.namespace}/jobs`,
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: {
+          name: options.name,
+          labels: options.labels ?? { 'backstage.io/kubernetes-id': 'shop' },
+          annotations: options.annotations ?? { 'job-assistant': 'enable' },
+        },
+        spec: {
+          suspend: options.suspend ?? true,
+          backoffLimit: options.backoffLimit ?? 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              containers: [
+                {
+                  name: 'main',
+                  image: 'busybox:1.36',
+                  command: [
+                    'sh',
+                    '-c',
+                    options.script ?? 'echo hello; sleep 2; echo done',
+                  ],
+                },
+              ],
+            },
           },
         },
       },
-    });
+    );
   }
 
   async createDefinitionCronJob(options: {
@@ -118,7 +126,11 @@ export class SandboxAdmin {
                     {
                       name: 'export',
                       image: 'busybox:1.36',
-                      command: ['sh', '-c', options.script ?? 'echo exporting; sleep 2'],
+                      command: [
+                        'sh',
+                        '-c',
+                        options.script ?? 'echo exporting; sleep 2',
+                      ],
                     },
                   ],
                 },
@@ -131,13 +143,18 @@ export class SandboxAdmin {
   }
 
   getJob(namespace: string, name: string) {
-    return this.request('GET', `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`);
+    return this.request(
+      'GET',
+      `/apis/batch/v1/namespaces/${namespace}/jobs/${name}`,
+    );
   }
 
   async listJobs(namespace: string, labelSelector: string) {
     const list = await this.request(
       'GET',
-      `/apis/batch/v1/namespaces/${namespace}/jobs?labelSelector=${encodeURIComponent(labelSelector)}`,
+      `/apis/batch/v1/namespaces/${namespace}/jobs?labelSelector=${encodeURIComponent(
+        labelSelector,
+      )}`,
     );
     return list.items as any[];
   }
@@ -156,16 +173,17 @@ export class SandboxAdmin {
         clusterLocatorMethods: [
           {
             type: 'config',
-            clusters: [{ name: 'sandbox', token: SANDBOX_ADMIN_TOKEN }, ...extraClusters].map(
-              c => ({
-                name: c.name,
-                url: this.sandbox.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: c.token,
-                // The sandbox speaks plain HTTP, which @kubernetes/client-node only allows so.
-                skipTLSVerify: true,
-              }),
-            ),
+            clusters: [
+              { name: 'sandbox', token: SANDBOX_ADMIN_TOKEN },
+              ...extraClusters,
+            ].map(c => ({
+              name: c.name,
+              url: this.sandbox.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: c.token,
+              // The sandbox speaks plain HTTP, which @kubernetes/client-node only allows so.
+              skipTLSVerify: true,
+            })),
           },
         ],
       },
@@ -206,5 +224,7 @@ export async function eventually<T>(
     }
     await new Promise(r => setTimeout(r, 100));
   }
-  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${last}` : ''}`);
+  throw new Error(
+    `condition not met within ${timeoutMs} ms${last ? `: ${last}` : ''}`,
+  );
 }

@@ -41,13 +41,19 @@ describe('ClusterRegistry', () => {
 
   it('answers an unknown cluster name with a NotFoundError', () => {
     const clusters = registry([]);
-    expect(() => clusters.get('elsewhere')).toThrow("Cluster 'elsewhere' is not configured");
+    expect(() => clusters.get('elsewhere')).toThrow(
+      "Cluster 'elsewhere' is not configured",
+    );
   });
 
   it('fails at startup naming the key of a bad url', () => {
     expect(() =>
-      registry([{ name: 'bad', url: 'not a url', authProvider: 'serviceAccount' }]),
-    ).toThrow("kubernetes.clusterLocatorMethods[0].clusters[0].url: 'not a url'");
+      registry([
+        { name: 'bad', url: 'not a url', authProvider: 'serviceAccount' },
+      ]),
+    ).toThrow(
+      "kubernetes.clusterLocatorMethods[0].clusters[0].url: 'not a url'",
+    );
   });
 
   it('fails at startup naming the key of a missing auth provider', () => {
@@ -67,7 +73,9 @@ describe('ClusterRegistry', () => {
       { name: 'ok', url: 'https://ok', authProvider: 'serviceAccount' },
     ]);
     expect(clusters.list().map(c => c.name)).toEqual(['ok']);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("'google'"));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining("'google'"),
+    );
   });
 
   it('reads a local kubeconfig, named after its context', async () => {
@@ -78,9 +86,13 @@ describe('ClusterRegistry', () => {
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'kind', cluster: { server: 'https://127.0.0.1:6443' } }],
+        clusters: [
+          { name: 'kind', cluster: { server: 'https://127.0.0.1:6443' } },
+        ],
         users: [{ name: 'dev', user: { token: 't' } }],
-        contexts: [{ name: 'kind-dev', context: { cluster: 'kind', user: 'dev' } }],
+        contexts: [
+          { name: 'kind-dev', context: { cluster: 'kind', user: 'dev' } },
+        ],
         'current-context': 'kind-dev',
       }),
     );
@@ -93,7 +105,9 @@ describe('ClusterRegistry', () => {
 
     expect(() =>
       registry([], {
-        kubernetesJobs: { clusters: [{ type: 'kubeconfig', path: file, context: 'nope' }] },
+        kubernetesJobs: {
+          clusters: [{ type: 'kubeconfig', path: file, context: 'nope' }],
+        },
       }),
     ).toThrow("kubernetesJobs.clusters[0].context: context 'nope' not found");
   });
@@ -119,7 +133,9 @@ describe('readPluginOptions', () => {
   it('fails at startup naming the key of an invalid annotation key', () => {
     expect(() =>
       readPluginOptions(
-        new ConfigReader({ kubernetesJobs: { definitionAnnotation: 'not valid!' } }),
+        new ConfigReader({
+          kubernetesJobs: { definitionAnnotation: 'not valid!' },
+        }),
       ),
     ).toThrow('kubernetesJobs.definitionAnnotation');
   });

@@ -44,6 +44,32 @@ const SERVER_SIDE_AUTH_PROVIDERS = [
 ];
 
 /**
+ * ServiceAccountStrategy's behaviour, answering a configured `serviceAccountToken` directly.
+ * The wrapped strategy loads @kubernetes/client-node with a dynamic import(), which Jest's module
+ * system cannot run; only the in-cluster case (no configured token) needs it.
+ */
+class ConfiguredTokenStrategy implements AuthenticationStrategy {
+  constructor(private readonly inCluster: AuthenticationStrategy) {}
+
+  async getCredential(
+    details: ClusterDetails,
+    auth: Parameters<AuthenticationStrategy['getCredential']>[1],
+  ): Promise<KubernetesCredential> {
+    const token = details.authMetadata.serviceAccountToken;
+    if (token) return { type: 'bearer token', token };
+    return this.inCluster.getCredential(details, auth);
+  }
+
+  validateCluster(): Error[] {
+    return [];
+  }
+
+  presentAuthMetadata(): Record<string, string> {
+    return {};
+  }
+}
+
+/**
  * The clusters configured for the plugin, read once at startup. An unknown name is a 404, never
  * a new connection.
  *
@@ -59,7 +85,9 @@ export class ClusterRegistry {
     const { logger } = options;
     const strategy = new DispatchStrategy({
       authStrategyMap: {
-        serviceAccount: new ConfiguredTokenStrategy(new ServiceAccountStrategy()),
+        serviceAccount: new ConfiguredTokenStrategy(
+          new ServiceAccountStrategy(),
+        ),
         aws: new AwsIamStrategy({ config }),
         azure: new AzureIdentityStrategy(logger),
         googleServiceAccount: new GoogleServiceAccountStrategy({ config }),
@@ -179,9 +207,8 @@ function readConfigCluster(
       `${key}.url: '${url}' is not a valid http(s) URL for cluster '${name}'`,
     );
   }
-  const authMetadataBlock = c.getOptional<Record<string, string>>(
-    'authMetadata',
-  );
+  const authMetadataBlock =
+    c.getOptional<Record<string, string>>('authMetadata');
   const authProvider =
     authMetadataBlock?.[ANNOTATION_KUBERNETES_AUTH_PROVIDER] ??
     c.getOptionalString('authProvider');
@@ -202,9 +229,18 @@ function readConfigCluster(
   }
   const authMetadata: Record<string, string> = {
     [ANNOTATION_KUBERNETES_AUTH_PROVIDER]: authProvider,
-    ...optional('serviceAccountToken', c.getOptionalString('serviceAccountToken')),
-    ...optional(ANNOTATION_KUBERNETES_AWS_ASSUME_ROLE, c.getOptionalString('assumeRole')),
-    ...optional(ANNOTATION_KUBERNETES_AWS_EXTERNAL_ID, c.getOptionalString('externalId')),
+    ...optional(
+      'serviceAccountToken',
+      c.getOptionalString('serviceAccountToken'),
+    ),
+    ...optional(
+      ANNOTATION_KUBERNETES_AWS_ASSUME_ROLE,
+      c.getOptionalString('assumeRole'),
+    ),
+    ...optional(
+      ANNOTATION_KUBERNETES_AWS_EXTERNAL_ID,
+      c.getOptionalString('externalId'),
+    ),
     ...authMetadataBlock,
   };
   const details: ClusterDetails = {
@@ -219,36 +255,12 @@ function readConfigCluster(
   const errors = strategy.validateCluster(authMetadata);
   if (errors.length) {
     throw new Error(
-      `${key}: invalid cluster '${name}': ${errors.map(e => e.message).join(', ')}`,
+      `${key}: invalid cluster '${name}': ${errors
+        .map(e => e.message)
+        .join(', ')}`,
     );
   }
   return fromDetails(details, () => strategy.getCredential(details, {}));
-}
-
-/**
- * ServiceAccountStrategy's behaviour, answering a configured `serviceAccountToken` directly.
- * The wrapped strategy loads @kubernetes/client-node with a dynamic import(), which Jest's module
- * system cannot run; only the in-cluster case (no configured token) needs it.
- */
-class ConfiguredTokenStrategy implements AuthenticationStrategy {
-  constructor(private readonly inCluster: AuthenticationStrategy) {}
-
-  async getCredential(
-    details: ClusterDetails,
-    auth: Parameters<AuthenticationStrategy['getCredential']>[1],
-  ): Promise<KubernetesCredential> {
-    const token = details.authMetadata.serviceAccountToken;
-    if (token) return { type: 'bearer token', token };
-    return this.inCluster.getCredential(details, auth);
-  }
-
-  validateCluster(): Error[] {
-    return [];
-  }
-
-  presentAuthMetadata(): Record<string, string> {
-    return {};
-  }
 }
 
 function optional(key: string, value: string | undefined) {

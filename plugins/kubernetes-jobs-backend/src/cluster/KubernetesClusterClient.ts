@@ -49,11 +49,19 @@ export class KubernetesClusterClient {
     const { namespace, labelSelector, fieldSelector } = options;
     const list = await this.call({ action: 'list Jobs', namespace }, () =>
       namespace
-        ? this.batch.listNamespacedJob({ namespace, labelSelector, fieldSelector })
+        ? this.batch.listNamespacedJob({
+            namespace,
+            labelSelector,
+            fieldSelector,
+          })
         : this.batch.listJobForAllNamespaces({ labelSelector, fieldSelector }),
     );
     // List items carry no kind/apiVersion on the wire.
-    return list.items.map(job => ({ ...job, apiVersion: 'batch/v1', kind: 'Job' }));
+    return list.items.map(job => ({
+      ...job,
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+    }));
   }
 
   async listCronJobs(options: ListOptions): Promise<V1CronJob[]> {
@@ -65,7 +73,10 @@ export class KubernetesClusterClient {
             labelSelector,
             fieldSelector,
           })
-        : this.batch.listCronJobForAllNamespaces({ labelSelector, fieldSelector }),
+        : this.batch.listCronJobForAllNamespaces({
+            labelSelector,
+            fieldSelector,
+          }),
     );
     return list.items.map(cronJob => ({
       ...cronJob,
@@ -94,7 +105,11 @@ export class KubernetesClusterClient {
   }
 
   /** JSON merge patch (RFC 7386) of a Job. */
-  mergePatchJob(namespace: string, name: string, patch: object): Promise<V1Job> {
+  mergePatchJob(
+    namespace: string,
+    name: string,
+    patch: object,
+  ): Promise<V1Job> {
     return this.call({ action: 'patch Job', namespace, name }, () =>
       this.batch.patchNamespacedJob(
         { namespace, name, body: patch },

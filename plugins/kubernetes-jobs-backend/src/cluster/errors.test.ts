@@ -1,7 +1,12 @@
 import { ApiException } from '@kubernetes/client-node';
 import { toBackstageError } from './errors';
 
-const ctx = { cluster: 'prod', action: 'create Job', namespace: 'shop', name: 'migrate-*' };
+const ctx = {
+  cluster: 'prod',
+  action: 'create Job',
+  namespace: 'shop',
+  name: 'migrate-*',
+};
 
 function apiException(code: number, body: unknown) {
   return new ApiException(code, 'HTTP error', body, {
@@ -15,30 +20,44 @@ describe('toBackstageError', () => {
     [409, 'ConflictError'],
     [422, 'InputError'],
     [403, 'NotAllowedError'],
-    [401, 'NotAllowedError'],
     [500, 'ServiceUnavailableError'],
-  ])('maps Kubernetes %s to %s naming cluster and object', (code, name) => {
-    const error = toBackstageError(
-      apiException(code, JSON.stringify({ kind: 'Status', message: 'the reason' })),
-      ctx,
-    );
-    expect(error.name).toBe(name);
-    expect(error.message).toContain("cluster 'prod'");
-    if (code !== 401) {
+  ])(
+    'maps Kubernetes %s to %s naming cluster, object and reason',
+    (code, name) => {
+      const error = toBackstageError(
+        apiException(
+          code,
+          JSON.stringify({ kind: 'Status', message: 'the reason' }),
+        ),
+        ctx,
+      );
+      expect(error.name).toBe(name);
+      expect(error.message).toContain("cluster 'prod'");
       expect(error.message).toContain("'migrate-*' in namespace 'shop'");
       expect(error.message).toContain('the reason');
-    }
+    },
+  );
+
+  it('maps Kubernetes 401 to NotAllowedError naming the cluster', () => {
+    const error = toBackstageError(apiException(401, ''), ctx);
+    expect(error.name).toBe('NotAllowedError');
+    expect(error.message).toContain("Cluster 'prod' did not accept");
   });
 
   it('keeps response headers and non-Status bodies out of the message', () => {
-    const error = toBackstageError(apiException(500, '<html>token=abc</html>'), ctx);
+    const error = toBackstageError(
+      apiException(500, '<html>token=abc</html>'),
+      ctx,
+    );
     expect(error.message).not.toContain('token');
     expect(error.message).not.toContain('realm');
   });
 
   it('reports a client-side failure without credentials', () => {
     const error = toBackstageError(
-      new Error('request to https://user:pw@host/api failed with Bearer abc.def'),
+      new Error(
+        'request to https://user:pw@host/api failed with Bearer abc.def',
+      ),
       ctx,
     );
     expect(error.name).toBe('ServiceUnavailableError');

@@ -19,7 +19,10 @@ export interface KubernetesCallContext {
   name?: string;
 }
 
-function describeTarget(ctx: KubernetesCallContext, withCluster = true): string {
+function describeTarget(
+  ctx: KubernetesCallContext,
+  withCluster = true,
+): string {
   const where = ctx.namespace ? ` in namespace '${ctx.namespace}'` : '';
   const what = ctx.name ? ` '${ctx.name}'` : '';
   const cluster = withCluster ? ` on cluster '${ctx.cluster}'` : '';
@@ -87,7 +90,12 @@ export function toBackstageError(
     (error as { cause?: { code?: unknown } })?.cause?.code;
   if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
     return new ServiceUnavailableError(
-      `Cluster '${ctx.cluster}' is unreachable (${code}) while trying to ${describeTarget(ctx, false)}`,
+      `Cluster '${
+        ctx.cluster
+      }' is unreachable (${code}) while trying to ${describeTarget(
+        ctx,
+        false,
+      )}`,
     );
   }
   return new ServiceUnavailableError(

@@ -1,4 +1,8 @@
-import { TestDatabaseId, TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { DatabaseRunStore, DefinitionKey } from './RunStore';
 
@@ -6,8 +10,20 @@ import { DatabaseRunStore, DefinitionKey } from './RunStore';
  * Migrations and queries against SQLite, and against PostgreSQL when a server is given
  * (scripts/test.sh starts one and sets BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING).
  */
-const postgres = (['POSTGRES_18', 'POSTGRES_17', 'POSTGRES_16', 'POSTGRES_15', 'POSTGRES_14', 'POSTGRES_13'] as const).filter(
-  id => process.env[`BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`],
+const postgres = (
+  [
+    'POSTGRES_18',
+    'POSTGRES_17',
+    'POSTGRES_16',
+    'POSTGRES_15',
+    'POSTGRES_14',
+    'POSTGRES_13',
+  ] as const
+).filter(
+  id =>
+    process.env[
+      `BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`
+    ],
 );
 if (!postgres.length && process.env.CI) {
   throw new Error(
@@ -17,9 +33,18 @@ if (!postgres.length && process.env.CI) {
 const ids: TestDatabaseId[] = ['SQLITE_3', ...postgres];
 const databases = TestDatabases.create({ ids, disableDocker: true });
 
-const key: DefinitionKey = { cluster: 'prod', namespace: 'shop', kind: 'Job', name: 'migrate' };
+const key: DefinitionKey = {
+  cluster: 'prod',
+  namespace: 'shop',
+  kind: 'Job',
+  name: 'migrate',
+};
 
-function run(uid: string, state: JobRun['state'], extra: Partial<JobRun> = {}): JobRun {
+function run(
+  uid: string,
+  state: JobRun['state'],
+  extra: Partial<JobRun> = {},
+): JobRun {
   return {
     cluster: 'prod',
     namespace: 'shop',
@@ -44,116 +69,173 @@ async function createStore(databaseId: TestDatabaseId) {
   return { knex, store };
 }
 
-describe.each(databases.eachSupportedId())('DatabaseRunStore on %s', databaseId => {
-  it('reserves the one active slot of a definition once, until the run finishes', async () => {
-    const { store } = await createStore(databaseId);
-    const reservation = { entityRef: 'component:default/shop', triggeredBy: 'user:default/jane', triggeredAt: new Date(), exclusive: true };
-
-    const id = await store.reserve(key, reservation);
-    await expect(store.reserve(key, reservation)).rejects.toMatchObject({
-      name: 'ConflictError',
-    });
-    await store.attach(id, run('a', 'Running'));
-    await expect(store.reserve(key, reservation)).rejects.toMatchObject({
-      name: 'ConflictError',
-    });
-
-    // The cluster shows it finished: the slot is free again.
-    await store.recordFromCluster(key, 'component:default/shop', [run('a', 'Succeeded')]);
-    const next = await store.reserve(key, reservation);
-    expect(next).toBeGreaterThan(id);
-  });
-
-  it('gives exactly one of many concurrent reservations the slot', async () => {
-    const { store } = await createStore(databaseId);
-    const results = await Promise.allSettled(
-      Array.from({ length: 8 }, () =>
-        store.reserve(key, { entityRef: 'component:default/shop', triggeredBy: 'x', triggeredAt: new Date(), exclusive: true }),
-      ),
-    );
-    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
-  });
-
-  it('does not limit definitions that allow parallel runs', async () => {
-    const { store } = await createStore(databaseId);
-    const reservation = { entityRef: 'component:default/shop', triggeredBy: 'x', triggeredAt: new Date(), exclusive: false };
-    await store.reserve(key, reservation);
-    await expect(store.reserve(key, reservation)).resolves.toBeDefined();
-  });
-
-  it('frees a slot whose run the cluster no longer shows active, but not a fresh reservation', async () => {
-    const { store } = await createStore(databaseId);
-    const reservation = { entityRef: 'component:default/shop', triggeredBy: 'x', triggeredAt: new Date(), exclusive: true };
-    const id = await store.reserve(key, reservation);
-
-    // A reservation still being created by some replica is not freed.
-    await store.releaseIfInactive(key, { activeJobUids: new Set(), checkedAt: new Date(Date.now() + 1000) });
-    await expect(store.reserve(key, reservation)).rejects.toMatchObject({ name: 'ConflictError' });
-
-    // Once its Job exists and the cluster (read after the record was written) does not show it active.
-    await store.attach(id, run('b', 'Running'));
-    await store.releaseIfInactive(key, { activeJobUids: new Set(['b']), checkedAt: new Date(Date.now() + 1000) });
-    await expect(store.reserve(key, reservation)).rejects.toMatchObject({ name: 'ConflictError' });
-    await store.releaseIfInactive(key, { activeJobUids: new Set(), checkedAt: new Date(Date.now() + 1000) });
-    await expect(store.reserve(key, reservation)).resolves.toBeDefined();
-  });
-
-  it('keeps a run after its Job is removed from the cluster, with its outcome', async () => {
-    const { store } = await createStore(databaseId);
-    await store.recordFromCluster(key, 'component:default/shop', [
-      run('c', 'Failed', {
-        startedAt: '2026-11-01T10:00:01.000Z',
-        finishedAt: '2026-11-01T10:00:31.000Z',
-        durationSeconds: 30,
-        failure: { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
-      }),
-    ]);
-    await store.markRemovedIfNotSeen(key, { seenJobUids: new Set(), checkedAt: new Date(Date.now() + 1000) });
-
-    const page = await store.listRuns(key, { limit: 10 });
-    expect(page.runs).toEqual([
-      expect.objectContaining({
-        uid: 'c',
-        name: 'migrate-c',
-        state: 'Failed',
-        removedFromCluster: true,
+describe.each(databases.eachSupportedId())(
+  'DatabaseRunStore on %s',
+  databaseId => {
+    it('reserves the one active slot of a definition once, until the run finishes', async () => {
+      const { store } = await createStore(databaseId);
+      const reservation = {
+        entityRef: 'component:default/shop',
         triggeredBy: 'user:default/jane',
-        startedAt: '2026-11-01T10:00:01.000Z',
-        finishedAt: '2026-11-01T10:00:31.000Z',
-        durationSeconds: 30,
-        failure: { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
-      }),
-    ]);
-    expect(await store.listActive()).toEqual([]);
-  });
+        triggeredAt: new Date(),
+        exclusive: true,
+      };
 
-  it('pages history newest first', async () => {
-    const { store } = await createStore(databaseId);
-    for (const uid of ['1', '2', '3', '4', '5']) {
-      await store.recordFromCluster(key, undefined, [run(uid, 'Succeeded')]);
-    }
-    const first = await store.listRuns(key, { limit: 2 });
-    expect(first.runs.map(r => r.uid)).toEqual(['5', '4']);
-    const second = await store.listRuns(key, { limit: 2, before: first.nextCursor });
-    expect(second.runs.map(r => r.uid)).toEqual(['3', '2']);
-    const last = await store.listRuns(key, { limit: 2, before: second.nextCursor });
-    expect(last.runs.map(r => r.uid)).toEqual(['1']);
-    expect(last.nextCursor).toBeUndefined();
-  });
+      const id = await store.reserve(key, reservation);
+      await expect(store.reserve(key, reservation)).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
+      await store.attach(id, run('a', 'Running'));
+      await expect(store.reserve(key, reservation)).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
 
-  it('applies retention by age and by count, never to active runs', async () => {
-    const { store, knex } = await createStore(databaseId);
-    for (const uid of ['old', 'x1', 'x2', 'x3']) {
-      await store.recordFromCluster(key, undefined, [run(uid, 'Succeeded')]);
-    }
-    await store.recordFromCluster(key, undefined, [run('live', 'Running')]);
-    await knex('kubernetes_jobs_runs')
-      .where({ job_uid: 'old' })
-      .update({ created_at: new Date('2020-01-01T00:00:00Z') });
+      // The cluster shows it finished: the slot is free again.
+      await store.recordFromCluster(key, 'component:default/shop', [
+        run('a', 'Succeeded'),
+      ]);
+      const next = await store.reserve(key, reservation);
+      expect(next).toBeGreaterThan(id);
+    });
 
-    expect(await store.cleanup({ olderThan: new Date('2021-01-01T00:00:00Z') })).toBe(1);
-    expect(await store.cleanup({ keepPerDefinition: 2 })).toBe(2);
-    const remaining = (await store.listRuns(key, { limit: 10 })).runs.map(r => r.uid);
-    expect(remaining).toEqual(['live', 'x3']);
-  });
-});
+    it('gives exactly one of many concurrent reservations the slot', async () => {
+      const { store } = await createStore(databaseId);
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, () =>
+          store.reserve(key, {
+            entityRef: 'component:default/shop',
+            triggeredBy: 'x',
+            triggeredAt: new Date(),
+            exclusive: true,
+          }),
+        ),
+      );
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+    });
+
+    it('does not limit definitions that allow parallel runs', async () => {
+      const { store } = await createStore(databaseId);
+      const reservation = {
+        entityRef: 'component:default/shop',
+        triggeredBy: 'x',
+        triggeredAt: new Date(),
+        exclusive: false,
+      };
+      await store.reserve(key, reservation);
+      await expect(store.reserve(key, reservation)).resolves.toBeDefined();
+    });
+
+    it('frees a slot whose run the cluster no longer shows active, but not a fresh reservation', async () => {
+      const { store } = await createStore(databaseId);
+      const reservation = {
+        entityRef: 'component:default/shop',
+        triggeredBy: 'x',
+        triggeredAt: new Date(),
+        exclusive: true,
+      };
+      const id = await store.reserve(key, reservation);
+
+      // A reservation still being created by some replica is not freed.
+      await store.releaseIfInactive(key, {
+        activeJobUids: new Set(),
+        checkedAt: new Date(Date.now() + 1000),
+      });
+      await expect(store.reserve(key, reservation)).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
+
+      // Once its Job exists and the cluster (read after the record was written) does not show it active.
+      await store.attach(id, run('b', 'Running'));
+      await store.releaseIfInactive(key, {
+        activeJobUids: new Set(['b']),
+        checkedAt: new Date(Date.now() + 1000),
+      });
+      await expect(store.reserve(key, reservation)).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
+      await store.releaseIfInactive(key, {
+        activeJobUids: new Set(),
+        checkedAt: new Date(Date.now() + 1000),
+      });
+      await expect(store.reserve(key, reservation)).resolves.toBeDefined();
+    });
+
+    it('keeps a run after its Job is removed from the cluster, with its outcome', async () => {
+      const { store } = await createStore(databaseId);
+      await store.recordFromCluster(key, 'component:default/shop', [
+        run('c', 'Failed', {
+          startedAt: '2026-11-01T10:00:01.000Z',
+          finishedAt: '2026-11-01T10:00:31.000Z',
+          durationSeconds: 30,
+          failure: {
+            reason: 'BackoffLimitExceeded',
+            message: 'Job has reached the specified backoff limit',
+          },
+        }),
+      ]);
+      await store.markRemovedIfNotSeen(key, {
+        seenJobUids: new Set(),
+        checkedAt: new Date(Date.now() + 1000),
+      });
+
+      const page = await store.listRuns(key, { limit: 10 });
+      expect(page.runs).toEqual([
+        expect.objectContaining({
+          uid: 'c',
+          name: 'migrate-c',
+          state: 'Failed',
+          removedFromCluster: true,
+          triggeredBy: 'user:default/jane',
+          startedAt: '2026-11-01T10:00:01.000Z',
+          finishedAt: '2026-11-01T10:00:31.000Z',
+          durationSeconds: 30,
+          failure: {
+            reason: 'BackoffLimitExceeded',
+            message: 'Job has reached the specified backoff limit',
+          },
+        }),
+      ]);
+      expect(await store.listActive()).toEqual([]);
+    });
+
+    it('pages history newest first', async () => {
+      const { store } = await createStore(databaseId);
+      for (const uid of ['1', '2', '3', '4', '5']) {
+        await store.recordFromCluster(key, undefined, [run(uid, 'Succeeded')]);
+      }
+      const first = await store.listRuns(key, { limit: 2 });
+      expect(first.runs.map(r => r.uid)).toEqual(['5', '4']);
+      const second = await store.listRuns(key, {
+        limit: 2,
+        before: first.nextCursor,
+      });
+      expect(second.runs.map(r => r.uid)).toEqual(['3', '2']);
+      const last = await store.listRuns(key, {
+        limit: 2,
+        before: second.nextCursor,
+      });
+      expect(last.runs.map(r => r.uid)).toEqual(['1']);
+      expect(last.nextCursor).toBeUndefined();
+    });
+
+    it('applies retention by age and by count, never to active runs', async () => {
+      const { store, knex } = await createStore(databaseId);
+      for (const uid of ['old', 'x1', 'x2', 'x3']) {
+        await store.recordFromCluster(key, undefined, [run(uid, 'Succeeded')]);
+      }
+      await store.recordFromCluster(key, undefined, [run('live', 'Running')]);
+      await knex('kubernetes_jobs_runs')
+        .where({ job_uid: 'old' })
+        .update({ created_at: new Date('2020-01-01T00:00:00Z') });
+
+      expect(
+        await store.cleanup({ olderThan: new Date('2021-01-01T00:00:00Z') }),
+      ).toBe(1);
+      expect(await store.cleanup({ keepPerDefinition: 2 })).toBe(2);
+      const remaining = (await store.listRuns(key, { limit: 10 })).runs.map(
+        r => r.uid,
+      );
+      expect(remaining).toEqual(['live', 'x3']);
+    });
+  },
+);

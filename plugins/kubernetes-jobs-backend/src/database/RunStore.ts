@@ -40,7 +40,12 @@ export interface RunStore {
    */
   reserve(
     key: DefinitionKey,
-    run: { entityRef: string; triggeredBy: string; triggeredAt: Date; exclusive: boolean },
+    run: {
+      entityRef: string;
+      triggeredBy: string;
+      triggeredAt: Date;
+      exclusive: boolean;
+    },
   ): Promise<number>;
   /** Records the Job created for a reservation. */
   attach(id: number, run: JobRun): Promise<void>;
@@ -56,7 +61,11 @@ export interface RunStore {
     options: { activeJobUids: Set<string>; checkedAt: Date },
   ): Promise<void>;
   /** Brings records up to date with what the cluster shows, adding runs not seen before. */
-  recordFromCluster(key: DefinitionKey, entityRef: string | undefined, runs: JobRun[]): Promise<void>;
+  recordFromCluster(
+    key: DefinitionKey,
+    entityRef: string | undefined,
+    runs: JobRun[],
+  ): Promise<void>;
   /** Marks runs whose Job no longer exists. Their last known state stays. */
   markRemoved(jobUids: string[]): Promise<void>;
   /**
@@ -68,13 +77,19 @@ export interface RunStore {
     options: { seenJobUids: Set<string>; checkedAt: Date },
   ): Promise<void>;
   /** A page of a definition's history, newest first. */
-  listRuns(key: DefinitionKey, options: { limit: number; before?: string }): Promise<RunPage>;
+  listRuns(
+    key: DefinitionKey,
+    options: { limit: number; before?: string },
+  ): Promise<RunPage>;
   /** Every recorded run of the given definitions, for stats. */
   listAllRuns(keys: DefinitionKey[]): Promise<Map<string, JobRun[]>>;
   /** Runs last known as active, to reconcile with their clusters. */
   listActive(): Promise<Array<JobRun & { definitionKey: DefinitionKey }>>;
   /** Retention: deletes finished runs older than `olderThan`, and beyond `keepPerDefinition`. */
-  cleanup(options: { olderThan?: Date; keepPerDefinition?: number }): Promise<number>;
+  cleanup(options: {
+    olderThan?: Date;
+    keepPerDefinition?: number;
+  }): Promise<number>;
 }
 
 /** The key of a definition as a string (also the active-slot value). */
@@ -113,13 +128,17 @@ const ACTIVE_STATES: RunState[] = ['Pending', 'Running'];
 /** Reservations younger than this are a run being created by some replica right now. */
 const RESERVATION_GRACE_MS = 60_000;
 
-function toDate(value: Date | string | number | null | undefined): Date | undefined {
+function toDate(
+  value: Date | string | number | null | undefined,
+): Date | undefined {
   if (value === null || value === undefined) return undefined;
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-function toIso(value: Date | string | number | null | undefined): string | undefined {
+function toIso(
+  value: Date | string | number | null | undefined,
+): string | undefined {
   return toDate(value)?.toISOString();
 }
 
@@ -218,7 +237,12 @@ export class DatabaseRunStore implements RunStore {
 
   async reserve(
     key: DefinitionKey,
-    run: { entityRef: string; triggeredBy: string; triggeredAt: Date; exclusive: boolean },
+    run: {
+      entityRef: string;
+      triggeredBy: string;
+      triggeredAt: Date;
+      exclusive: boolean;
+    },
   ): Promise<number> {
     const now = new Date();
     try {
@@ -238,7 +262,9 @@ export class DatabaseRunStore implements RunStore {
           updated_at: now,
         })
         .returning('id');
-      return typeof inserted === 'object' ? (inserted as { id: number }).id : inserted;
+      return typeof inserted === 'object'
+        ? (inserted as { id: number }).id
+        : inserted;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(
@@ -274,7 +300,8 @@ export class DatabaseRunStore implements RunStore {
       const updatedAt = toDate(holder.updated_at)?.getTime() ?? 0;
       const stillCreating =
         !holder.job_uid && Date.now() - updatedAt < RESERVATION_GRACE_MS;
-      const seenActive = holder.job_uid && options.activeJobUids.has(holder.job_uid);
+      const seenActive =
+        holder.job_uid && options.activeJobUids.has(holder.job_uid);
       const writtenAfterCheck = updatedAt >= options.checkedAt.getTime();
       if (stillCreating || seenActive || writtenAfterCheck) continue;
       await this.db<Row>(TABLE)
@@ -341,7 +368,11 @@ export class DatabaseRunStore implements RunStore {
     if (!jobUids.length) return;
     await this.db<Row>(TABLE)
       .whereIn('job_uid', jobUids)
-      .update({ removed_from_cluster: true, active_key: null, updated_at: new Date() });
+      .update({
+        removed_from_cluster: true,
+        active_key: null,
+        updated_at: new Date(),
+      });
   }
 
   async markRemovedIfNotSeen(
@@ -373,7 +404,9 @@ export class DatabaseRunStore implements RunStore {
     return {
       runs: page.map(rowToRun),
       nextCursor:
-        rows.length > options.limit ? String(page[page.length - 1].id) : undefined,
+        rows.length > options.limit
+          ? String(page[page.length - 1].id)
+          : undefined,
     };
   }
 
@@ -410,7 +443,9 @@ export class DatabaseRunStore implements RunStore {
     return result;
   }
 
-  async listActive(): Promise<Array<JobRun & { definitionKey: DefinitionKey }>> {
+  async listActive(): Promise<
+    Array<JobRun & { definitionKey: DefinitionKey }>
+  > {
     const rows = await this.db<Row>(TABLE)
       .whereIn('state', ACTIVE_STATES)
       .whereNotNull('job_uid')
@@ -432,13 +467,21 @@ export class DatabaseRunStore implements RunStore {
   }): Promise<number> {
     let deleted = 0;
     const finished = () =>
-      this.db<Row>(TABLE).whereNotIn('state', ACTIVE_STATES).whereNull('active_key');
+      this.db<Row>(TABLE)
+        .whereNotIn('state', ACTIVE_STATES)
+        .whereNull('active_key');
     if (options.olderThan) {
-      deleted += await finished().where('created_at', '<', options.olderThan).delete();
+      deleted += await finished()
+        .where('created_at', '<', options.olderThan)
+        .delete();
     }
     if (options.keepPerDefinition !== undefined) {
-      const definitions = await this.db<Row>(TABLE)
-        .distinct('cluster', 'namespace', 'definition_kind', 'definition_name');
+      const definitions = await this.db<Row>(TABLE).distinct(
+        'cluster',
+        'namespace',
+        'definition_kind',
+        'definition_name',
+      );
       for (const d of definitions) {
         const keep = await this.db<Row>(TABLE)
           .where({

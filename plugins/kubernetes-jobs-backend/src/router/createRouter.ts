@@ -57,8 +57,11 @@ const VERBS: Record<string, string> = {
  * authorizes the caller on it (403) before the service touches a cluster. Runs and kills are
  * audited whether they succeed or fail.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, clusters, service } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, catalog, clusters, service } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -83,7 +86,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
-        `You are not allowed to ${VERBS[permission.name]} the Jobs of ${entityRef}`,
+        `You are not allowed to ${
+          VERBS[permission.name]
+        } the Jobs of ${entityRef}`,
       );
     }
     const selector = entitySelectorOf(entity);
@@ -150,8 +155,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const { items: entities } = await catalog.getEntities(
       {
         filter: [
-          { [`metadata.annotations.${ENTITY_ANNOTATIONS.kubernetesId}`]: CATALOG_FILTER_EXISTS },
-          { [`metadata.annotations.${ENTITY_ANNOTATIONS.labelSelector}`]: CATALOG_FILTER_EXISTS },
+          {
+            [`metadata.annotations.${ENTITY_ANNOTATIONS.kubernetesId}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          {
+            [`metadata.annotations.${ENTITY_ANNOTATIONS.labelSelector}`]:
+              CATALOG_FILTER_EXISTS,
+          },
         ],
       },
       { credentials },
@@ -196,19 +207,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     });
   });
 
-  router.get('/definitions/:cluster/:namespace/:kind/:name', async (req, res) => {
-    const location = parse(definitionParams, req.params, 'definition');
-    const { entityRef } = parse(entityQuery, req.query, 'query');
-    const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json(await service.getDefinition(selector, location));
-  });
+  router.get(
+    '/definitions/:cluster/:namespace/:kind/:name',
+    async (req, res) => {
+      const location = parse(definitionParams, req.params, 'definition');
+      const { entityRef } = parse(entityQuery, req.query, 'query');
+      const selector = await readableSelector(req, location.cluster, entityRef);
+      res.json(await service.getDefinition(selector, location));
+    },
+  );
 
-  router.get('/definitions/:cluster/:namespace/:kind/:name/runs', async (req, res) => {
-    const location = parse(definitionParams, req.params, 'definition');
-    const { entityRef, ...page } = parse(historyQuery, req.query, 'query');
-    const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json(await service.history(selector, location, page));
-  });
+  router.get(
+    '/definitions/:cluster/:namespace/:kind/:name/runs',
+    async (req, res) => {
+      const location = parse(definitionParams, req.params, 'definition');
+      const { entityRef, ...page } = parse(historyQuery, req.query, 'query');
+      const selector = await readableSelector(req, location.cluster, entityRef);
+      res.json(await service.history(selector, location, page));
+    },
+  );
 
   router.post(
     '/definitions/:cluster/:namespace/:kind/:name/runs',
@@ -257,7 +274,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
           kubernetesJobsKillPermission,
           entityRef,
         );
-        return service.kill(selector, location, { killedBy: actorOf(credentials) });
+        return service.kill(selector, location, {
+          killedBy: actorOf(credentials),
+        });
       },
       r => ({ run: r.name, state: r.state }),
     );

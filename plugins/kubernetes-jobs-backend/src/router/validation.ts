@@ -5,25 +5,38 @@ import { z } from 'zod';
 
 // RFC 1123 label (namespaces, container names) and subdomain (object names), as Kubernetes checks them.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // Cluster names are Backstage config names; they are only ever looked up, never used in a URL.
 const CLUSTER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 const namespace = z
   .string()
   .max(63)
-  .regex(DNS_LABEL, 'must be an RFC 1123 label (lower case letters, digits and -)');
+  .regex(
+    DNS_LABEL,
+    'must be an RFC 1123 label (lower case letters, digits and -)',
+  );
 const objectName = z
   .string()
   .max(253)
-  .regex(DNS_SUBDOMAIN, 'must be an RFC 1123 subdomain (lower case letters, digits, - and .)');
-const cluster = z.string().max(253).regex(CLUSTER_NAME, 'is not a valid cluster name');
+  .regex(
+    DNS_SUBDOMAIN,
+    'must be an RFC 1123 subdomain (lower case letters, digits, - and .)',
+  );
+const cluster = z
+  .string()
+  .max(253)
+  .regex(CLUSTER_NAME, 'is not a valid cluster name');
 
 // kind:name or kind:namespace/name, with the characters the catalog allows in each part.
-const ENTITY_REF = /^[A-Za-z0-9][-A-Za-z0-9_.]*:([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/;
+const ENTITY_REF =
+  /^[A-Za-z0-9][-A-Za-z0-9_.]*:([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/;
 
 const entityRef = z
-  .string({ required_error: 'is required (for example component:default/shop)' })
+  .string({
+    required_error: 'is required (for example component:default/shop)',
+  })
   .regex(ENTITY_REF, 'is not an entity reference like component:default/shop')
   .transform((value, ctx) => {
     try {
@@ -41,16 +54,28 @@ const kind = z
   .enum(['job', 'cronjob'], {
     errorMap: () => ({ message: "must be 'job' or 'cronjob'" }),
   })
-  .transform((value): DefinitionKind => (value === 'cronjob' ? 'CronJob' : 'Job'));
+  .transform(
+    (value): DefinitionKind => (value === 'cronjob' ? 'CronJob' : 'Job'),
+  );
 
-export const definitionParams = z.object({ cluster, namespace, kind, name: objectName });
+export const definitionParams = z.object({
+  cluster,
+  namespace,
+  kind,
+  name: objectName,
+});
 export const runParams = z.object({ cluster, namespace, name: objectName });
 export const entityQuery = z.object({ entityRef });
-export const optionalEntityQuery = z.object({ entityRef: entityRef.optional() });
-export const entityBody = z.object({ entityRef }, {
-  required_error: 'a JSON body { "entityRef": "..." } is required',
-  invalid_type_error: 'the body must be a JSON object { "entityRef": "..." }',
+export const optionalEntityQuery = z.object({
+  entityRef: entityRef.optional(),
 });
+export const entityBody = z.object(
+  { entityRef },
+  {
+    required_error: 'a JSON body { "entityRef": "..." } is required',
+    invalid_type_error: 'the body must be a JSON object { "entityRef": "..." }',
+  },
+);
 export const logsQuery = z.object({
   entityRef,
   pod: objectName.optional(),
@@ -86,7 +111,12 @@ export function parse<T extends z.ZodTypeAny>(
 
 export const historyQuery = z.object({
   entityRef,
-  limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1)
+    .max(200)
+    .default(50),
   cursor: z
     .string()
     .regex(/^\d+$/, 'must be a cursor returned by a previous page')

@@ -100,7 +100,9 @@ export class JobsService {
   }
 
   /** The definitions of one entity, with stats. A failing cluster is reported, not thrown. */
-  async listForEntity(selector: EntitySelector): Promise<DefinitionListResponse> {
+  async listForEntity(
+    selector: EntitySelector,
+  ): Promise<DefinitionListResponse> {
     const clusterNames = selector.cluster
       ? [selector.cluster]
       : this.options.clusters.list().map(c => c.name);
@@ -213,7 +215,9 @@ export class JobsService {
       if (exclusive) {
         const checkedAt = new Date();
         const runs = await this.runsOf(client, selector, definition);
-        const active = runs.filter(r => isActive(r.state) && !r.removedFromCluster);
+        const active = runs.filter(
+          r => isActive(r.state) && !r.removedFromCluster,
+        );
         if (active.length) {
           throw new ConflictError(
             `${location.kind} '${location.name}' already has an active run, '${active[0].name}' (${active[0].state}); wait for it to finish or kill it before starting another`,
@@ -243,7 +247,11 @@ export class JobsService {
         await this.options.store.discard(reservation);
         throw error;
       }
-      const run = toJobRun(location.cluster, created, definitionRef(definition));
+      const run = toJobRun(
+        location.cluster,
+        created,
+        definitionRef(definition),
+      );
       await this.options.store.attach(reservation, run);
       this.options.logger.info(
         `Run ${run.name} of ${location.kind} ${location.namespace}/${location.name} on cluster ${location.cluster} created by ${options.triggeredBy}`,
@@ -264,28 +272,43 @@ export class JobsService {
     for (const record of active) {
       try {
         const client = await this.client(record.cluster);
-        const job = await client.readJob(record.namespace, record.name).catch(error => {
-          if ((error as Error).name === 'NotFoundError') return undefined;
-          throw error;
-        });
+        const job = await client
+          .readJob(record.namespace, record.name)
+          .catch(error => {
+            if ((error as Error).name === 'NotFoundError') return undefined;
+            throw error;
+          });
         if (!job || job.metadata?.uid !== record.uid) {
           await this.options.store.markRemoved([record.uid]);
           removed++;
           continue;
         }
-        const run = toJobRun(record.cluster, { ...job, kind: 'Job' }, record.definition);
-        await this.options.store.recordFromCluster(record.definitionKey, undefined, [run]);
+        const run = toJobRun(
+          record.cluster,
+          { ...job, kind: 'Job' },
+          record.definition,
+        );
+        await this.options.store.recordFromCluster(
+          record.definitionKey,
+          undefined,
+          [run],
+        );
         updated++;
       } catch (error) {
         this.options.logger.warn(
-          `kubernetes-jobs: could not reconcile run ${record.namespace}/${record.name} on cluster ${record.cluster}: ${(error as Error).message}`,
+          `kubernetes-jobs: could not reconcile run ${record.namespace}/${
+            record.name
+          } on cluster ${record.cluster}: ${(error as Error).message}`,
         );
       }
     }
     return { updated, removed };
   }
 
-  async getRun(selector: EntitySelector, location: RunLocation): Promise<JobRun> {
+  async getRun(
+    selector: EntitySelector,
+    location: RunLocation,
+  ): Promise<JobRun> {
     const { job, definition } = await this.resolveRun(selector, location);
     return toJobRun(location.cluster, job, definitionRef(definition));
   }
@@ -299,7 +322,10 @@ export class JobsService {
     location: RunLocation,
     options: { killedBy: string },
   ): Promise<JobRun> {
-    const { client, job, definition } = await this.resolveRun(selector, location);
+    const { client, job, definition } = await this.resolveRun(
+      selector,
+      location,
+    );
     if (job.metadata?.uid === definition.metadata?.uid) {
       throw new ConflictError(
         `Job '${location.name}' is a definition, not a run: Kill never changes a definition; stop it where it is deployed`,
@@ -311,22 +337,34 @@ export class JobsService {
         `Run '${location.name}' is not active (${run.state}); there is nothing to kill`,
       );
     }
-    const patched = await client.mergePatchJob(location.namespace, location.name, {
-      metadata: {
-        annotations: {
-          [RUN_ANNOTATIONS.killedBy]: options.killedBy,
-          [RUN_ANNOTATIONS.killedAt]: this.now().toISOString(),
+    const patched = await client.mergePatchJob(
+      location.namespace,
+      location.name,
+      {
+        metadata: {
+          annotations: {
+            [RUN_ANNOTATIONS.killedBy]: options.killedBy,
+            [RUN_ANNOTATIONS.killedAt]: this.now().toISOString(),
+          },
         },
+        spec: { suspend: true },
       },
-      spec: { suspend: true },
-    });
+    );
     this.options.logger.info(
       `Run ${location.namespace}/${location.name} on cluster ${location.cluster} killed by ${options.killedBy}`,
     );
-    const killed = toJobRun(location.cluster, patched, definitionRef(definition));
+    const killed = toJobRun(
+      location.cluster,
+      patched,
+      definitionRef(definition),
+    );
     await this.options.store
       .recordFromCluster(
-        { ...location, kind: kindOf(definition), name: definition.metadata?.name ?? '' },
+        {
+          ...location,
+          kind: kindOf(definition),
+          name: definition.metadata?.name ?? '',
+        },
         selector.entityRef,
         [killed],
       )
@@ -339,13 +377,19 @@ export class JobsService {
   }
 
   /** The run's pods, oldest first. */
-  async pods(selector: EntitySelector, location: RunLocation): Promise<RunPod[]> {
+  async pods(
+    selector: EntitySelector,
+    location: RunLocation,
+  ): Promise<RunPod[]> {
     const { client, job } = await this.resolveRun(selector, location);
     return (await this.podsOf(client, job)).map(toRunPod);
   }
 
   /** Kubernetes events about the run and its pods, oldest first. */
-  async events(selector: EntitySelector, location: RunLocation): Promise<RunEvent[]> {
+  async events(
+    selector: EntitySelector,
+    location: RunLocation,
+  ): Promise<RunEvent[]> {
     const { client, job } = await this.resolveRun(selector, location);
     const pods = await this.podsOf(client, job);
     const lists = await Promise.all([
@@ -363,7 +407,11 @@ export class JobsService {
     return lists
       .flat()
       .map(toRunEvent)
-      .sort((a, b) => (Date.parse(a.lastTimestamp ?? '') || 0) - (Date.parse(b.lastTimestamp ?? '') || 0));
+      .sort(
+        (a, b) =>
+          (Date.parse(a.lastTimestamp ?? '') || 0) -
+          (Date.parse(b.lastTimestamp ?? '') || 0),
+      );
   }
 
   /** Logs of a container of one of the run's pods (by default the newest pod's first container). */
@@ -388,7 +436,9 @@ export class JobsService {
     const container = options.container ?? containers[0];
     if (!containers.includes(container)) {
       throw new InputError(
-        `Container '${container}' is not in pod '${pod.metadata?.name}'; it has ${containers.join(', ')}`,
+        `Container '${container}' is not in pod '${
+          pod.metadata?.name
+        }'; it has ${containers.join(', ')}`,
       );
     }
     const podName = pod.metadata?.name ?? '';
@@ -406,12 +456,17 @@ export class JobsService {
   private async client(cluster: string): Promise<KubernetesClusterClient> {
     const configured = this.options.clusters.get(cluster);
     try {
-      return new KubernetesClusterClient(cluster, await configured.getKubeConfig());
+      return new KubernetesClusterClient(
+        cluster,
+        await configured.getKubeConfig(),
+      );
     } catch (error) {
       // Credential helpers can fail (expired cloud credentials, missing in-cluster token);
       // the message names the cluster but not what the helper printed.
       this.options.logger.warn(
-        `kubernetes-jobs: could not get credentials for cluster '${cluster}': ${(error as Error).name}`,
+        `kubernetes-jobs: could not get credentials for cluster '${cluster}': ${
+          (error as Error).name
+        }`,
       );
       throw new ServiceUnavailableError(
         `Could not get credentials for cluster '${cluster}'`,
@@ -533,12 +588,15 @@ export class JobsService {
       await store.recordFromCluster(key, entityRef, clusterRuns);
       const seen = new Set(clusterRuns.map(r => r.uid));
       await store.markRemovedIfNotSeen(key, { seenJobUids: seen, checkedAt });
-      const recorded = (await store.listAllRuns([key])).get(definitionKeyString(key)) ?? [];
+      const recorded =
+        (await store.listAllRuns([key])).get(definitionKeyString(key)) ?? [];
       const gone = recorded.filter(r => !seen.has(r.uid));
       return [...clusterRuns, ...gone].sort(compareRunsNewestFirst);
     } catch (error) {
       this.options.logger.error(
-        `kubernetes-jobs: run history unavailable for ${definitionKeyString(key)}: ${(error as Error).message}`,
+        `kubernetes-jobs: run history unavailable for ${definitionKeyString(
+          key,
+        )}: ${(error as Error).message}`,
       );
       return clusterRuns;
     }
@@ -587,7 +645,9 @@ export class JobsService {
         labels: object.metadata?.labels,
       })
     ) {
-      throw new NotAllowedError(`${where} does not belong to ${selector.entityRef}`);
+      throw new NotAllowedError(
+        `${where} does not belong to ${selector.entityRef}`,
+      );
     }
   }
 
@@ -657,13 +717,18 @@ export class JobsService {
     return { client, job, definition };
   }
 
-  private async podsOf(client: KubernetesClusterClient, job: V1Job): Promise<V1Pod[]> {
+  private async podsOf(
+    client: KubernetesClusterClient,
+    job: V1Job,
+  ): Promise<V1Pod[]> {
     const pods = await client.listPods(
       job.metadata?.namespace ?? '',
       `batch.kubernetes.io/controller-uid=${job.metadata?.uid}`,
     );
     return pods.sort(
-      (a, b) => time(a.metadata?.creationTimestamp) - time(b.metadata?.creationTimestamp),
+      (a, b) =>
+        time(a.metadata?.creationTimestamp) -
+        time(b.metadata?.creationTimestamp),
     );
   }
 }
@@ -704,7 +769,9 @@ function sortSummaries(items: DefinitionSummary[]): DefinitionSummary[] {
     [a.definition.cluster, a.definition.namespace, a.definition.name]
       .join('/')
       .localeCompare(
-        [b.definition.cluster, b.definition.namespace, b.definition.name].join('/'),
+        [b.definition.cluster, b.definition.namespace, b.definition.name].join(
+          '/',
+        ),
       ),
   );
 }
@@ -751,15 +818,20 @@ function toRunPod(pod: V1Pod): RunPod {
 }
 
 function toRunEvent(event: CoreV1Event): RunEvent {
-  const stamp = (v: Date | string | undefined) => (v ? new Date(v).toISOString() : undefined);
+  const stamp = (v: Date | string | undefined) =>
+    v ? new Date(v).toISOString() : undefined;
   return {
     type: event.type ?? 'Normal',
     reason: event.reason,
     message: event.message,
     count: event.count ?? 1,
     firstTimestamp: stamp(event.firstTimestamp ?? event.eventTime),
-    lastTimestamp: stamp(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp),
-    involvedObject: { kind: event.involvedObject?.kind, name: event.involvedObject?.name },
+    lastTimestamp: stamp(
+      event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp,
+    ),
+    involvedObject: {
+      kind: event.involvedObject?.kind,
+      name: event.involvedObject?.name,
+    },
   };
 }
-

@@ -40,7 +40,9 @@ export function entitySelectorOf(entity: Entity): EntitySelector | undefined {
     labelSelector = LabelSelector.parse(source);
   } catch (e) {
     throw new InputError(
-      `Entity ${entityRef} has an invalid Kubernetes selector: ${(e as Error).message}`,
+      `Entity ${entityRef} has an invalid Kubernetes selector: ${
+        (e as Error).message
+      }`,
     );
   }
   return {
@@ -55,7 +57,11 @@ export function entitySelectorOf(entity: Entity): EntitySelector | undefined {
 /** Whether an object (by cluster, namespace and labels) belongs to the entity. */
 export function selects(
   selector: EntitySelector,
-  object: { cluster: string; namespace?: string; labels?: Record<string, string> },
+  object: {
+    cluster: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+  },
 ): boolean {
   if (selector.cluster && selector.cluster !== object.cluster) return false;
   if (selector.namespace && selector.namespace !== object.namespace) {

@@ -27,7 +27,9 @@ export async function scheduleHistoryTasks(options: {
     fn: async () => {
       const { updated, removed } = await service.reconcile();
       if (updated || removed) {
-        logger.debug(`kubernetes-jobs: reconciled ${updated} active runs, ${removed} gone`);
+        logger.debug(
+          `kubernetes-jobs: reconciled ${updated} active runs, ${removed} gone`,
+        );
       }
     },
   });
@@ -44,7 +46,9 @@ export async function scheduleHistoryTasks(options: {
         keepPerDefinition: maxRunsPerDefinition,
       });
       if (deleted) {
-        logger.info(`kubernetes-jobs: history retention deleted ${deleted} runs`);
+        logger.info(
+          `kubernetes-jobs: history retention deleted ${deleted} runs`,
+        );
       }
     },
   });

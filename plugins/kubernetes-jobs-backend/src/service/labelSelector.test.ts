@@ -1,7 +1,11 @@
 import { LabelSelector } from './labelSelector';
 
 describe('LabelSelector', () => {
-  const labels = { 'backstage.io/kubernetes-id': 'shop', env: 'prod', tier: 'db' };
+  const labels = {
+    'backstage.io/kubernetes-id': 'shop',
+    env: 'prod',
+    tier: 'db',
+  };
 
   it.each([
     ['backstage.io/kubernetes-id=shop', true],

@@ -11,7 +11,11 @@ import {
 
 const definitionJob = recorded.definitionJob as unknown as V1Job;
 const now = new Date('2026-11-28T10:00:00.000Z');
-const options = { annotationKey: 'job-assistant', triggeredBy: 'user:default/jane', now };
+const options = {
+  annotationKey: 'job-assistant',
+  triggeredBy: 'user:default/jane',
+  now,
+};
 
 describe('buildRunJob', () => {
   it('builds what the apiserver accepted, with the link label and trigger annotations', () => {
@@ -20,7 +24,9 @@ describe('buildRunJob', () => {
 
     expect(run.metadata?.generateName).toBe(accepted.metadata.generateName);
     expect(run.metadata?.name).toBeUndefined();
-    expect(run.metadata?.ownerReferences).toEqual(accepted.metadata.ownerReferences);
+    expect(run.metadata?.ownerReferences).toEqual(
+      accepted.metadata.ownerReferences,
+    );
     expect(run.spec?.suspend).toBe(false);
     expect(run.spec?.template?.spec).toEqual(accepted.spec.template.spec);
     expect(run.metadata?.labels).toEqual({
@@ -37,7 +43,11 @@ describe('buildRunJob', () => {
   it('drops what the apiserver rejects when copied verbatim (422 in the recording)', () => {
     const rejected = recorded.rejectedVerbatimRunRequest as any;
     // The recorded failing request carried the definition's controller labels and selector.
-    expect(rejected.spec.template.metadata.labels['batch.kubernetes.io/controller-uid']).toBeDefined();
+    expect(
+      rejected.spec.template.metadata.labels[
+        'batch.kubernetes.io/controller-uid'
+      ],
+    ).toBeDefined();
 
     const run = buildRunJob(definitionJob, options);
     expect(run.spec?.selector).toBeUndefined();
@@ -72,8 +82,12 @@ describe('buildRunJob', () => {
     };
     const run = buildRunJob(tracked, options);
     expect(run.metadata?.labels).toMatchObject({ team: 'payments' });
-    expect(run.metadata?.labels).not.toHaveProperty('argocd.argoproj.io/instance');
-    expect(run.metadata?.labels).not.toHaveProperty('kustomize.toolkit.fluxcd.io/name');
+    expect(run.metadata?.labels).not.toHaveProperty(
+      'argocd.argoproj.io/instance',
+    );
+    expect(run.metadata?.labels).not.toHaveProperty(
+      'kustomize.toolkit.fluxcd.io/name',
+    );
     expect(run.metadata?.annotations).toEqual({
       'job-assistant/description': 'Migrate',
       'job-assistant/triggered-by': 'user:default/jane',
@@ -91,7 +105,9 @@ describe('buildRunJob', () => {
   it('builds a run from a CronJob jobTemplate, like kubectl create job --from=cronjob', () => {
     const cronJob = recorded.cronJob as unknown as V1CronJob;
     const run = buildRunJob(cronJob, options);
-    expect(run.spec?.template).toEqual(cronJob.spec?.jobTemplate.spec?.template);
+    expect(run.spec?.template).toEqual(
+      cronJob.spec?.jobTemplate.spec?.template,
+    );
     expect(run.metadata?.ownerReferences).toEqual([
       {
         apiVersion: 'batch/v1',
@@ -125,7 +141,9 @@ describe('runStateOf', () => {
   });
 
   it('is Pending before the controller starts the Job', () => {
-    expect(runStateOf({ spec: { template: {} }, status: {} } as V1Job)).toBe('Pending');
+    expect(runStateOf({ spec: { template: {} }, status: {} } as V1Job)).toBe(
+      'Pending',
+    );
   });
 });
 
@@ -137,7 +155,9 @@ describe('toJobRun', () => {
     });
     expect(run.state).toBe('Failed');
     expect(run.failure?.reason).toBe('BackoffLimitExceeded');
-    expect(run.failure?.message).toBe('Job has reached the specified backoff limit');
+    expect(run.failure?.message).toBe(
+      'Job has reached the specified backoff limit',
+    );
     expect(run.pods.failed).toBe(2);
     expect(run.durationSeconds).toBeGreaterThan(0);
   });
@@ -146,7 +166,9 @@ describe('toJobRun', () => {
     const job = recorded.runComplete as any;
     const run = toJobRun('sandbox', job, { kind: 'Job', name: 'shop-migrate' });
     expect(run.durationSeconds).toBe(
-      (Date.parse(job.status.completionTime) - Date.parse(job.status.startTime)) / 1000,
+      (Date.parse(job.status.completionTime) -
+        Date.parse(job.status.startTime)) /
+        1000,
     );
   });
 });
@@ -158,7 +180,9 @@ describe('isDefinition', () => {
     expect(isDefinition(withValue('enable'), 'job-assistant')).toBe(true);
     expect(isDefinition(withValue('true'), 'job-assistant')).toBe(true);
     expect(isDefinition(withValue('false'), 'job-assistant')).toBe(false);
-    expect(isDefinition({ metadata: {} } as V1Job, 'job-assistant')).toBe(false);
+    expect(isDefinition({ metadata: {} } as V1Job, 'job-assistant')).toBe(
+      false,
+    );
   });
 });
 
@@ -176,7 +200,13 @@ describe('computeStats', () => {
       run('Succeeded', 20),
     ]);
     expect(stats.lastRun?.state).toBe('Running');
-    expect(stats.counts).toEqual({ total: 6, active: 1, succeeded: 3, failed: 1, killed: 1 });
+    expect(stats.counts).toEqual({
+      total: 6,
+      active: 1,
+      succeeded: 3,
+      failed: 1,
+      killed: 1,
+    });
     expect(stats.successRate).toBeCloseTo(3 / 5);
     expect(stats.typicalDurationSeconds).toBe(20);
   });
@@ -199,7 +229,14 @@ describe('waitingReason', () => {
         pod({
           phase: 'Pending',
           containerStatuses: [
-            { name: 'main', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+            {
+              name: 'main',
+              image: 'x',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ContainerCreating' } },
+            },
           ],
         }),
         'main',
@@ -211,7 +248,14 @@ describe('waitingReason', () => {
     const running = pod({
       phase: 'Running',
       containerStatuses: [
-        { name: 'main', image: 'x', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date() } } },
+        {
+          name: 'main',
+          image: 'x',
+          imageID: '',
+          ready: true,
+          restartCount: 0,
+          state: { running: { startedAt: new Date() } },
+        },
       ],
     });
     expect(waitingReason(running, 'main')).toBeUndefined();
@@ -219,7 +263,11 @@ describe('waitingReason', () => {
       phase: 'Running',
       containerStatuses: [
         {
-          name: 'main', image: 'x', imageID: '', ready: false, restartCount: 1,
+          name: 'main',
+          image: 'x',
+          imageID: '',
+          ready: false,
+          restartCount: 1,
           state: { waiting: { reason: 'CrashLoopBackOff' } },
           lastState: { terminated: { exitCode: 1 } },
         },

@@ -1,4 +1,9 @@
-import { V1CronJob, V1Job, V1JobCondition, V1Pod } from '@kubernetes/client-node';
+import {
+  V1CronJob,
+  V1Job,
+  V1JobCondition,
+  V1Pod,
+} from '@kubernetes/client-node';
 import {
   ALLOW_PARALLEL_RUNS_ANNOTATION,
   DEFINITION_ANNOTATION_VALUES,
@@ -83,7 +88,9 @@ function iso(value: Date | string | undefined): string | undefined {
 }
 
 function condition(job: V1Job, type: string): V1JobCondition | undefined {
-  return job.status?.conditions?.find(c => c.type === type && c.status === 'True');
+  return job.status?.conditions?.find(
+    c => c.type === type && c.status === 'True',
+  );
 }
 
 /**
@@ -133,13 +140,15 @@ export function toJobRun(
     finishedAt = iso(failed?.lastTransitionTime);
   } else if (state === 'Killed') {
     finishedAt =
-      iso(suspended?.lastTransitionTime) ?? annotations[RUN_ANNOTATIONS.killedAt];
+      iso(suspended?.lastTransitionTime) ??
+      annotations[RUN_ANNOTATIONS.killedAt];
   }
   const durationSeconds =
     startedAt && finishedAt
       ? Math.max(0, (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000)
       : undefined;
-  const isItself = definition.uid !== undefined && metadata.uid === definition.uid;
+  const isItself =
+    definition.uid !== undefined && metadata.uid === definition.uid;
   return {
     cluster,
     namespace: metadata.namespace ?? '',
@@ -163,7 +172,9 @@ export function toJobRun(
       failed: job.status?.failed ?? 0,
       terminating: job.status?.terminating ?? 0,
     },
-    failure: failed ? { reason: failed.reason, message: failed.message } : undefined,
+    failure: failed
+      ? { reason: failed.reason, message: failed.message }
+      : undefined,
   };
 }
 
@@ -202,9 +213,7 @@ export function computeStats(runs: JobRun[]): DefinitionStats {
 function median(sorted: number[]): number | undefined {
   if (!sorted.length) return undefined;
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? sorted[mid]
-    : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Labels the Job controller puts on a Job's pod template and selector; never copied to a run. */
@@ -258,8 +267,12 @@ export function buildRunJob(
   const source = structuredClone(definition) as DefinitionObject;
   const name = source.metadata?.name ?? '';
   const templateMetadata =
-    kind === 'CronJob' ? (source as V1CronJob).spec?.jobTemplate?.metadata : undefined;
-  const spec = structuredClone(jobSpecOf(source) ?? {}) as NonNullable<V1Job['spec']>;
+    kind === 'CronJob'
+      ? (source as V1CronJob).spec?.jobTemplate?.metadata
+      : undefined;
+  const spec = structuredClone(jobSpecOf(source) ?? {}) as NonNullable<
+    V1Job['spec']
+  >;
 
   const dropLabel = (key: string) =>
     CONTROLLER_LABELS.includes(key) ||
@@ -275,8 +288,9 @@ export function buildRunJob(
   delete spec.manualSelector;
   spec.suspend = false;
   if (spec.template?.metadata?.labels) {
-    spec.template.metadata.labels = without(spec.template.metadata.labels, key =>
-      CONTROLLER_LABELS.includes(key),
+    spec.template.metadata.labels = without(
+      spec.template.metadata.labels,
+      key => CONTROLLER_LABELS.includes(key),
     );
   }
 
@@ -321,7 +335,10 @@ export function buildRunJob(
  * Why a container has no log yet, or undefined when it has one to read. Kubernetes answers a
  * log request for a container that has not started with 400 ("is waiting to start").
  */
-export function waitingReason(pod: V1Pod, container: string): string | undefined {
+export function waitingReason(
+  pod: V1Pod,
+  container: string,
+): string | undefined {
   const statuses = [
     ...(pod.status?.containerStatuses ?? []),
     ...(pod.status?.initContainerStatuses ?? []),
@@ -335,4 +352,3 @@ export function waitingReason(pod: V1Pod, container: string): string | undefined
   }
   return undefined;
 }
-
