@@ -1,6 +1,4 @@
 import {
-  TestDatabaseId,
-  TestDatabases,
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -10,6 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { kubernetesJobsPlugin } from './plugin';
+import { createTestDatabases } from './__testUtils__/databases';
 import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
 
 /**
@@ -17,27 +16,9 @@ import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
  * scripts/test.sh provides one): two backend replicas sharing one database and one cluster,
  * runs whose Jobs are deleted, and runs that finish while no backend is up.
  */
-const postgres = (
-  [
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ] as const
-).filter(
-  id =>
-    process.env[
-      `BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`
-    ],
-);
 jest.setTimeout(60000);
 
-const databases = TestDatabases.create({
-  ids: ['SQLITE_3', ...postgres] as TestDatabaseId[],
-  disableDocker: true,
-});
+const databases = createTestDatabases();
 
 const SHOP = 'component:default/shop';
 const jane = mockCredentials.user.header('user:default/jane');

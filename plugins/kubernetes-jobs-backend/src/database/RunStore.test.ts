@@ -1,37 +1,13 @@
-import {
-  TestDatabaseId,
-  TestDatabases,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { TestDatabaseId, mockServices } from '@backstage/backend-test-utils';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabaseRunStore, DefinitionKey } from './RunStore';
 
 /**
  * Migrations and queries against SQLite, and against PostgreSQL when a server is given
  * (scripts/test.sh starts one and sets BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING).
  */
-const postgres = (
-  [
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ] as const
-).filter(
-  id =>
-    process.env[
-      `BACKSTAGE_TEST_DATABASE_${id.replace('_', '')}_CONNECTION_STRING`
-    ],
-);
-if (!postgres.length && process.env.CI) {
-  throw new Error(
-    'No BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING: run the tests through scripts/test.sh, which starts PostgreSQL',
-  );
-}
-const ids: TestDatabaseId[] = ['SQLITE_3', ...postgres];
-const databases = TestDatabases.create({ ids, disableDocker: true });
+const databases = createTestDatabases();
 
 const key: DefinitionKey = {
   cluster: 'prod',

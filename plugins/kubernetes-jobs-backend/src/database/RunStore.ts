@@ -366,13 +366,11 @@ export class DatabaseRunStore implements RunStore {
 
   async markRemoved(jobUids: string[]): Promise<void> {
     if (!jobUids.length) return;
-    await this.db<Row>(TABLE)
-      .whereIn('job_uid', jobUids)
-      .update({
-        removed_from_cluster: true,
-        active_key: null,
-        updated_at: new Date(),
-      });
+    await this.db<Row>(TABLE).whereIn('job_uid', jobUids).update({
+      removed_from_cluster: true,
+      active_key: null,
+      updated_at: new Date(),
+    });
   }
 
   async markRemovedIfNotSeen(
