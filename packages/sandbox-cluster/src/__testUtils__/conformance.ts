@@ -12,7 +12,7 @@ import {
 } from '../cluster';
 import { SANDBOX_ADMIN_TOKEN } from '../seed';
 
-/** One recorded exchange (see shared/k8s-recordings/README.md). */
+/** One recorded exchange (see packages/sandbox-cluster/recordings/README.md). */
 export interface Exchange {
   step: string;
   request?: {
@@ -49,10 +49,13 @@ function repoRoot(): string {
   }
 }
 
-/** The recordings folder, which lives next to the repository. */
+/**
+ * The recordings folder: raw exchanges with a real kube-apiserver v1.32.6, kept in the
+ * repository (packages/sandbox-cluster/recordings) so a clone alone runs these tests.
+ */
 export const RECORDINGS_DIR = path.resolve(
   repoRoot(),
-  '../shared/k8s-recordings',
+  'packages/sandbox-cluster/recordings',
 );
 
 /** Loads a recording; fails (never skips) when the recordings are missing. */
@@ -60,7 +63,7 @@ export function recording(file: string): Exchange[] {
   const full = path.join(RECORDINGS_DIR, file);
   if (!fs.existsSync(full)) {
     throw new Error(
-      `Kubernetes recording ${full} not found. The conformance tests compare the sandbox with the recordings in ../shared/k8s-recordings next to the repository; restore that folder.`,
+      `Kubernetes recording ${full} not found. The conformance tests compare the sandbox with the recordings in packages/sandbox-cluster/recordings; restore that folder from git.`,
     );
   }
   return JSON.parse(fs.readFileSync(full, 'utf8'));

@@ -2,7 +2,7 @@
  * Builders for the `Status` bodies the apiserver returns.
  *
  * Field order, wording and `details` follow the recordings in
- * shared/k8s-recordings (06-errors.json above all), because clients and the
+ * packages/sandbox-cluster/recordings (06-errors.json above all), because clients and the
  * plugin's own error handling key off `reason`, `code` and `details.kind`.
  */
 
