@@ -25,6 +25,29 @@ export interface Config {
       maxRunsPerDefinition?: number;
     };
     /**
+     * The watch of each cluster that reads are answered from (Jobs and CronJobs, listed then
+     * watched). The defaults suit a real apiserver; tests shorten them.
+     */
+    watch?: {
+      /** Items per page of the initial list. Defaults to 500. */
+      pageSize?: number;
+      /** The apiserver ends each watch after this long and the next one starts. Defaults to 240. */
+      timeoutSeconds?: number;
+      /** No event (not even a bookmark) for this long is a stall: the watch restarts. Defaults to 90. */
+      stallSeconds?: number;
+      /** How long a read waits for a cluster's first list before answering without it. Defaults to 10. */
+      syncTimeoutSeconds?: number;
+    };
+    /**
+     * Backstage notifications when a run finishes (needs the notifications backend).
+     */
+    notifications?: {
+      /** Tell the user who triggered a run when it finishes. Defaults to true. */
+      enabled?: boolean;
+      /** Also tell the owner of the entity when a run fails. Defaults to false. */
+      notifyOwnerOnFailure?: boolean;
+    };
+    /**
      * Extra cluster sources, for development: a local kubeconfig, or the pod's in-cluster service account.
      */
     clusters?: Array<

@@ -1,5 +1,7 @@
 import { Config } from '@backstage/config';
 import { DEFAULT_DEFINITION_ANNOTATION } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { DEFAULT_WATCH_TIMING, WatchTiming } from './cache/ResourceWatch';
+import { NotificationOptions } from './push/CompletionNotifier';
 
 /** The plugin's own options, read once at startup. */
 export interface PluginOptions {
@@ -11,6 +13,8 @@ export interface PluginOptions {
     /** At most this many runs are kept per definition. */
     maxRunsPerDefinition: number;
   };
+  watch: WatchTiming & { syncTimeoutMs: number };
+  notifications: NotificationOptions;
 }
 
 // A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63.
@@ -47,6 +51,33 @@ export function readPluginOptions(config: Config): PluginOptions {
         'kubernetesJobs.history.maxRunsPerDefinition',
         1000,
       ),
+    },
+    watch: {
+      ...DEFAULT_WATCH_TIMING,
+      pageSize: positive(
+        'kubernetesJobs.watch.pageSize',
+        DEFAULT_WATCH_TIMING.pageSize,
+      ),
+      watchTimeoutSeconds: positive(
+        'kubernetesJobs.watch.timeoutSeconds',
+        DEFAULT_WATCH_TIMING.watchTimeoutSeconds,
+      ),
+      stallMs:
+        positive(
+          'kubernetesJobs.watch.stallSeconds',
+          DEFAULT_WATCH_TIMING.stallMs / 1000,
+        ) * 1000,
+      syncTimeoutMs:
+        positive('kubernetesJobs.watch.syncTimeoutSeconds', 10) * 1000,
+    },
+    notifications: {
+      enabled:
+        config.getOptionalBoolean('kubernetesJobs.notifications.enabled') ??
+        true,
+      notifyOwnerOnFailure:
+        config.getOptionalBoolean(
+          'kubernetesJobs.notifications.notifyOwnerOnFailure',
+        ) ?? false,
     },
   };
 }

@@ -70,6 +70,7 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
       ),
     );
     const statuses = responses.map(r => r.status);
+    if (!statuses.includes(201)) console.log(responses.map(r => r.body));
     expect(statuses.filter(s => s === 201)).toHaveLength(1);
     expect(statuses.filter(s => s === 409)).toHaveLength(7);
     expect(
@@ -170,9 +171,10 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
     const before = await knex('kubernetes_jobs_runs')
       .where({ job_name: created.body.name })
       .first();
-    expect(before.state).toBe('Pending');
+    // The tracker saw it start; nobody saw it finish.
+    expect(['Pending', 'Running']).toContain(before.state);
 
-    // No request reaches the new backend: its startup reconcile brings the record up to date.
+    // No request reaches the new backend: its first list brings the record up to date.
     const second = await startReplica(knex);
     const record = await eventually(async () => {
       const row = await knex('kubernetes_jobs_runs')

@@ -411,12 +411,22 @@ describe('a cluster that cannot be reached', () => {
       .set('authorization', jane);
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([]);
+    // Said per kind, at once (not after the read's sync timeout), and in the cluster status.
     expect(list.body.errors).toEqual([
-      expect.objectContaining({ cluster: 'gone', statusCode: 503 }),
+      expect.objectContaining({ cluster: 'gone', statusCode: 503, kind: 'Job' }),
+      expect.objectContaining({
+        cluster: 'gone',
+        statusCode: 503,
+        kind: 'CronJob',
+      }),
     ]);
     expect(list.body.errors[0].message).toContain(
       "Cluster 'gone' is unreachable",
     );
+    expect(list.body.clusters).toEqual([
+      expect.objectContaining({ cluster: 'gone', synced: false }),
+    ]);
+    expect(list.body.clusters[0].lastError).toContain('unreachable');
 
     const one = await request(backend.server)
       .post('/api/kubernetes-jobs/definitions/gone/shop/job/migrate/runs')

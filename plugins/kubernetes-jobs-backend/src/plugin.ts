@@ -3,13 +3,22 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { kubernetesJobsPermissions } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { WatchCaches } from './cache/WatchCaches';
 import { ClusterRegistry } from './cluster/ClusterRegistry';
 import { readPluginOptions } from './config';
-import { createRouter } from './router/createRouter';
 import { DatabaseRunStore } from './database/RunStore';
+import { ChangeSignals } from './push/ChangeSignals';
+import { CompletionNotifier } from './push/CompletionNotifier';
+import { createRouter } from './router/createRouter';
+import { ClusterAccess } from './service/ClusterAccess';
+import { DefinitionReader } from './service/DefinitionReader';
 import { scheduleHistoryTasks } from './service/historyTasks';
-import { JobsService } from './service/JobsService';
+import { RunActions } from './service/RunActions';
+import { RunDetails } from './service/RunDetails';
+import { RunTracker } from './tracker/RunTracker';
 
 /**
  * The kubernetes-jobs backend plugin: list, run, kill and inspect pre-approved Kubernetes Jobs.
@@ -31,48 +40,98 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
-      async init({
-        logger,
-        config,
-        httpRouter,
-        httpAuth,
-        permissions,
-        permissionsRegistry,
-        auditor,
-        catalog,
-        database,
-        scheduler,
-      }) {
+      async init(deps) {
+        const { logger, config, permissionsRegistry, lifecycle } = deps;
         permissionsRegistry.addPermissions(kubernetesJobsPermissions);
         const options = readPluginOptions(config);
-        const clusters = ClusterRegistry.fromConfig(config, { logger });
-        const store = await DatabaseRunStore.create({ database });
-        const service = new JobsService({
-          clusters,
-          logger,
-          store,
-          ...options,
+        const { annotationKey, allowParallelRunsByDefault } = options;
+        const access = new ClusterAccess(
+          ClusterRegistry.fromConfig(config, { logger }),
+          { logger },
+        );
+        const store = await DatabaseRunStore.create({
+          database: deps.database,
         });
+
+        // One watch per cluster; the tracker writes history, signals tell browsers.
+        const caches = new WatchCaches(access.names(), {
+          client: access.client,
+          annotationKey,
+          logger,
+          timing: options.watch,
+        });
+        const notifier = new CompletionNotifier({
+          notifications: deps.notifications,
+          logger,
+          config: options.notifications,
+        });
+        const tracker = new RunTracker({
+          caches,
+          store,
+          annotationKey,
+          logger,
+          onFinished: runs => notifier.notify(runs),
+        });
+        const signals = new ChangeSignals({
+          caches,
+          signals: deps.signals,
+          annotationKey,
+          logger,
+        });
+        caches.subscribe(tracker);
+        caches.subscribe(signals);
+        caches.start();
+        lifecycle.addShutdownHook(() => {
+          caches.stop();
+          tracker.stop();
+          signals.stop();
+        });
+
         await scheduleHistoryTasks({
-          scheduler,
-          service,
+          scheduler: deps.scheduler,
           store,
           logger,
           options,
         });
-        httpRouter.use(
+        deps.httpRouter.use(
           await createRouter({
             logger,
-            httpAuth,
-            permissions,
-            auditor,
-            catalog,
-            clusters,
-            service,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            catalog: deps.catalog,
+            clusters: access,
+            reader: new DefinitionReader({
+              caches,
+              store,
+              logger,
+              annotationKey,
+              allowParallelRunsByDefault,
+              syncTimeoutMs: options.watch.syncTimeoutMs,
+            }),
+            actions: new RunActions({
+              client: access.client,
+              caches,
+              store,
+              logger,
+              annotationKey,
+              allowParallelRunsByDefault,
+            }),
+            details: new RunDetails({
+              client: access.client,
+              caches,
+              annotationKey,
+            }),
           }),
         );
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

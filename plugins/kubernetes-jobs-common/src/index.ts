@@ -7,3 +7,5 @@
 export * from './annotations';
 export * from './permissions';
 export * from './types';
+export * from './runs';
+export * from './signals';

@@ -89,7 +89,7 @@ export interface JobRun extends ObjectLocation {
 }
 
 /**
- * Aggregates over the runs of a definition that the cluster still shows.
+ * Aggregates over the recorded runs of a definition (its whole history, not only what the cluster still shows).
  *
  * @public
  */
@@ -102,9 +102,12 @@ export interface DefinitionStats {
     failed: number;
     killed: number;
   };
-  /** Succeeded / (succeeded + failed + killed), absent when nothing finished. */
+  /**
+   * Succeeded / (succeeded + failed), absent when none of those. A killed run is a person's
+   * decision, not a failure of the Job, and does not count.
+   */
   successRate?: number;
-  /** Median duration of succeeded runs, in seconds. */
+  /** Median duration of the last 20 succeeded runs, in seconds. */
   typicalDurationSeconds?: number;
 }
 
@@ -127,6 +130,8 @@ export interface ClusterError {
   cluster: string;
   message: string;
   statusCode?: number;
+  /** What could not be read, when only that kind was refused (the rest is in the list). */
+  kind?: DefinitionKind;
 }
 
 /**
@@ -137,6 +142,8 @@ export interface ClusterError {
 export interface DefinitionListResponse {
   items: DefinitionSummary[];
   errors: ClusterError[];
+  /** How current each cluster's data is; a stale cluster's items are what was last known. */
+  clusters?: ClusterStatus[];
 }
 
 /**
@@ -146,7 +153,7 @@ export interface DefinitionListResponse {
  */
 export interface DefinitionDetails extends DefinitionSummary {
   runs: JobRun[];
-  /** Cursor of the next page of older runs (`GET .../runs?before=`), when there are more. */
+  /** Cursor of the next page of older runs (`GET .../runs?cursor=`), when there are more. */
   nextCursor?: string;
 }
 
@@ -201,4 +208,37 @@ export interface RunLogs {
    * ContainerCreating). Kubernetes answers such a log request with an error; this is not one.
    */
   waiting?: string;
+}
+
+/**
+ * Where a definition lives, as the API addresses it.
+ *
+ * @public
+ */
+export interface DefinitionLocation extends ObjectLocation {
+  kind: DefinitionKind;
+}
+
+/**
+ * Where a run lives, as the API addresses it.
+ *
+ * @public
+ */
+export type RunLocation = ObjectLocation;
+
+/**
+ * How current the backend's view of one cluster is. The backend watches each cluster and
+ * answers reads from memory; when the watch is broken it keeps answering with what it last
+ * knew, and says so here.
+ *
+ * @public
+ */
+export interface ClusterStatus {
+  cluster: string;
+  /** The first full list has arrived: answers are complete. */
+  synced: boolean;
+  /** Since when the data may be out of date (the watch is down and reconnecting). */
+  staleSince?: string;
+  /** The last error talking to the cluster, in words that name the cluster. */
+  lastError?: string;
 }

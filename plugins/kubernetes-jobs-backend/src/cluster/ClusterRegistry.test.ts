@@ -114,11 +114,35 @@ describe('ClusterRegistry', () => {
 });
 
 describe('readPluginOptions', () => {
-  it('defaults the annotation key, the concurrency and the retention', () => {
+  it('defaults the annotation key, the concurrency, the retention, the watch and notifications', () => {
     expect(readPluginOptions(new ConfigReader({}))).toEqual({
       annotationKey: 'job-assistant',
       allowParallelRunsByDefault: false,
       history: { maxAgeDays: 365, maxRunsPerDefinition: 1000 },
+      watch: {
+        pageSize: 500,
+        watchTimeoutSeconds: 240,
+        stallMs: 90_000,
+        initialBackoffMs: 500,
+        maxBackoffMs: 30_000,
+        syncTimeoutMs: 10_000,
+      },
+      notifications: { enabled: true, notifyOwnerOnFailure: false },
+    });
+  });
+
+  it('reads the watch timing in seconds', () => {
+    const options = readPluginOptions(
+      new ConfigReader({
+        kubernetesJobs: {
+          watch: { stallSeconds: 5, timeoutSeconds: 30, syncTimeoutSeconds: 2 },
+        },
+      }),
+    );
+    expect(options.watch).toMatchObject({
+      stallMs: 5000,
+      watchTimeoutSeconds: 30,
+      syncTimeoutMs: 2000,
     });
   });
 

@@ -1,4 +1,5 @@
 import {
+  ApiException,
   BatchV1Api,
   CoreV1Api,
   CoreV1Event,
@@ -6,17 +7,20 @@ import {
   PatchStrategy,
   V1CronJob,
   V1Job,
+  V1ListMeta,
   V1Pod,
+  Watch,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  ClusterClient,
+  ListOptions,
+  ListPage,
+  OpenWatch,
+  WatchEvent,
+} from './ClusterClient';
 import { KubernetesCallContext, toBackstageError } from './errors';
-
-/** Where to list: one namespace, or all of them when undefined. */
-export interface ListOptions {
-  namespace?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-}
 
 /** Upper bound on log text returned per request, so a chatty container cannot exhaust memory. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -25,13 +29,15 @@ const MAX_LOG_BYTES = 2 * 1024 * 1024;
  * How the plugin talks to one Kubernetes cluster: typed calls, and Kubernetes failures turned
  * into Backstage errors naming the cluster and the object.
  */
-export class KubernetesClusterClient {
+export class KubernetesClusterClient implements ClusterClient {
   private readonly batch: BatchV1Api;
   private readonly core: CoreV1Api;
+  private readonly watcher: Watch;
 
   constructor(readonly cluster: string, kubeConfig: KubeConfig) {
     this.batch = kubeConfig.makeApiClient(BatchV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.watcher = new Watch(kubeConfig);
   }
 
   private async call<T>(
@@ -56,12 +62,7 @@ export class KubernetesClusterClient {
           })
         : this.batch.listJobForAllNamespaces({ labelSelector, fieldSelector }),
     );
-    // List items carry no kind/apiVersion on the wire.
-    return list.items.map(job => ({
-      ...job,
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-    }));
+    return list.items.map(job => stamp(job, 'Job'));
   }
 
   async listCronJobs(options: ListOptions): Promise<V1CronJob[]> {
@@ -78,44 +79,120 @@ export class KubernetesClusterClient {
             fieldSelector,
           }),
     );
-    return list.items.map(cronJob => ({
-      ...cronJob,
-      apiVersion: 'batch/v1',
-      kind: 'CronJob',
-    }));
+    return list.items.map(cronJob => stamp(cronJob, 'CronJob'));
   }
 
-  readJob(namespace: string, name: string): Promise<V1Job> {
-    return this.call({ action: 'read Job', namespace, name }, () =>
+  async listPage(
+    kind: DefinitionKind,
+    options: { namespace?: string; limit: number; continue?: string },
+  ): Promise<ListPage<V1Job | V1CronJob>> {
+    const { namespace, limit } = options;
+    const _continue = options.continue;
+    const action = kind === 'Job' ? 'list Jobs' : 'list CronJobs';
+    type AnyList = { items: Array<V1Job | V1CronJob>; metadata?: V1ListMeta };
+    const list = await this.call<AnyList>({ action, namespace }, () => {
+      if (kind === 'Job') {
+        return namespace
+          ? this.batch.listNamespacedJob({ namespace, limit, _continue })
+          : this.batch.listJobForAllNamespaces({ limit, _continue });
+      }
+      return namespace
+        ? this.batch.listNamespacedCronJob({ namespace, limit, _continue })
+        : this.batch.listCronJobForAllNamespaces({ limit, _continue });
+    });
+    return {
+      items: list.items.map(item => stamp(item, kind)),
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      continue: list.metadata?._continue || undefined,
+    };
+  }
+
+  async watch(
+    kind: DefinitionKind,
+    options: {
+      namespace?: string;
+      resourceVersion: string;
+      timeoutSeconds: number;
+    },
+    onEvent: (event: WatchEvent) => void,
+  ): Promise<OpenWatch> {
+    const { namespace } = options;
+    const plural = kind === 'Job' ? 'jobs' : 'cronjobs';
+    const path = namespace
+      ? `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/${plural}`
+      : `/apis/batch/v1/${plural}`;
+    const ctx = { action: `watch ${kind}s`, namespace };
+    let settle: (error: Error | null) => void = () => {};
+    const done = new Promise<Error | null>(resolve => {
+      settle = resolve;
+    });
+    let controller: AbortController;
+    try {
+      controller = await this.watcher.watch(
+        path,
+        {
+          resourceVersion: options.resourceVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds: options.timeoutSeconds,
+        },
+        (type: string, object: any) =>
+          onEvent({ type: type as WatchEvent['type'], object }),
+        (error: unknown) => settle(error ? this.watchError(error, ctx) : null),
+      );
+    } catch (error) {
+      throw this.watchError(error, ctx);
+    }
+    return { done, abort: () => controller.abort() };
+  }
+
+  /** A failed watch as a Backstage error, like any other call (the status code kept). */
+  private watchError(
+    error: unknown,
+    ctx: Omit<KubernetesCallContext, 'cluster'>,
+  ): Error {
+    const statusCode = (error as { statusCode?: unknown })?.statusCode;
+    const cause =
+      typeof statusCode === 'number'
+        ? new ApiException(statusCode, 'watch failed', undefined, {})
+        : error;
+    return toBackstageError(cause, { cluster: this.cluster, ...ctx });
+  }
+
+  async readJob(namespace: string, name: string): Promise<V1Job> {
+    const job = await this.call({ action: 'read Job', namespace, name }, () =>
       this.batch.readNamespacedJob({ namespace, name }),
     );
+    return stamp(job, 'Job');
   }
 
-  readCronJob(namespace: string, name: string): Promise<V1CronJob> {
-    return this.call({ action: 'read CronJob', namespace, name }, () =>
-      this.batch.readNamespacedCronJob({ namespace, name }),
+  async readCronJob(namespace: string, name: string): Promise<V1CronJob> {
+    const cronJob = await this.call(
+      { action: 'read CronJob', namespace, name },
+      () => this.batch.readNamespacedCronJob({ namespace, name }),
     );
+    return stamp(cronJob, 'CronJob');
   }
 
-  createJob(namespace: string, body: V1Job): Promise<V1Job> {
+  async createJob(namespace: string, body: V1Job): Promise<V1Job> {
     const name = body.metadata?.name ?? `${body.metadata?.generateName ?? ''}*`;
-    return this.call({ action: 'create Job', namespace, name }, () =>
+    const job = await this.call({ action: 'create Job', namespace, name }, () =>
       this.batch.createNamespacedJob({ namespace, body }),
     );
+    return stamp(job, 'Job');
   }
 
-  /** JSON merge patch (RFC 7386) of a Job. */
-  mergePatchJob(
+  async mergePatchJob(
     namespace: string,
     name: string,
     patch: object,
   ): Promise<V1Job> {
-    return this.call({ action: 'patch Job', namespace, name }, () =>
+    const job = await this.call({ action: 'patch Job', namespace, name }, () =>
       this.batch.patchNamespacedJob(
         { namespace, name, body: patch },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     );
+    return stamp(job, 'Job');
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
@@ -150,4 +227,12 @@ export class KubernetesClusterClient {
       }),
     );
   }
+}
+
+/**
+ * The one place kind and apiVersion are set: list items carry none on the wire, and the typed
+ * client drops them from single objects too.
+ */
+function stamp<T extends object>(object: T, kind: DefinitionKind): T {
+  return { ...object, apiVersion: 'batch/v1', kind };
 }

@@ -59,6 +59,23 @@ export function toBackstageError(
   error: unknown,
   ctx: KubernetesCallContext,
 ): Error {
+  const converted = convert(error, ctx);
+  if (error instanceof ApiException) {
+    Object.defineProperty(converted, KUBERNETES_STATUS, { value: error.code });
+  }
+  return converted;
+}
+
+const KUBERNETES_STATUS = Symbol('kubernetesStatus');
+
+/** The HTTP status Kubernetes answered, for an error made by {@link toBackstageError}. */
+export function kubernetesStatusOf(error: unknown): number | undefined {
+  return (error as { [KUBERNETES_STATUS]?: number } | undefined)?.[
+    KUBERNETES_STATUS
+  ];
+}
+
+function convert(error: unknown, ctx: KubernetesCallContext): Error {
   const target = describeTarget(ctx);
   if (error instanceof ApiException) {
     const detail = statusMessage(error.body);

@@ -67,9 +67,7 @@ describe.each(databases.eachSupportedId())(
       });
 
       // The cluster shows it finished: the slot is free again.
-      await store.recordFromCluster(key, 'component:default/shop', [
-        run('a', 'Succeeded'),
-      ]);
+      await store.observe([{ key, run: run('a', 'Succeeded') }]);
       const next = await store.reserve(key, reservation);
       expect(next).toBeGreaterThan(id);
     });
@@ -138,21 +136,24 @@ describe.each(databases.eachSupportedId())(
 
     it('keeps a run after its Job is removed from the cluster, with its outcome', async () => {
       const { store } = await createStore(databaseId);
-      await store.recordFromCluster(key, 'component:default/shop', [
-        run('c', 'Failed', {
-          startedAt: '2026-11-01T10:00:01.000Z',
-          finishedAt: '2026-11-01T10:00:31.000Z',
-          durationSeconds: 30,
-          failure: {
-            reason: 'BackoffLimitExceeded',
-            message: 'Job has reached the specified backoff limit',
-          },
-        }),
+      await store.observe([
+        {
+          key,
+          run: run('c', 'Failed', {
+            startedAt: '2026-11-01T10:00:01.000Z',
+            finishedAt: '2026-11-01T10:00:31.000Z',
+            durationSeconds: 30,
+            failure: {
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+            },
+          }),
+        },
       ]);
-      await store.markRemovedIfNotSeen(key, {
-        seenJobUids: new Set(),
-        checkedAt: new Date(Date.now() + 1000),
-      });
+      await store.markRemovedExcept(
+        { cluster: 'prod', namespace: 'shop' },
+        { presentJobUids: new Set(), checkedAt: new Date(Date.now() + 1000) },
+      );
 
       const page = await store.listRuns(key, { limit: 10 });
       expect(page.runs).toEqual([
@@ -171,13 +172,12 @@ describe.each(databases.eachSupportedId())(
           },
         }),
       ]);
-      expect(await store.listActive()).toEqual([]);
     });
 
     it('pages history newest first', async () => {
       const { store } = await createStore(databaseId);
       for (const uid of ['1', '2', '3', '4', '5']) {
-        await store.recordFromCluster(key, undefined, [run(uid, 'Succeeded')]);
+        await store.observe([{ key, run: run(uid, 'Succeeded') }]);
       }
       const first = await store.listRuns(key, { limit: 2 });
       expect(first.runs.map(r => r.uid)).toEqual(['5', '4']);
@@ -197,9 +197,9 @@ describe.each(databases.eachSupportedId())(
     it('applies retention by age and by count, never to active runs', async () => {
       const { store, knex } = await createStore(databaseId);
       for (const uid of ['old', 'x1', 'x2', 'x3']) {
-        await store.recordFromCluster(key, undefined, [run(uid, 'Succeeded')]);
+        await store.observe([{ key, run: run(uid, 'Succeeded') }]);
       }
-      await store.recordFromCluster(key, undefined, [run('live', 'Running')]);
+      await store.observe([{ key, run: run('live', 'Running') }]);
       await knex('kubernetes_jobs_runs')
         .where({ job_uid: 'old' })
         .update({ created_at: new Date('2020-01-01T00:00:00Z') });
@@ -212,6 +212,139 @@ describe.each(databases.eachSupportedId())(
         r => r.uid,
       );
       expect(remaining).toEqual(['live', 'x3']);
+    });
+    it('moves a run only forward, and reports its finish exactly once', async () => {
+      const { store } = await createStore(databaseId);
+      const observe = (state: JobRun['state'], extra: Partial<JobRun> = {}) =>
+        store.observe([{ key, run: run('f', state, extra) }]);
+
+      expect(await observe('Pending')).toEqual([]);
+      expect(await observe('Running')).toEqual([]);
+      // A late observation (another replica, an old event) does not undo a newer one.
+      expect(await observe('Pending')).toEqual([]);
+      let [record] = (await store.listRuns(key, { limit: 1 })).runs;
+      expect(record.state).toBe('Running');
+
+      const done = await observe('Failed', {
+        finishedAt: '2026-11-01T10:01:00.000Z',
+      });
+      expect(done).toEqual([
+        expect.objectContaining({
+          key,
+          triggeredBy: 'user:default/jane',
+          run: expect.objectContaining({ uid: 'f', state: 'Failed' }),
+        }),
+      ]);
+      // Seen again by a replica: no second finish, and no final state replaces another.
+      expect(await observe('Failed')).toEqual([]);
+      expect(await observe('Succeeded')).toEqual([]);
+      expect(await observe('Running')).toEqual([]);
+      [record] = (await store.listRuns(key, { limit: 1 })).runs;
+      expect(record.state).toBe('Failed');
+    });
+
+    it('writes one record per Job uid when replicas observe the same runs at once', async () => {
+      const { store, knex } = await createStore(databaseId);
+      const other = await DatabaseRunStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const runs = ['p', 'q', 'r'].map(uid => ({
+        key,
+        run: run(uid, 'Running'),
+      }));
+      await Promise.all([store.observe(runs), other.observe(runs)]);
+      const finished = await Promise.all([
+        store.observe(
+          runs.map(o => ({
+            key,
+            run: { ...o.run, state: 'Succeeded' as const },
+          })),
+        ),
+        other.observe(
+          runs.map(o => ({
+            key,
+            run: { ...o.run, state: 'Succeeded' as const },
+          })),
+        ),
+      ]);
+      expect(finished.flat()).toHaveLength(3);
+      const [{ n }] = await knex('kubernetes_jobs_runs').count({ n: '*' });
+      expect(Number(n)).toBe(3);
+    });
+
+    it('keeps who started a run when the tracker recorded its Job before the create call answered', async () => {
+      const { store } = await createStore(databaseId);
+      const id = await store.reserve(key, {
+        entityRef: 'component:default/shop',
+        triggeredBy: 'user:default/sam',
+        triggeredAt: new Date('2026-11-01T10:00:00.000Z'),
+        exclusive: true,
+      });
+      // The watch saw the Job first; its annotation claims someone else.
+      await store.observe([
+        {
+          key,
+          run: run('w', 'Running', { triggeredBy: 'user:default/mallory' }),
+        },
+      ]);
+      await store.attach(id, run('w', 'Pending'));
+
+      const { runs } = await store.listRuns(key, { limit: 10 });
+      expect(runs).toEqual([
+        expect.objectContaining({
+          uid: 'w',
+          state: 'Running',
+          triggeredBy: 'user:default/sam',
+        }),
+      ]);
+      // Still holds the slot while active.
+      await expect(
+        store.reserve(key, {
+          entityRef: 'component:default/shop',
+          triggeredBy: 'x',
+          triggeredAt: new Date(),
+          exclusive: true,
+        }),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+    });
+
+    it('computes stats for many definitions at once', async () => {
+      const { store } = await createStore(databaseId);
+      const other: DefinitionKey = { ...key, name: 'export' };
+      await store.observe([
+        { key, run: run('s1', 'Succeeded', { durationSeconds: 10 }) },
+        {
+          key,
+          run: run('s2', 'Succeeded', {
+            durationSeconds: 30,
+            createdAt: '2026-11-01T10:00:01.000Z',
+          }),
+        },
+        {
+          key,
+          run: run('s3', 'Failed', { createdAt: '2026-11-01T10:00:02.000Z' }),
+        },
+        {
+          key,
+          run: run('s4', 'Killed', { createdAt: '2026-11-01T10:00:03.000Z' }),
+        },
+        {
+          key,
+          run: run('s5', 'Running', { createdAt: '2026-11-01T10:00:04.000Z' }),
+        },
+        { key: other, run: run('e1', 'Succeeded', { durationSeconds: 5 }) },
+      ]);
+      const stats = await store.stats([key, other, { ...key, name: 'never' }]);
+      expect(stats.get('prod/shop/Job/migrate')).toEqual({
+        counts: { total: 5, active: 1, succeeded: 2, failed: 1, killed: 1 },
+        successRate: 2 / 3,
+        typicalDurationSeconds: 20,
+        lastRun: expect.objectContaining({ uid: 's5', state: 'Running' }),
+      });
+      expect(stats.get('prod/shop/Job/export')?.counts.total).toBe(1);
+      expect(stats.get('prod/shop/Job/never')).toEqual({
+        counts: { total: 0, active: 0, succeeded: 0, failed: 0, killed: 0 },
+      });
     });
   },
 );

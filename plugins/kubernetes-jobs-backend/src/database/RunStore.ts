@@ -4,21 +4,28 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import {
-  DefinitionKind,
+  DefinitionStats,
   JobRun,
   RunState,
+  isActiveState,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { Knex } from 'knex';
+import { toDate } from '../util/dates';
+import {
+  DefinitionKey,
+  Row,
+  TABLE,
+  definitionKeyString,
+  isUniqueViolation,
+  keyOfRow,
+  progressColumns,
+  recordsSame,
+  rowToRun,
+} from './rows';
+import { statsFor } from './stats';
 
-const TABLE = 'kubernetes_jobs_runs';
-
-/** A definition, as history refers to it. */
-export interface DefinitionKey {
-  cluster: string;
-  namespace: string;
-  kind: DefinitionKind;
-  name: string;
-}
+export type { DefinitionKey } from './rows';
+export { definitionKeyString } from './rows';
 
 /** One page of a definition's history, newest first. */
 export interface RunPage {
@@ -27,8 +34,24 @@ export interface RunPage {
   nextCursor?: string;
 }
 
+/** A run as the cluster shows it, with the definition it belongs to. */
+export interface ObservedRun {
+  key: DefinitionKey;
+  run: JobRun;
+}
+
+/** A record whose run reached a final state with this observation (and no earlier one). */
+export interface FinishedRun {
+  key: DefinitionKey;
+  run: JobRun;
+  /** Who started it, from the record (written by the backend when it created the run). */
+  triggeredBy?: string;
+  entityRef?: string;
+}
+
 /**
  * Run history that outlives the Jobs, and the cross-replica half of the one-active-run guard.
+ * The run tracker is its one writer of what clusters show; Run and Kill write who did what.
  *
  * @public
  */
@@ -47,7 +70,11 @@ export interface RunStore {
       exclusive: boolean;
     },
   ): Promise<number>;
-  /** Records the Job created for a reservation. */
+  /**
+   * Records the Job created for a reservation. When the run tracker recorded the Job first
+   * (its watch can be faster than the create call's answer), that record keeps its progress
+   * and takes the reservation's trusted fields (who, when, the active slot).
+   */
   attach(id: number, run: JobRun): Promise<void>;
   /** Drops a reservation whose Job could not be created. */
   discard(id: number): Promise<void>;
@@ -60,31 +87,40 @@ export interface RunStore {
     key: DefinitionKey,
     options: { activeJobUids: Set<string>; checkedAt: Date },
   ): Promise<void>;
-  /** Brings records up to date with what the cluster shows, adding runs not seen before. */
-  recordFromCluster(
-    key: DefinitionKey,
-    entityRef: string | undefined,
-    runs: JobRun[],
-  ): Promise<void>;
+  /**
+   * Records what clusters show: new runs get a record, known ones move forward (Pending, then
+   * Running, then a final state; never back, never from one final state to another), so
+   * replicas and late observations cannot undo each other. Idempotent by Job uid. Returns the
+   * runs that this call saw finish, exactly once across replicas.
+   */
+  observe(runs: ObservedRun[]): Promise<FinishedRun[]>;
+  /** Records who killed a run, as the backend saw the request. */
+  recordKill(jobUid: string, killedBy: string, killedAt: Date): Promise<void>;
   /** Marks runs whose Job no longer exists. Their last known state stays. */
   markRemoved(jobUids: string[]): Promise<void>;
   /**
-   * Marks the definition's recorded runs that the cluster no longer shows as removed. Only
-   * records written before `checkedAt` count: one created after the cluster was read is not gone.
+   * After a full list of a cluster's Jobs (in one namespace, or all): marks the records the list
+   * did not show as removed. Records written after `checkedAt` are left alone.
    */
-  markRemovedIfNotSeen(
-    key: DefinitionKey,
-    options: { seenJobUids: Set<string>; checkedAt: Date },
+  markRemovedExcept(
+    scope: { cluster: string; namespace?: string },
+    options: { presentJobUids: Set<string>; checkedAt: Date },
   ): Promise<void>;
-  /** A page of a definition's history, newest first. */
+  /** A page of a definition's history, newest first (keyset on the record id). */
   listRuns(
     key: DefinitionKey,
     options: { limit: number; before?: string },
   ): Promise<RunPage>;
-  /** Every recorded run of the given definitions, for stats. */
-  listAllRuns(keys: DefinitionKey[]): Promise<Map<string, JobRun[]>>;
-  /** Runs last known as active, to reconcile with their clusters. */
-  listActive(): Promise<Array<JobRun & { definitionKey: DefinitionKey }>>;
+  /** The newest record of a run by its Job name. */
+  findRun(location: {
+    cluster: string;
+    namespace: string;
+    name: string;
+  }): Promise<
+    (JobRun & { definitionKey: DefinitionKey; entityRef?: string }) | undefined
+  >;
+  /** Stats of many definitions, in a fixed number of queries. */
+  stats(keys: DefinitionKey[]): Promise<Map<string, DefinitionStats>>;
   /** Retention: deletes finished runs older than `olderThan`, and beyond `keepPerDefinition`. */
   cleanup(options: {
     olderThan?: Date;
@@ -92,113 +128,23 @@ export interface RunStore {
   }): Promise<number>;
 }
 
-/** The key of a definition as a string (also the active-slot value). */
-export function definitionKeyString(key: DefinitionKey): string {
-  return [key.cluster, key.namespace, key.kind, key.name].join('/');
-}
-
-interface Row {
-  id: number;
-  cluster: string;
-  namespace: string;
-  definition_kind: string;
-  definition_name: string;
-  definition_uid: string | null;
-  entity_ref: string | null;
-  job_name: string | null;
-  job_uid: string | null;
-  triggered_by: string | null;
-  triggered_at: Date | string | number | null;
-  killed_by: string | null;
-  killed_at: Date | string | number | null;
-  state: string;
-  started_at: Date | string | number | null;
-  finished_at: Date | string | number | null;
-  duration_seconds: number | null;
-  failure_reason: string | null;
-  failure_message: string | null;
-  removed_from_cluster: boolean | number;
-  active_key: string | null;
-  created_at: Date | string | number;
-  updated_at: Date | string | number;
-}
-
 const ACTIVE_STATES: RunState[] = ['Pending', 'Running'];
 
 /** Reservations younger than this are a run being created by some replica right now. */
 const RESERVATION_GRACE_MS = 60_000;
 
-function toDate(
-  value: Date | string | number | null | undefined,
-): Date | undefined {
-  if (value === null || value === undefined) return undefined;
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+/** States a record may be in for an observation of `state` to update it. */
+function predecessors(state: RunState): RunState[] {
+  if (state === 'Pending') return ['Pending'];
+  if (state === 'Running') return ['Pending', 'Running'];
+  return ['Pending', 'Running', state];
 }
 
-function toIso(
-  value: Date | string | number | null | undefined,
-): string | undefined {
-  return toDate(value)?.toISOString();
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' || // PostgreSQL
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'ER_DUP_ENTRY' ||
-    /UNIQUE constraint failed|duplicate key/i.test(e?.message ?? '')
-  );
-}
-
-function rowToRun(row: Row): JobRun {
-  return {
-    cluster: row.cluster,
-    namespace: row.namespace,
-    name: row.job_name ?? '',
-    uid: row.job_uid ?? '',
-    definition: {
-      kind: row.definition_kind as DefinitionKind,
-      name: row.definition_name,
-      uid: row.definition_uid ?? undefined,
-    },
-    isDefinition: Boolean(row.job_uid && row.job_uid === row.definition_uid),
-    state: row.state as RunState,
-    createdAt: toIso(row.created_at),
-    startedAt: toIso(row.started_at),
-    finishedAt: toIso(row.finished_at),
-    durationSeconds: row.duration_seconds ?? undefined,
-    triggeredBy: row.triggered_by ?? undefined,
-    triggeredAt: toIso(row.triggered_at),
-    killedBy: row.killed_by ?? undefined,
-    killedAt: toIso(row.killed_at),
-    // Pod counts are live data; history keeps the outcome, not the pods.
-    pods: { active: 0, ready: 0, succeeded: 0, failed: 0, terminating: 0 },
-    failure:
-      row.failure_reason || row.failure_message
-        ? {
-            reason: row.failure_reason ?? undefined,
-            message: row.failure_message ?? undefined,
-          }
-        : undefined,
-    removedFromCluster: Boolean(row.removed_from_cluster),
-  };
-}
-
-function runColumns(run: JobRun) {
-  return {
-    job_name: run.name,
-    job_uid: run.uid,
-    state: run.state,
-    started_at: toDate(run.startedAt) ?? null,
-    finished_at: toDate(run.finishedAt) ?? null,
-    duration_seconds: run.durationSeconds ?? null,
-    failure_reason: run.failure?.reason ?? null,
-    failure_message: run.failure?.message ?? null,
-    killed_by: run.killedBy ?? null,
-    killed_at: toDate(run.killedAt) ?? null,
-  };
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
+  return out;
 }
 
 /**
@@ -276,11 +222,44 @@ export class DatabaseRunStore implements RunStore {
   }
 
   async attach(id: number, run: JobRun): Promise<void> {
-    await this.db<Row>(TABLE)
-      .where({ id })
+    // The tracker may insert the Job's record between our read and our write: then the
+    // write breaks the unique job_uid, and the next attempt merges into that record.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.transaction(tx => this.attachOnce(tx, id, run));
+        return;
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async attachOnce(tx: Knex.Transaction, id: number, run: JobRun) {
+    const tracked = await tx<Row>(TABLE)
+      .where({ job_uid: run.uid })
+      .first('id', 'state');
+    if (!tracked) {
+      await tx<Row>(TABLE)
+        .where({ id })
+        .update({
+          ...progressColumns(run),
+          definition_uid: run.definition.uid ?? null,
+          updated_at: new Date(),
+        });
+      return;
+    }
+    const reservation = await tx<Row>(TABLE).where({ id }).first();
+    if (!reservation) return;
+    await tx<Row>(TABLE).where({ id }).delete();
+    await tx<Row>(TABLE)
+      .where({ id: tracked.id })
       .update({
-        ...runColumns(run),
-        definition_uid: run.definition.uid ?? null,
+        entity_ref: reservation.entity_ref,
+        triggered_by: reservation.triggered_by,
+        triggered_at: reservation.triggered_at,
+        active_key: isActiveState(tracked.state as RunState)
+          ? reservation.active_key
+          : null,
         updated_at: new Date(),
       });
   }
@@ -310,58 +289,117 @@ export class DatabaseRunStore implements RunStore {
     }
   }
 
-  async recordFromCluster(
-    key: DefinitionKey,
-    entityRef: string | undefined,
-    runs: JobRun[],
-  ): Promise<void> {
-    if (!runs.length) return;
-    const existing = await this.db<Row>(TABLE)
-      .whereIn(
+  async observe(observed: ObservedRun[]): Promise<FinishedRun[]> {
+    const finished: FinishedRun[] = [];
+    const withUid = observed.filter(o => o.run.uid);
+    for (const batch of chunks(withUid, 500)) {
+      const existing = await this.db<Row>(TABLE).whereIn(
         'job_uid',
-        runs.map(r => r.uid),
-      )
-      .select('id', 'job_uid', 'state', 'active_key');
-    const byUid = new Map(existing.map(row => [row.job_uid, row]));
-    const now = new Date();
-    for (const run of runs) {
-      const row = byUid.get(run.uid);
-      const active = ACTIVE_STATES.includes(run.state);
-      if (row) {
-        await this.db<Row>(TABLE)
-          .where({ id: row.id })
-          .update({
-            ...runColumns(run),
-            // A finished run gives its slot back.
-            ...(active ? {} : { active_key: null }),
-            removed_from_cluster: false,
-            updated_at: now,
-          });
-      } else {
-        // A run this backend did not create (another tool, a CronJob's schedule, the definition
-        // itself): recorded so that it stays in history too.
-        try {
-          await this.db<Row>(TABLE).insert({
-            cluster: key.cluster,
-            namespace: key.namespace,
-            definition_kind: key.kind,
-            definition_name: key.name,
-            definition_uid: run.definition.uid ?? null,
-            entity_ref: entityRef ?? null,
-            triggered_by: run.triggeredBy ?? null,
-            triggered_at: toDate(run.triggeredAt ?? run.createdAt) ?? null,
-            ...runColumns(run),
-            active_key: null,
-            removed_from_cluster: false,
-            created_at: toDate(run.createdAt) ?? now,
-            updated_at: now,
-          });
-        } catch (error) {
-          // Another replica recorded it first.
-          if (!isUniqueViolation(error)) throw error;
-        }
+        batch.map(o => o.run.uid),
+      );
+      const byUid = new Map(existing.map(row => [row.job_uid, row]));
+      // Runs seen for the first time are inserted oldest first, so record ids follow creation.
+      const fresh = batch
+        .filter(o => !byUid.has(o.run.uid))
+        .sort(
+          (a, b) =>
+            (toDate(a.run.createdAt)?.getTime() ?? 0) -
+            (toDate(b.run.createdAt)?.getTime() ?? 0),
+        );
+      for (const o of fresh) {
+        const row = await this.insertObserved(o);
+        if (row) byUid.set(o.run.uid, row);
+      }
+      for (const o of batch) {
+        const row = byUid.get(o.run.uid);
+        if (!row || recordsSame(row, o.run)) continue;
+        const done = await this.advance(row, o);
+        if (done) finished.push(done);
       }
     }
+    return finished;
+  }
+
+  /** A run this backend did not create (kubectl, a CronJob's schedule, the definition itself). */
+  private async insertObserved(o: ObservedRun): Promise<Row | undefined> {
+    const { key, run } = o;
+    const now = new Date();
+    try {
+      await this.db<Row>(TABLE).insert({
+        cluster: key.cluster,
+        namespace: key.namespace,
+        definition_kind: key.kind,
+        definition_name: key.name,
+        definition_uid: run.definition.uid ?? null,
+        entity_ref: null,
+        triggered_by: run.triggeredBy ?? null,
+        triggered_at: toDate(run.triggeredAt ?? run.createdAt) ?? null,
+        killed_by: run.killedBy ?? null,
+        killed_at: toDate(run.killedAt) ?? null,
+        ...progressColumns(run),
+        active_key: null,
+        removed_from_cluster: false,
+        created_at: toDate(run.createdAt) ?? now,
+        updated_at: now,
+      });
+      return undefined; // just written as observed: nothing more to do
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another replica (or the Run route) recorded it first: update that record instead.
+      return this.db<Row>(TABLE).where({ job_uid: run.uid }).first();
+    }
+  }
+
+  /** Moves a record forward; returns the run when this update is the one that finished it. */
+  private async advance(
+    row: Row,
+    o: ObservedRun,
+  ): Promise<FinishedRun | undefined> {
+    const { run } = o;
+    const columns = {
+      ...progressColumns(run),
+      // A run that is over gives its slot back; a Job seen again is not removed.
+      ...(isActiveState(run.state) ? {} : { active_key: null }),
+      removed_from_cluster: false,
+      updated_at: new Date(),
+    };
+    if (!isActiveState(run.state)) {
+      const moved = await this.db<Row>(TABLE)
+        .where({ id: row.id })
+        .whereIn('state', ACTIVE_STATES)
+        .update(columns);
+      if (moved) {
+        return {
+          key: keyOfRow(row),
+          run: {
+            ...rowToRun(row),
+            ...run,
+            triggeredBy: row.triggered_by ?? undefined,
+          },
+          triggeredBy: row.triggered_by ?? undefined,
+          entityRef: row.entity_ref ?? undefined,
+        };
+      }
+    }
+    await this.db<Row>(TABLE)
+      .where({ id: row.id })
+      .whereIn('state', predecessors(run.state))
+      .update(columns);
+    return undefined;
+  }
+
+  async recordKill(
+    jobUid: string,
+    killedBy: string,
+    killedAt: Date,
+  ): Promise<void> {
+    await this.db<Row>(TABLE)
+      .where({ job_uid: jobUid })
+      .update({
+        killed_by: killedBy,
+        killed_at: killedAt,
+        updated_at: new Date(),
+      });
   }
 
   async markRemoved(jobUids: string[]): Promise<void> {
@@ -373,19 +411,45 @@ export class DatabaseRunStore implements RunStore {
     });
   }
 
-  async markRemovedIfNotSeen(
-    key: DefinitionKey,
-    options: { seenJobUids: Set<string>; checkedAt: Date },
+  async markRemovedExcept(
+    scope: { cluster: string; namespace?: string },
+    options: { presentJobUids: Set<string>; checkedAt: Date },
   ): Promise<void> {
-    const candidates = await this.forDefinition(key)
+    let query = this.db<Row>(TABLE)
+      .where({ cluster: scope.cluster, removed_from_cluster: false })
       .whereNotNull('job_uid')
-      .where({ removed_from_cluster: false })
-      .where('updated_at', '<', options.checkedAt)
-      .select('job_uid');
+      .where('updated_at', '<', options.checkedAt);
+    if (scope.namespace) query = query.where({ namespace: scope.namespace });
+    const candidates = await query.select('job_uid');
     const gone = candidates
       .map(row => row.job_uid as string)
-      .filter(uid => !options.seenJobUids.has(uid));
-    await this.markRemoved(gone);
+      .filter(uid => !options.presentJobUids.has(uid));
+    for (const batch of chunks(gone, 500)) await this.markRemoved(batch);
+  }
+
+  async findRun(location: {
+    cluster: string;
+    namespace: string;
+    name: string;
+  }) {
+    const row = await this.db<Row>(TABLE)
+      .where({
+        cluster: location.cluster,
+        namespace: location.namespace,
+        job_name: location.name,
+      })
+      .orderBy('id', 'desc')
+      .first();
+    if (!row) return undefined;
+    return {
+      ...rowToRun(row),
+      definitionKey: keyOfRow(row),
+      entityRef: row.entity_ref ?? undefined,
+    };
+  }
+
+  stats(keys: DefinitionKey[]): Promise<Map<string, DefinitionStats>> {
+    return statsFor(this.db, keys);
   }
 
   async listRuns(
@@ -406,57 +470,6 @@ export class DatabaseRunStore implements RunStore {
           ? String(page[page.length - 1].id)
           : undefined,
     };
-  }
-
-  async listAllRuns(keys: DefinitionKey[]): Promise<Map<string, JobRun[]>> {
-    const result = new Map<string, JobRun[]>(
-      keys.map(k => [definitionKeyString(k), []]),
-    );
-    if (!keys.length) return result;
-    const rows = await this.db<Row>(TABLE)
-      .whereNotNull('job_uid')
-      .where(builder => {
-        for (const key of keys) {
-          builder.orWhere({
-            cluster: key.cluster,
-            namespace: key.namespace,
-            definition_kind: key.kind,
-            definition_name: key.name,
-          });
-        }
-      })
-      .orderBy('id', 'desc');
-    for (const row of rows) {
-      result
-        .get(
-          definitionKeyString({
-            cluster: row.cluster,
-            namespace: row.namespace,
-            kind: row.definition_kind as DefinitionKind,
-            name: row.definition_name,
-          }),
-        )
-        ?.push(rowToRun(row));
-    }
-    return result;
-  }
-
-  async listActive(): Promise<
-    Array<JobRun & { definitionKey: DefinitionKey }>
-  > {
-    const rows = await this.db<Row>(TABLE)
-      .whereIn('state', ACTIVE_STATES)
-      .whereNotNull('job_uid')
-      .where({ removed_from_cluster: false });
-    return rows.map(row => ({
-      ...rowToRun(row),
-      definitionKey: {
-        cluster: row.cluster,
-        namespace: row.namespace,
-        kind: row.definition_kind as DefinitionKind,
-        name: row.definition_name,
-      },
-    }));
   }
 
   async cleanup(options: {

@@ -20,9 +20,11 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { ClusterRegistry } from '../cluster/ClusterRegistry';
+import { ClusterAccess } from '../service/ClusterAccess';
+import { DefinitionReader } from '../service/DefinitionReader';
 import { EntitySelector, entitySelectorOf } from '../service/entitySelector';
-import { JobsService } from '../service/JobsService';
+import { RunActions } from '../service/RunActions';
+import { RunDetails } from '../service/RunDetails';
 import {
   definitionParams,
   entityBody,
@@ -41,8 +43,11 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   catalog: CatalogService;
-  clusters: ClusterRegistry;
-  service: JobsService;
+  /** Only to refuse unknown clusters (404) before anything else. */
+  clusters: Pick<ClusterAccess, 'assertKnown'>;
+  reader: DefinitionReader;
+  actions: RunActions;
+  details: RunDetails;
 }
 
 const VERBS: Record<string, string> = {
@@ -60,8 +65,8 @@ const VERBS: Record<string, string> = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, clusters, service } =
-    options;
+  const { httpAuth, permissions, auditor, catalog, clusters } = options;
+  const { reader, actions, details } = options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -106,7 +111,7 @@ export async function createRouter(
     cluster: string,
     entityRef: string,
   ): Promise<EntitySelector> {
-    clusters.get(cluster);
+    clusters.assertKnown(cluster);
     const { selector } = await authorizeOnEntity(
       req,
       kubernetesJobsReadPermission,
@@ -147,7 +152,7 @@ export async function createRouter(
         kubernetesJobsReadPermission,
         entityRef,
       );
-      res.json(await service.listForEntity(selector));
+      res.json(await reader.listForEntity(selector));
       return;
     }
     // Every entity the caller may read, then only those whose Jobs the caller may see.
@@ -193,7 +198,7 @@ export async function createRouter(
       [{ permission: kubernetesJobsReadPermission }],
       { credentials },
     );
-    const result = await service.listAll(selectors, {
+    const result = await reader.listAll(selectors, {
       includeUnlinked: unlinked.result === AuthorizeResult.ALLOW,
     });
     const readableRefs = new Set(readable.map(s => s.entityRef));
@@ -204,6 +209,7 @@ export async function createRouter(
           : true,
       ),
       errors: result.errors,
+      clusters: result.clusters,
     });
   });
 
@@ -213,7 +219,7 @@ export async function createRouter(
       const location = parse(definitionParams, req.params, 'definition');
       const { entityRef } = parse(entityQuery, req.query, 'query');
       const selector = await readableSelector(req, location.cluster, entityRef);
-      res.json(await service.getDefinition(selector, location));
+      res.json(await reader.getDefinition(selector, location));
     },
   );
 
@@ -223,7 +229,7 @@ export async function createRouter(
       const location = parse(definitionParams, req.params, 'definition');
       const { entityRef, ...page } = parse(historyQuery, req.query, 'query');
       const selector = await readableSelector(req, location.cluster, entityRef);
-      res.json(await service.history(selector, location, page));
+      res.json(await reader.history(selector, location, page));
     },
   );
 
@@ -237,13 +243,13 @@ export async function createRouter(
         'job-run',
         { action: 'run', entityRef, ...location },
         async () => {
-          clusters.get(location.cluster);
+          clusters.assertKnown(location.cluster);
           const { credentials, selector } = await authorizeOnEntity(
             req,
             kubernetesJobsRunPermission,
             entityRef,
           );
-          return service.run(selector, location, {
+          return actions.run(selector, location, {
             triggeredBy: actorOf(credentials),
           });
         },
@@ -257,7 +263,7 @@ export async function createRouter(
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
     const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json(await service.getRun(selector, location));
+    res.json(await reader.getRun(selector, location));
   });
 
   router.post('/runs/:cluster/:namespace/:name/kill', async (req, res) => {
@@ -268,13 +274,13 @@ export async function createRouter(
       'job-kill',
       { action: 'kill', entityRef, ...location },
       async () => {
-        clusters.get(location.cluster);
+        clusters.assertKnown(location.cluster);
         const { credentials, selector } = await authorizeOnEntity(
           req,
           kubernetesJobsKillPermission,
           entityRef,
         );
-        return service.kill(selector, location, {
+        return actions.kill(selector, location, {
           killedBy: actorOf(credentials),
         });
       },
@@ -287,21 +293,21 @@ export async function createRouter(
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
     const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json({ items: await service.events(selector, location) });
+    res.json({ items: await details.events(selector, location) });
   });
 
   router.get('/runs/:cluster/:namespace/:name/pods', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
     const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json({ items: await service.pods(selector, location) });
+    res.json({ items: await details.pods(selector, location) });
   });
 
   router.get('/runs/:cluster/:namespace/:name/logs', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef, ...logOptions } = parse(logsQuery, req.query, 'query');
     const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json(await service.logs(selector, location, logOptions));
+    res.json(await details.logs(selector, location, logOptions));
   });
 
   return router;

@@ -190,7 +190,7 @@ describe('computeStats', () => {
   const run = (state: string, durationSeconds?: number) =>
     ({ state, durationSeconds } as any);
 
-  it('counts states and rates success over finished runs', () => {
+  it('counts states and rates success over succeeded and failed runs, not killed ones', () => {
     const stats = computeStats([
       run('Running'),
       run('Succeeded', 10),
@@ -207,7 +207,7 @@ describe('computeStats', () => {
       failed: 1,
       killed: 1,
     });
-    expect(stats.successRate).toBeCloseTo(3 / 5);
+    expect(stats.successRate).toBeCloseTo(3 / 4);
     expect(stats.typicalDurationSeconds).toBe(20);
   });
 

@@ -16,7 +16,9 @@ import {
   JobRun,
   RUN_ANNOTATIONS,
   RunState,
+  isActiveState,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { toIso } from '../util/dates';
 
 /** A definition object as read from a cluster. */
 export type DefinitionObject = V1Job | V1CronJob;
@@ -81,11 +83,7 @@ export function toJobDefinition(
   };
 }
 
-function iso(value: Date | string | undefined): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
+const iso = toIso;
 
 function condition(job: V1Job, type: string): V1JobCondition | undefined {
   return job.status?.conditions?.find(
@@ -104,10 +102,6 @@ export function runStateOf(job: V1Job): RunState {
   if (job.spec?.suspend) return 'Killed';
   if (job.status?.startTime || (job.status?.active ?? 0) > 0) return 'Running';
   return 'Pending';
-}
-
-export function isActive(state: RunState): boolean {
-  return state === 'Pending' || state === 'Running';
 }
 
 /** Whether a definition Job has itself run (so it counts as its own first run). */
@@ -191,7 +185,8 @@ export function computeStats(runs: JobRun[]): DefinitionStats {
   const succeeded = count('Succeeded');
   const failed = count('Failed');
   const killed = count('Killed');
-  const finished = succeeded + failed + killed;
+  // Killed is a person's decision, not a failure of the Job: it does not count against it.
+  const judged = succeeded + failed;
   const durations = runs
     .filter(r => r.state === 'Succeeded' && r.durationSeconds !== undefined)
     .map(r => r.durationSeconds as number)
@@ -200,12 +195,12 @@ export function computeStats(runs: JobRun[]): DefinitionStats {
     lastRun: runs[0],
     counts: {
       total: runs.length,
-      active: runs.filter(r => isActive(r.state)).length,
+      active: runs.filter(r => isActiveState(r.state)).length,
       succeeded,
       failed,
       killed,
     },
-    successRate: finished ? succeeded / finished : undefined,
+    successRate: judged ? succeeded / judged : undefined,
     typicalDurationSeconds: median(durations),
   };
 }
@@ -351,4 +346,31 @@ export function waitingReason(
     return status.state.waiting.reason ?? 'ContainerCreating';
   }
   return undefined;
+}
+
+/** How a run refers to its definition. */
+export function definitionRef(definition: DefinitionObject) {
+  return {
+    kind: kindOf(definition),
+    name: definition.metadata?.name ?? '',
+    uid: definition.metadata?.uid,
+  };
+}
+
+/** Runs of a definition among listed Jobs: those it owns, and itself when it ran. */
+export function runsFromJobs(
+  cluster: string,
+  definition: DefinitionObject,
+  jobs: Iterable<V1Job>,
+): JobRun[] {
+  const uid = definition.metadata?.uid;
+  const runs: JobRun[] = [];
+  for (const job of jobs) {
+    const isRun =
+      job.metadata?.uid === uid
+        ? kindOf(definition) === 'Job' && definitionJobHasRun(job)
+        : job.metadata?.ownerReferences?.some(ref => ref.uid === uid);
+    if (isRun) runs.push(toJobRun(cluster, job, definitionRef(definition)));
+  }
+  return runs.sort(compareRunsNewestFirst);
 }

@@ -1,0 +1,378 @@
+import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { ClusterClient, OpenWatch, WatchEvent } from '../cluster/ClusterClient';
+import { kubernetesStatusOf } from '../cluster/errors';
+import { Summary, sameSummary, summarize } from './summaries';
+
+/** How a watch behaves; every duration in milliseconds. */
+export interface WatchTiming {
+  /** Items per page of the initial list. */
+  pageSize: number;
+  /** Asked of the apiserver: it ends the watch after this long, and we open the next one. */
+  watchTimeoutSeconds: number;
+  /** No event (bookmarks included) for this long means a silent stall: restart. */
+  stallMs: number;
+  /** First retry delay after an error; doubles up to `maxBackoffMs`, with jitter. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_WATCH_TIMING: WatchTiming = {
+  pageSize: 500,
+  watchTimeoutSeconds: 240,
+  stallMs: 90_000,
+  initialBackoffMs: 500,
+  maxBackoffMs: 30_000,
+};
+
+/** A change of the cached objects. `initial` changes come from the first list after start. */
+export type CacheChange =
+  | {
+      type: 'upsert';
+      kind: DefinitionKind;
+      object: Summary;
+      previous?: Summary;
+      initial: boolean;
+    }
+  | { type: 'delete'; kind: DefinitionKind; object: Summary; initial: false };
+
+/** What the owner of a watch hears. */
+export interface WatchListener {
+  onChange(change: CacheChange): void;
+  /** A full list has replaced the contents (after start, a 410, or a restart). */
+  onSynced(watch: ResourceWatch): void;
+  /** The list failed: return true to stop this watch (the owner replaces it). */
+  onListError?(watch: ResourceWatch, error: Error): boolean;
+  /** Once per change of health (synced / failing), not once per retry. */
+  onHealth?(watch: ResourceWatch): void;
+}
+
+class GoneError extends Error {
+  name = 'GoneError';
+}
+
+class StallError extends Error {
+  name = 'StallError';
+}
+
+function objectKey(object: Summary): string {
+  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+}
+
+/**
+ * List-then-watch of one kind, in one namespace or all of them, kept as compact summaries.
+ * It survives what real watches do: 410 Gone relists; a closed stream rewatches from the last
+ * resourceVersion; errors (401/403/5xx, resets, timeouts) restart with jittered exponential
+ * backoff; a silent stall (no event, not even a bookmark, for `stallMs`) restarts.
+ */
+export class ResourceWatch {
+  readonly items = new Map<string, Summary>();
+  /** The first full list has arrived. */
+  synced = false;
+  /** Since when the contents may be out of date (the watch is down). */
+  staleSince?: Date;
+  lastError?: Error;
+  /** When the newest full list began: records written after it are newer than the list. */
+  listedAt?: Date;
+  /** Requests made: lists (pages) and watches, for tests and the benchmark. */
+  readonly counts = { listPages: 0, watches: 0, relists: 0, restarts: 0 };
+
+  private resourceVersion?: string;
+  private stopped = false;
+  private current?: OpenWatch;
+  private wake?: () => void;
+  private backoffMs: number;
+  private readonly syncWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly cluster: string,
+    /** A client with fresh credentials, asked for before every list and watch. */
+    private readonly client: () => Promise<ClusterClient>,
+    readonly kind: DefinitionKind,
+    readonly namespace: string | undefined,
+    private readonly annotationKey: string,
+    private readonly listener: WatchListener,
+    private readonly timing: WatchTiming = DEFAULT_WATCH_TIMING,
+  ) {
+    this.backoffMs = timing.initialBackoffMs;
+  }
+
+  /**
+   * An object this backend just wrote (a run it created): known at once, without waiting for
+   * the watch event, which then finds nothing new. Only objects the cache does not hold yet.
+   */
+  observe(object: Summary): void {
+    if (!this.synced) return;
+    const summary = summarize(this.kind, object, this.annotationKey);
+    const key = objectKey(summary);
+    if (this.items.has(key)) return;
+    this.items.set(key, summary);
+    this.listener.onChange({
+      type: 'upsert',
+      kind: this.kind,
+      object: summary,
+      initial: false,
+    });
+  }
+
+  start(): void {
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.current?.abort();
+    this.wake?.();
+    this.syncWaiters.splice(0).forEach(resolve => resolve());
+  }
+
+  /**
+   * Resolves when the first list has arrived, or has failed (a read then answers at once with
+   * the cluster's error rather than waiting), or after `timeoutMs`.
+   */
+  async whenSynced(timeoutMs: number): Promise<boolean> {
+    if (this.synced || this.stopped || this.lastError) return this.synced;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>(resolve => this.syncWaiters.push(resolve)),
+      new Promise<void>(resolve => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return this.synced;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (!this.resourceVersion) {
+          await this.relist();
+        }
+        const { eventful } = await this.watchOnce();
+        if (!eventful) {
+          // Closed at once with nothing said: do not hammer a server that keeps doing that.
+          await this.sleep(this.nextBackoff());
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        if (error instanceof GoneError) {
+          this.resourceVersion = undefined;
+          this.counts.relists++;
+          continue;
+        }
+        this.counts.restarts++;
+        this.fail(error as Error);
+        if (error instanceof StallError) continue; // rewatch at once from where we were
+        await this.sleep(this.nextBackoff());
+      }
+    }
+  }
+
+  private async relist(): Promise<void> {
+    const startedAt = new Date();
+    const fresh = new Map<string, Summary>();
+    let token: string | undefined;
+    let resourceVersion = '';
+    do {
+      this.counts.listPages++;
+      let page;
+      try {
+        const client = await this.client();
+        page = await client.listPage(this.kind, {
+          namespace: this.namespace,
+          limit: this.timing.pageSize,
+          continue: token,
+        });
+      } catch (error) {
+        if (kubernetesStatusOf(error) === 410) {
+          // The continue token expired mid-list: start the list again.
+          throw new GoneError('list continuation expired');
+        }
+        if (this.listener.onListError?.(this, error as Error)) {
+          this.lastError = error as Error;
+          this.stop();
+        }
+        throw error;
+      }
+      for (const item of page.items) {
+        const summary = summarize(this.kind, item, this.annotationKey);
+        fresh.set(objectKey(summary), summary);
+      }
+      token = page.continue;
+      resourceVersion = page.resourceVersion;
+    } while (token && !this.stopped);
+    if (this.stopped) return;
+
+    const initial = !this.synced;
+    const old = new Map(this.items);
+    this.items.clear();
+    for (const [key, summary] of fresh) {
+      this.items.set(key, summary);
+      const previous = old.get(key);
+      old.delete(key);
+      if (!sameSummary(previous, summary)) {
+        this.listener.onChange({
+          type: 'upsert',
+          kind: this.kind,
+          object: summary,
+          previous,
+          initial,
+        });
+      }
+    }
+    for (const gone of old.values()) {
+      this.listener.onChange({
+        type: 'delete',
+        kind: this.kind,
+        object: gone,
+        initial: false,
+      });
+    }
+    this.resourceVersion = resourceVersion;
+    this.listedAt = startedAt;
+    this.synced = true;
+    this.syncWaiters.splice(0).forEach(resolve => resolve());
+    this.listener.onSynced(this);
+  }
+
+  private async watchOnce(): Promise<{ eventful: boolean }> {
+    const opened = Date.now();
+    let eventful = false;
+    let failure: Error | undefined;
+    let stallTimer: NodeJS.Timeout | undefined;
+    let current: OpenWatch | undefined;
+    const armStall = () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => {
+        failure ??= new StallError(
+          `no event from the ${this.kind} watch for ${Math.round(
+            this.timing.stallMs / 1000,
+          )} s`,
+        );
+        current?.abort();
+      }, this.timing.stallMs);
+    };
+    try {
+      this.counts.watches++;
+      armStall();
+      const client = await this.client();
+      current = await client.watch(
+        this.kind,
+        {
+          namespace: this.namespace,
+          resourceVersion: this.resourceVersion!,
+          timeoutSeconds: this.timing.watchTimeoutSeconds,
+        },
+        event => {
+          if (failure) return;
+          armStall();
+          eventful = true;
+          try {
+            this.apply(event);
+          } catch (error) {
+            failure = error as Error;
+            current?.abort();
+          }
+        },
+      );
+      this.current = current;
+      if (this.stopped) current.abort();
+      const ended = await current.done;
+      if (failure) throw failure;
+      if (ended) throw ended;
+      // A clean end (the apiserver's timeout, a closed connection): healthy.
+      this.recover();
+      this.backoffMs = this.timing.initialBackoffMs;
+      return { eventful: eventful || Date.now() - opened > 1000 };
+    } finally {
+      clearTimeout(stallTimer);
+      this.current = undefined;
+    }
+  }
+
+  private apply(event: WatchEvent): void {
+    const rv = event.object?.metadata?.resourceVersion;
+    switch (event.type) {
+      case 'BOOKMARK':
+        if (rv) this.resourceVersion = rv;
+        this.recover();
+        return;
+      case 'ERROR': {
+        const code = event.object?.code;
+        if (code === 410) throw new GoneError('resourceVersion too old');
+        throw new Error(
+          `the ${this.kind} watch on cluster '${this.cluster}' failed: ${
+            code ?? ''
+          } ${String(event.object?.reason ?? 'error')}`.replace(/\s+/g, ' '),
+        );
+      }
+      case 'ADDED':
+      case 'MODIFIED': {
+        const summary = summarize(this.kind, event.object, this.annotationKey);
+        const key = objectKey(summary);
+        const previous = this.items.get(key);
+        this.items.set(key, summary);
+        if (rv) this.resourceVersion = rv;
+        this.recover();
+        if (!sameSummary(previous, summary)) {
+          this.listener.onChange({
+            type: 'upsert',
+            kind: this.kind,
+            object: summary,
+            previous,
+            initial: false,
+          });
+        }
+        return;
+      }
+      case 'DELETED': {
+        const summary = summarize(this.kind, event.object, this.annotationKey);
+        this.items.delete(objectKey(summary));
+        if (rv) this.resourceVersion = rv;
+        this.recover();
+        this.listener.onChange({
+          type: 'delete',
+          kind: this.kind,
+          object: summary,
+          initial: false,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** The watch is delivering again: the data is current. */
+  private recover(): void {
+    if (this.staleSince || this.lastError) {
+      this.staleSince = undefined;
+      this.lastError = undefined;
+      this.listener.onHealth?.(this);
+    }
+  }
+
+  private fail(error: Error): void {
+    const firstFailure = !this.lastError;
+    this.lastError = error;
+    this.staleSince ??= new Date();
+    this.syncWaiters.splice(0).forEach(resolve => resolve());
+    if (firstFailure) this.listener.onHealth?.(this);
+  }
+
+  private nextBackoff(): number {
+    const base = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.timing.maxBackoffMs);
+    return base / 2 + Math.random() * base; // jitter: 50 % to 150 %
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise(resolve => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

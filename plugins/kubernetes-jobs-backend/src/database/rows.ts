@@ -1,0 +1,135 @@
+import {
+  DefinitionKind,
+  JobRun,
+  RunState,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { toDate, toIso } from '../util/dates';
+
+export const TABLE = 'kubernetes_jobs_runs';
+
+/** A definition, as history refers to it. */
+export interface DefinitionKey {
+  cluster: string;
+  namespace: string;
+  kind: DefinitionKind;
+  name: string;
+}
+
+/** The key of a definition as a string (also the active-slot value). */
+export function definitionKeyString(key: DefinitionKey): string {
+  return [key.cluster, key.namespace, key.kind, key.name].join('/');
+}
+
+type DbDate = Date | string | number | null;
+
+export interface Row {
+  id: number;
+  cluster: string;
+  namespace: string;
+  definition_kind: string;
+  definition_name: string;
+  definition_uid: string | null;
+  entity_ref: string | null;
+  job_name: string | null;
+  job_uid: string | null;
+  triggered_by: string | null;
+  triggered_at: DbDate;
+  killed_by: string | null;
+  killed_at: DbDate;
+  state: string;
+  started_at: DbDate;
+  finished_at: DbDate;
+  duration_seconds: number | null;
+  failure_reason: string | null;
+  failure_message: string | null;
+  removed_from_cluster: boolean | number;
+  active_key: string | null;
+  created_at: Date | string | number;
+  updated_at: Date | string | number;
+}
+
+export function keyOfRow(row: Row): DefinitionKey {
+  return {
+    cluster: row.cluster,
+    namespace: row.namespace,
+    kind: row.definition_kind as DefinitionKind,
+    name: row.definition_name,
+  };
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return (
+    e?.code === '23505' || // PostgreSQL
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'ER_DUP_ENTRY' ||
+    /UNIQUE constraint failed|duplicate key/i.test(e?.message ?? '')
+  );
+}
+
+export function rowToRun(row: Row): JobRun {
+  return {
+    cluster: row.cluster,
+    namespace: row.namespace,
+    name: row.job_name ?? '',
+    uid: row.job_uid ?? '',
+    definition: {
+      kind: row.definition_kind as DefinitionKind,
+      name: row.definition_name,
+      uid: row.definition_uid ?? undefined,
+    },
+    isDefinition: Boolean(row.job_uid && row.job_uid === row.definition_uid),
+    state: row.state as RunState,
+    createdAt: toIso(row.created_at),
+    startedAt: toIso(row.started_at),
+    finishedAt: toIso(row.finished_at),
+    durationSeconds: row.duration_seconds ?? undefined,
+    triggeredBy: row.triggered_by ?? undefined,
+    triggeredAt: toIso(row.triggered_at),
+    killedBy: row.killed_by ?? undefined,
+    killedAt: toIso(row.killed_at),
+    // Pod counts are live data; history keeps the outcome, not the pods.
+    pods: { active: 0, ready: 0, succeeded: 0, failed: 0, terminating: 0 },
+    failure:
+      row.failure_reason || row.failure_message
+        ? {
+            reason: row.failure_reason ?? undefined,
+            message: row.failure_message ?? undefined,
+          }
+        : undefined,
+    removedFromCluster: Boolean(row.removed_from_cluster),
+  };
+}
+
+/** What an observation of the cluster may change of a record: the run's progress. */
+export function progressColumns(run: JobRun) {
+  return {
+    job_name: run.name,
+    job_uid: run.uid,
+    state: run.state,
+    started_at: toDate(run.startedAt) ?? null,
+    finished_at: toDate(run.finishedAt) ?? null,
+    duration_seconds: run.durationSeconds ?? null,
+    failure_reason: run.failure?.reason ?? null,
+    failure_message: run.failure?.message ?? null,
+  };
+}
+
+/** Whether a record already says what an observation says (nothing to write). */
+export function recordsSame(row: Row, run: JobRun): boolean {
+  const cols = progressColumns(run);
+  const same = (a: DbDate, b: Date | null) =>
+    (toDate(a)?.getTime() ?? null) === (b?.getTime() ?? null);
+  return (
+    row.state === cols.state &&
+    row.job_name === cols.job_name &&
+    same(row.started_at, cols.started_at) &&
+    same(row.finished_at, cols.finished_at) &&
+    // A float column may round (PostgreSQL's real): a hundredth of a second is the same.
+    Math.abs((row.duration_seconds ?? -1) - (cols.duration_seconds ?? -1)) <
+      0.01 &&
+    (row.failure_reason ?? null) === cols.failure_reason &&
+    (row.failure_message ?? null) === cols.failure_message &&
+    !row.removed_from_cluster
+  );
+}

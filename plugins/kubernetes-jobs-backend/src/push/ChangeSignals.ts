@@ -1,0 +1,123 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  DefinitionKind,
+  KUBERNETES_JOBS_SIGNAL_CHANNEL,
+  KubernetesJobsSignal,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { V1Job } from '@kubernetes/client-node';
+import { ClusterCacheListener } from '../cache/ClusterCache';
+import { CacheChange } from '../cache/ResourceWatch';
+import { WatchCaches } from '../cache/WatchCaches';
+import { isDefinition, kindOf } from '../service/model';
+import { definitionOf } from '../tracker/definitionOf';
+
+/** Hints for the same definition or run within this window go out once. */
+const COALESCE_MS = 50;
+
+/**
+ * Announces changes to browsers with Backstage signals, as hints: a hint names the definition
+ * (and the run) that changed and carries no Job data, because signals reach every socket
+ * without a permission check. The browser refetches through the permission-checked API.
+ */
+export class ChangeSignals implements ClusterCacheListener {
+  private readonly queued = new Map<string, KubernetesJobsSignal>();
+  private timer?: NodeJS.Timeout;
+  private failing = false;
+
+  constructor(
+    private readonly options: {
+      caches: WatchCaches;
+      signals: SignalsService;
+      annotationKey: string;
+      logger: LoggerService;
+    },
+  ) {}
+
+  onChange(cluster: string, change: CacheChange): void {
+    if (change.initial) return; // the first list after start is not news
+    const { annotationKey } = this.options;
+    const object = change.object;
+    const namespace = object.metadata?.namespace ?? '';
+    const definitionish =
+      isDefinition(object, annotationKey) ||
+      (change.type === 'upsert' &&
+        change.previous !== undefined &&
+        isDefinition(change.previous, annotationKey));
+    if (definitionish) {
+      this.enqueue({
+        type: 'definition',
+        cluster,
+        namespace,
+        definitionKind: change.kind,
+        definitionName: object.metadata?.name ?? '',
+      });
+    }
+    if (change.kind !== 'Job') return;
+    const definition = definitionOf(
+      this.options.caches.get(cluster),
+      object as V1Job,
+      annotationKey,
+    );
+    if (!definition) return;
+    this.enqueue({
+      type: 'run',
+      cluster,
+      namespace,
+      definitionKind: kindOf(definition) as DefinitionKind,
+      definitionName: definition.metadata?.name ?? '',
+      run: object.metadata?.name,
+    });
+  }
+
+  onSynced(): void {
+    // A relist's differences arrive as changes; the list itself says nothing new.
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.queued.clear();
+  }
+
+  private enqueue(signal: KubernetesJobsSignal): void {
+    const id = [
+      signal.type,
+      signal.cluster,
+      signal.namespace,
+      signal.definitionKind,
+      signal.definitionName,
+      signal.run ?? '',
+    ].join('/');
+    this.queued.set(id, signal);
+    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const signals = [...this.queued.values()];
+    this.queued.clear();
+    for (const message of signals) {
+      this.options.signals
+        .publish({
+          recipients: { type: 'broadcast' },
+          channel: KUBERNETES_JOBS_SIGNAL_CHANNEL,
+          message: { ...message },
+        })
+        .then(() => {
+          if (this.failing) {
+            this.failing = false;
+            this.options.logger.info(
+              'kubernetes-jobs: signals are delivered again',
+            );
+          }
+        })
+        .catch(error => {
+          if (this.failing) return;
+          this.failing = true;
+          this.options.logger.warn(
+            `kubernetes-jobs: could not publish a change signal (browsers fall back to refreshing): ${error.message}`,
+          );
+        });
+    }
+  }
+}

@@ -1,0 +1,209 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import {
+  DefinitionLocation,
+  JobRun,
+  RUN_ANNOTATIONS,
+  RunLocation,
+  isActiveState,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { V1Job } from '@kubernetes/client-node';
+import { WatchCaches } from '../cache/WatchCaches';
+import { ClusterClientFactory } from '../cluster/ClusterClient';
+import {
+  DefinitionKey,
+  RunStore,
+  definitionKeyString,
+} from '../database/RunStore';
+import { EntitySelector } from './entitySelector';
+import { KeyedMutex } from './KeyedMutex';
+import {
+  buildRunJob,
+  definitionRef,
+  runsFromJobs,
+  toJobDefinition,
+  toJobRun,
+} from './model';
+import { definitionOfRun, readDefinition } from './ownership';
+
+/** Options of {@link RunActions}. */
+export interface RunActionsOptions {
+  client: ClusterClientFactory;
+  caches: WatchCaches;
+  store: RunStore;
+  logger: LoggerService;
+  annotationKey: string;
+  allowParallelRunsByDefault: boolean;
+  /** Clock, for tests. */
+  now?: () => Date;
+}
+
+/**
+ * Run and Kill: the two actions that change a cluster. Both read what they act on fresh from
+ * the apiserver first (never from the cache), so the one-active-run guard is decided on the
+ * cluster's current state.
+ */
+export class RunActions {
+  private readonly mutex = new KeyedMutex();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RunActionsOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Creates a new Job from the definition. The definition is only read. Unless the definition
+   * allows parallel runs, a second run while one is active is a ConflictError. Within one backend
+   * the check and the create are serialised per definition; across replicas, the run's record
+   * takes the definition's one active slot (a unique key in the database) before the Job is
+   * created, so only one replica can start it.
+   */
+  async run(
+    selector: EntitySelector,
+    location: DefinitionLocation,
+    options: { triggeredBy: string },
+  ): Promise<JobRun> {
+    const { annotationKey, store } = this.options;
+    const client = await this.options.client(location.cluster);
+    const key: DefinitionKey = location;
+    return this.mutex.run(definitionKeyString(key), async () => {
+      const definition = await readDefinition(
+        client,
+        selector,
+        location,
+        annotationKey,
+      );
+      const view = toJobDefinition(location.cluster, definition, {
+        allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
+      });
+      const exclusive = !view.allowParallelRuns;
+      if (exclusive) {
+        const checkedAt = new Date();
+        // Runs keep the definition's labels, so the entity's selector finds them in one call.
+        const jobs = await client.listJobs({
+          namespace: location.namespace,
+          labelSelector: selector.labelSelector.source,
+        });
+        const active = runsFromJobs(location.cluster, definition, jobs).filter(
+          r => isActiveState(r.state),
+        );
+        if (active.length) {
+          throw new ConflictError(
+            `${location.kind} '${location.name}' already has an active run, '${active[0].name}' (${active[0].state}); wait for it to finish or kill it before starting another`,
+          );
+        }
+        await store.releaseIfInactive(key, {
+          activeJobUids: new Set(active.map(r => r.uid)),
+          checkedAt,
+        });
+      }
+      const now = this.now();
+      const reservation = await store.reserve(key, {
+        entityRef: selector.entityRef,
+        triggeredBy: options.triggeredBy,
+        triggeredAt: now,
+        exclusive,
+      });
+      let created: V1Job;
+      try {
+        const body = buildRunJob(definition, {
+          annotationKey,
+          triggeredBy: options.triggeredBy,
+          now,
+        });
+        created = await client.createJob(location.namespace, body);
+      } catch (error) {
+        await store.discard(reservation);
+        throw error;
+      }
+      const run = toJobRun(
+        location.cluster,
+        created,
+        definitionRef(definition),
+      );
+      await store.attach(reservation, run);
+      // Reads right after this answer already show the run.
+      this.options.caches.observe(location.cluster, 'Job', created);
+      this.options.logger.info(
+        `Run ${run.name} of ${location.kind} ${location.namespace}/${location.name} on cluster ${location.cluster} created by ${options.triggeredBy}`,
+      );
+      return {
+        ...run,
+        triggeredBy: options.triggeredBy,
+        triggeredAt: now.toISOString(),
+      };
+    });
+  }
+
+  /**
+   * Stops an active run by suspending it (the Job controller terminates its pods gracefully)
+   * and records who killed it. The run stays, as history. A definition is never suspended.
+   */
+  async kill(
+    selector: EntitySelector,
+    location: RunLocation,
+    options: { killedBy: string },
+  ): Promise<JobRun> {
+    const { annotationKey } = this.options;
+    const client = await this.options.client(location.cluster);
+    const job = await client.readJob(location.namespace, location.name);
+    const definition = await definitionOfRun(
+      selector,
+      location,
+      job,
+      (kind, namespace, name) =>
+        readDefinition(
+          client,
+          selector,
+          { cluster: location.cluster, namespace, kind, name },
+          annotationKey,
+        ),
+      annotationKey,
+    );
+    if (job.metadata?.uid === definition.metadata?.uid) {
+      throw new ConflictError(
+        `Job '${location.name}' is a definition, not a run: Kill never changes a definition; stop it where it is deployed`,
+      );
+    }
+    const run = toJobRun(location.cluster, job, definitionRef(definition));
+    if (!isActiveState(run.state)) {
+      throw new ConflictError(
+        `Run '${location.name}' is not active (${run.state}); there is nothing to kill`,
+      );
+    }
+    const killedAt = this.now();
+    const patched = await client.mergePatchJob(
+      location.namespace,
+      location.name,
+      {
+        metadata: {
+          annotations: {
+            [RUN_ANNOTATIONS.killedBy]: options.killedBy,
+            [RUN_ANNOTATIONS.killedAt]: killedAt.toISOString(),
+          },
+        },
+        spec: { suspend: true },
+      },
+    );
+    this.options.logger.info(
+      `Run ${location.namespace}/${location.name} on cluster ${location.cluster} killed by ${options.killedBy}`,
+    );
+    await this.options.store
+      .recordKill(run.uid, options.killedBy, killedAt)
+      .catch(error =>
+        this.options.logger.error(
+          `kubernetes-jobs: could not record the kill of ${location.namespace}/${location.name}: ${error.message}`,
+        ),
+      );
+    const killed = toJobRun(
+      location.cluster,
+      patched,
+      definitionRef(definition),
+    );
+    return {
+      ...killed,
+      killedBy: options.killedBy,
+      killedAt: killedAt.toISOString(),
+    };
+  }
+}

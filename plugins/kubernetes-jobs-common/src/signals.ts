@@ -1,0 +1,26 @@
+import { DefinitionKind } from './types';
+
+/**
+ * The Backstage signals channel on which the backend announces changes.
+ *
+ * @public
+ */
+export const KUBERNETES_JOBS_SIGNAL_CHANNEL = 'kubernetes-jobs';
+
+/**
+ * A hint that something changed: it names the definition (and the run) but carries no Job
+ * data, because signals reach every open socket without a permission check. A browser that
+ * shows that definition refetches it through the permission-checked API.
+ *
+ * @public
+ */
+export interface KubernetesJobsSignal {
+  /** `definition`: the definition object changed; `run`: one of its runs appeared or changed. */
+  type: 'definition' | 'run';
+  cluster: string;
+  namespace: string;
+  definitionKind: DefinitionKind;
+  definitionName: string;
+  /** The run's Job name, for `run` hints. */
+  run?: string;
+}
