@@ -413,7 +413,11 @@ describe('a cluster that cannot be reached', () => {
     expect(list.body.items).toEqual([]);
     // Said per kind, at once (not after the read's sync timeout), and in the cluster status.
     expect(list.body.errors).toEqual([
-      expect.objectContaining({ cluster: 'gone', statusCode: 503, kind: 'Job' }),
+      expect.objectContaining({
+        cluster: 'gone',
+        statusCode: 503,
+        kind: 'Job',
+      }),
       expect.objectContaining({
         cluster: 'gone',
         statusCode: 503,

@@ -132,13 +132,13 @@ export class ClusterCache {
       if (!watch.synced) {
         problems.push(
           watch.lastError ??
-          new ServiceUnavailableError(
-            `Cluster '${this.cluster}': ${kind}s${
-              watch.namespace ? ` in namespace '${watch.namespace}'` : ''
-            } are not loaded yet${
-              watch.lastError ? ` (${watch.lastError.message})` : ''
-            }`,
-          ),
+            new ServiceUnavailableError(
+              `Cluster '${this.cluster}': ${kind}s${
+                watch.namespace ? ` in namespace '${watch.namespace}'` : ''
+              } are not loaded yet${
+                watch.lastError ? ` (${watch.lastError.message})` : ''
+              }`,
+            ),
         );
         continue;
       }

@@ -393,13 +393,11 @@ export class DatabaseRunStore implements RunStore {
     killedBy: string,
     killedAt: Date,
   ): Promise<void> {
-    await this.db<Row>(TABLE)
-      .where({ job_uid: jobUid })
-      .update({
-        killed_by: killedBy,
-        killed_at: killedAt,
-        updated_at: new Date(),
-      });
+    await this.db<Row>(TABLE).where({ job_uid: jobUid }).update({
+      killed_by: killedBy,
+      killed_at: killedAt,
+      updated_at: new Date(),
+    });
   }
 
   async markRemoved(jobUids: string[]): Promise<void> {
