@@ -135,9 +135,7 @@ export class ClusterCache {
             new ServiceUnavailableError(
               `Cluster '${this.cluster}': ${kind}s${
                 watch.namespace ? ` in namespace '${watch.namespace}'` : ''
-              } are not loaded yet${
-                watch.lastError ? ` (${watch.lastError.message})` : ''
-              }`,
+              } are not loaded yet`,
             ),
         );
         continue;
