@@ -14,7 +14,7 @@ export {
 export { isKubernetesJobsAvailable } from './isKubernetesJobsAvailable';
 export { kubernetesJobsApiRef, KubernetesJobsClient } from './apis';
 export type {
-  DefinitionLocator,
+  GetRunHistoryOptions,
   GetRunLogsOptions,
   KubernetesJobsApi,
 } from './apis';

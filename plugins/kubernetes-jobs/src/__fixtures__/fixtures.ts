@@ -1,6 +1,7 @@
 import {
   DefinitionDetails,
   DefinitionSummary,
+  isActiveState,
   JobDefinition,
   JobRun,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
@@ -71,8 +72,7 @@ export function makeSummary(
   lastRun?: JobRun,
   counts: Partial<DefinitionSummary['stats']['counts']> = {},
 ): DefinitionSummary {
-  const active =
-    lastRun && ['Pending', 'Running'].includes(lastRun.state) ? 1 : 0;
+  const active = isActiveState(lastRun?.state) ? 1 : 0;
   const finished = lastRun && !active ? 1 : 0;
   return {
     definition: makeDefinition(definition),

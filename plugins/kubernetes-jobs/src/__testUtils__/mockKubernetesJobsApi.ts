@@ -8,6 +8,7 @@ export function mockKubernetesJobsApi(
   return {
     getDefinitions: jest.fn(pending),
     getDefinition: jest.fn(pending),
+    getRunHistory: jest.fn(pending),
     runDefinition: jest.fn(pending),
     getRun: jest.fn(pending),
     killRun: jest.fn(pending),

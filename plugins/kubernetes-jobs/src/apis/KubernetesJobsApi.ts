@@ -1,22 +1,26 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   DefinitionDetails,
-  DefinitionKind,
   DefinitionListResponse,
+  DefinitionLocation,
   JobRun,
-  ObjectLocation,
   RunEvent,
+  RunHistoryPage,
+  RunLocation,
   RunLogs,
   RunPod,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /**
- * Identifies a definition: where it lives and whether it is a Job or a CronJob.
+ * Options of {@link KubernetesJobsApi.getRunHistory}.
  *
  * @public
  */
-export interface DefinitionLocator extends ObjectLocation {
-  kind: DefinitionKind;
+export interface GetRunHistoryOptions {
+  /** The `nextCursor` of the page before. */
+  cursor: string;
+  /** How many runs to return (the backend allows 1 to 200, and defaults to 50). */
+  limit?: number;
 }
 
 /**
@@ -51,33 +55,43 @@ export interface KubernetesJobsApi {
     entityRef?: string;
   }): Promise<DefinitionListResponse>;
 
-  /** One definition with its stats and its runs, newest first. */
+  /**
+   * One definition with its stats and the first page of its runs, newest first;
+   * `nextCursor` leads to older runs.
+   */
   getDefinition(
-    definition: DefinitionLocator,
+    definition: DefinitionLocation,
     entityRef: string,
   ): Promise<DefinitionDetails>;
 
+  /** A page of older runs of a definition, newest first, from a `nextCursor`. */
+  getRunHistory(
+    definition: DefinitionLocation,
+    entityRef: string,
+    options: GetRunHistoryOptions,
+  ): Promise<RunHistoryPage>;
+
   /** Starts a new run of a definition. Rejects with a 409 when a run is already active. */
   runDefinition(
-    definition: DefinitionLocator,
+    definition: DefinitionLocation,
     entityRef: string,
   ): Promise<JobRun>;
 
   /** One run. */
-  getRun(run: ObjectLocation, entityRef: string): Promise<JobRun>;
+  getRun(run: RunLocation, entityRef: string): Promise<JobRun>;
 
   /** Stops an active run; it stays in the history as Killed. */
-  killRun(run: ObjectLocation, entityRef: string): Promise<JobRun>;
+  killRun(run: RunLocation, entityRef: string): Promise<JobRun>;
 
   /** Recent Kubernetes events about a run and its pods. */
-  getRunEvents(run: ObjectLocation, entityRef: string): Promise<RunEvent[]>;
+  getRunEvents(run: RunLocation, entityRef: string): Promise<RunEvent[]>;
 
   /** The pods of a run and their containers. */
-  getRunPods(run: ObjectLocation, entityRef: string): Promise<RunPod[]>;
+  getRunPods(run: RunLocation, entityRef: string): Promise<RunPod[]>;
 
   /** Logs of one container of one pod of a run. */
   getRunLogs(
-    run: ObjectLocation,
+    run: RunLocation,
     entityRef: string,
     options?: GetRunLogsOptions,
   ): Promise<RunLogs>;

@@ -57,6 +57,31 @@ describe('KubernetesJobsClient', () => {
     );
   });
 
+  it('asks for older runs of a definition from a cursor', async () => {
+    const { client, fetch } = setup(
+      json({ items: [{ name: 'shop-nightly-export-1' }], nextCursor: '17' }),
+    );
+    await expect(
+      client.getRunHistory(
+        {
+          cluster: 'sandbox',
+          namespace: 'shop',
+          kind: 'CronJob',
+          name: 'shop-nightly-export',
+        },
+        'component:default/shop',
+        { cursor: '42', limit: 50 },
+      ),
+    ).resolves.toEqual({
+      items: [{ name: 'shop-nightly-export-1' }],
+      nextCursor: '17',
+    });
+    expect(fetch).toHaveBeenCalledWith(
+      `${BASE}/definitions/sandbox/shop/cronjob/shop-nightly-export/runs?entityRef=component%3Adefault%2Fshop&cursor=42&limit=50`,
+      { method: 'GET' },
+    );
+  });
+
   it('posts a run with the entityRef as JSON', async () => {
     const { client, fetch } = setup(json({ name: 'shop-db-migrate-abc' }, 201));
     const run = await client.runDefinition(

@@ -3,14 +3,16 @@ import { ResponseError } from '@backstage/errors';
 import {
   DefinitionDetails,
   DefinitionListResponse,
+  DefinitionLocation,
   JobRun,
-  ObjectLocation,
   RunEvent,
+  RunHistoryPage,
+  RunLocation,
   RunLogs,
   RunPod,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import {
-  DefinitionLocator,
+  GetRunHistoryOptions,
   GetRunLogsOptions,
   KubernetesJobsApi,
 } from './KubernetesJobsApi';
@@ -38,7 +40,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
   }
 
   async getDefinition(
-    definition: DefinitionLocator,
+    definition: DefinitionLocation,
     entityRef: string,
   ): Promise<DefinitionDetails> {
     return this.request('GET', definitionPath(definition), {
@@ -46,8 +48,22 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
+  async getRunHistory(
+    definition: DefinitionLocation,
+    entityRef: string,
+    options: GetRunHistoryOptions,
+  ): Promise<RunHistoryPage> {
+    return this.request('GET', `${definitionPath(definition)}/runs`, {
+      query: {
+        entityRef,
+        cursor: options.cursor,
+        limit: options.limit?.toString(),
+      },
+    });
+  }
+
   async runDefinition(
-    definition: DefinitionLocator,
+    definition: DefinitionLocation,
     entityRef: string,
   ): Promise<JobRun> {
     return this.request('POST', `${definitionPath(definition)}/runs`, {
@@ -55,20 +71,17 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
-  async getRun(run: ObjectLocation, entityRef: string): Promise<JobRun> {
+  async getRun(run: RunLocation, entityRef: string): Promise<JobRun> {
     return this.request('GET', runPath(run), { query: { entityRef } });
   }
 
-  async killRun(run: ObjectLocation, entityRef: string): Promise<JobRun> {
+  async killRun(run: RunLocation, entityRef: string): Promise<JobRun> {
     return this.request('POST', `${runPath(run)}/kill`, {
       body: { entityRef },
     });
   }
 
-  async getRunEvents(
-    run: ObjectLocation,
-    entityRef: string,
-  ): Promise<RunEvent[]> {
+  async getRunEvents(run: RunLocation, entityRef: string): Promise<RunEvent[]> {
     const response = await this.request<{ items: RunEvent[] }>(
       'GET',
       `${runPath(run)}/events`,
@@ -77,7 +90,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     return response.items;
   }
 
-  async getRunPods(run: ObjectLocation, entityRef: string): Promise<RunPod[]> {
+  async getRunPods(run: RunLocation, entityRef: string): Promise<RunPod[]> {
     const response = await this.request<{ items: RunPod[] }>(
       'GET',
       `${runPath(run)}/pods`,
@@ -87,7 +100,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
   }
 
   async getRunLogs(
-    run: ObjectLocation,
+    run: RunLocation,
     entityRef: string,
     options?: GetRunLogsOptions,
   ): Promise<RunLogs> {
@@ -133,7 +146,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
   }
 }
 
-function definitionPath(definition: DefinitionLocator): string {
+function definitionPath(definition: DefinitionLocation): string {
   return `/definitions/${[
     definition.cluster,
     definition.namespace,
@@ -144,7 +157,7 @@ function definitionPath(definition: DefinitionLocator): string {
     .join('/')}`;
 }
 
-function runPath(run: ObjectLocation): string {
+function runPath(run: RunLocation): string {
   return `/runs/${[run.cluster, run.namespace, run.name]
     .map(encodeURIComponent)
     .join('/')}`;

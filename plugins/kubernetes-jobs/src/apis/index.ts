@@ -1,6 +1,6 @@
 export { kubernetesJobsApiRef } from './KubernetesJobsApi';
 export type {
-  DefinitionLocator,
+  GetRunHistoryOptions,
   GetRunLogsOptions,
   KubernetesJobsApi,
 } from './KubernetesJobsApi';

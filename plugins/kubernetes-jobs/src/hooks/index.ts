@@ -1,9 +1,11 @@
 export { useDefinitions } from './useDefinitions';
 export { useDefinitionDetails } from './useDefinitionDetails';
+export { useOlderRuns } from './useOlderRuns';
 export { useRunEvents } from './useRunEvents';
 export { useRunPods } from './useRunPods';
 export { useRunLogs } from './useRunLogs';
 export { useRunDefinition } from './useRunDefinition';
 export { useKillRun } from './useKillRun';
 export type { PolledAsyncState } from './usePolledAsync';
+export type { OlderRunsState } from './useOlderRuns';
 export type { ActionState } from './useAction';

@@ -1,16 +1,22 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { DefinitionDetails } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { DefinitionLocator, kubernetesJobsApiRef } from '../apis';
+import {
+  DefinitionDetails,
+  DefinitionLocation,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { kubernetesJobsApiRef } from '../apis';
 import { isActiveRun } from '../utils/runs';
+import { concernsDefinition } from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**
- * One definition with its runs. Refreshes every few seconds while a run is active.
+ * One definition with the first page of its runs. Refreshes when the backend announces a
+ * change to the definition or one of its runs, or, without the signals plugin, every few
+ * seconds while a run is active.
  *
  * @public
  */
 export function useDefinitionDetails(
-  definition: DefinitionLocator,
+  definition: DefinitionLocation,
   entityRef: string,
 ): PolledAsyncState<DefinitionDetails> {
   const api = useApi(kubernetesJobsApiRef);
@@ -18,6 +24,10 @@ export function useDefinitionDetails(
   return usePolledAsync(
     () => api.getDefinition({ cluster, namespace, kind, name }, entityRef),
     [api, cluster, namespace, kind, name, entityRef],
-    { pollWhile: value => value.runs.some(isActiveRun) },
+    {
+      pollWhile: value => value.runs.some(isActiveRun),
+      refreshOn: signal =>
+        concernsDefinition(signal, { cluster, namespace, kind, name }),
+    },
   );
 }

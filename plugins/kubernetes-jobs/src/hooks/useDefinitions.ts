@@ -1,12 +1,15 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { DefinitionListResponse } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
+import { laggingClusters } from '../utils/clusters';
 import { hasActiveRun } from '../utils/runs';
+import { concernsDefinition } from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**
  * Lists definitions: those of one entity, or all the user may see when `entityRef` is absent.
- * Refreshes every few seconds while any of them has an active run.
+ * Refreshes when the backend announces a change to one of them, or, without the signals
+ * plugin, every few seconds while any of them has an active run.
  *
  * @public
  */
@@ -18,6 +21,18 @@ export function useDefinitions(options: {
   return usePolledAsync(
     () => api.getDefinitions({ entityRef }),
     [api, entityRef],
-    { pollWhile: value => value.items.some(hasActiveRun) },
+    {
+      pollWhile: value => value.items.some(hasActiveRun),
+      // Every hint may concern the list of all definitions; an entity's list, only hints
+      // about the definitions it shows.
+      refreshOn: (signal, value) =>
+        !entityRef ||
+        !!value?.items.some(item =>
+          concernsDefinition(signal, item.definition),
+        ),
+      // A hint names a definition, never a cluster: no hint says that a cluster finished
+      // loading or reconnected, so ask until it did.
+      pollEvenWithSignalsWhile: value => laggingClusters(value).length > 0,
+    },
   );
 }

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   JobRun,
-  ObjectLocation,
+  RunLocation,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
 import { ActionState, useAction } from './useAction';
@@ -14,12 +14,12 @@ import { ActionState, useAction } from './useAction';
  * @public
  */
 export function useKillRun(): ActionState<
-  [run: ObjectLocation, entityRef: string],
+  [run: RunLocation, entityRef: string],
   JobRun
 > {
   const api = useApi(kubernetesJobsApiRef);
   const kill = useCallback(
-    (run: ObjectLocation, entityRef: string) => api.killRun(run, entityRef),
+    (run: RunLocation, entityRef: string) => api.killRun(run, entityRef),
     [api],
   );
   return useAction(kill);

@@ -1,5 +1,7 @@
 import { DependencyList, useEffect } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { KubernetesJobsSignal } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useJobsSignals } from './useJobsSignals';
 import { usePolling } from './usePolling';
 
 /**
@@ -15,17 +17,33 @@ export interface PolledAsyncState<T> {
   loading: boolean;
   /** Loads again now. The latest call wins when calls overlap. */
   retry: () => void;
-  /** True while the value is being refreshed periodically. */
+  /** True while the value is being refreshed periodically (not when changes are pushed). */
   polling: boolean;
 }
 
+/** Options of {@link usePolledAsync}. */
+export interface PolledAsyncOptions<T> {
+  /** While true the value may still change, so it is refreshed. */
+  pollWhile: (value: T) => boolean;
+  /**
+   * The hints that concern the value. When the app has the signals plugin, these hints
+   * refresh the value and `pollWhile` no longer polls; without it, or without `refreshOn`,
+   * `pollWhile` polls.
+   */
+  refreshOn?: (signal: KubernetesJobsSignal, value: T | undefined) => boolean;
+  /** Polls, with or without signals, for changes that no hint announces. */
+  pollEvenWithSignalsWhile?: (value: T) => boolean;
+  intervalMs?: number;
+}
+
 /**
- * Loads `fn` and, while `pollWhile(value)` holds, loads it again periodically.
+ * Loads `fn`, then refreshes it while it may still change: on the hints that concern it when
+ * the backend pushes them, by polling otherwise. This is the one place that decides which.
  */
 export function usePolledAsync<T>(
   fn: () => Promise<T>,
   deps: DependencyList,
-  options: { pollWhile: (value: T) => boolean; intervalMs?: number },
+  options: PolledAsyncOptions<T>,
 ): PolledAsyncState<T> {
   // useAsyncFn keeps the previous value while reloading, so refreshes never flash a spinner.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -35,11 +53,21 @@ export function usePolledAsync<T>(
     load();
   }, [load]);
 
-  const polling = state.value !== undefined && options.pollWhile(state.value);
+  const { value } = state;
+  const { refreshOn } = options;
+  const pushed = useJobsSignals(
+    refreshOn && (signal => refreshOn(signal, value)),
+    load,
+  );
+
+  const changing = value !== undefined && options.pollWhile(value);
+  const unannounced =
+    value !== undefined && !!options.pollEvenWithSignalsWhile?.(value);
+  const polling = (changing && !pushed) || unannounced;
   usePolling(load, { enabled: polling, intervalMs: options.intervalMs });
 
   return {
-    value: state.value,
+    value,
     error: state.error,
     loading: state.loading,
     retry: load,

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'react';
 /** How often live views refresh while something is still running. */
 export const POLL_INTERVAL_MS = 3000;
 
-function isDocumentVisible(): boolean {
+/** Whether the browser tab is shown; always true outside a browser. */
+export function isDocumentVisible(): boolean {
   return (
     typeof document === 'undefined' || document.visibilityState !== 'hidden'
   );

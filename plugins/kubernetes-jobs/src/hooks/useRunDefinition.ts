@@ -1,7 +1,10 @@
 import { useCallback } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { DefinitionLocator, kubernetesJobsApiRef } from '../apis';
+import {
+  DefinitionLocation,
+  JobRun,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { kubernetesJobsApiRef } from '../apis';
 import { ActionState, useAction } from './useAction';
 
 /**
@@ -11,12 +14,12 @@ import { ActionState, useAction } from './useAction';
  * @public
  */
 export function useRunDefinition(): ActionState<
-  [definition: DefinitionLocator, entityRef: string],
+  [definition: DefinitionLocation, entityRef: string],
   JobRun
 > {
   const api = useApi(kubernetesJobsApiRef);
   const run = useCallback(
-    (definition: DefinitionLocator, entityRef: string) =>
+    (definition: DefinitionLocation, entityRef: string) =>
       api.runDefinition(definition, entityRef),
     [api],
   );

@@ -2,11 +2,13 @@ import { useApi } from '@backstage/core-plugin-api';
 import { JobRun, RunEvent } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
 import { isActiveRun } from '../utils/runs';
+import { concernsRun } from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**
- * Kubernetes events of a run. Refreshes while the run is active, and once more when its
- * state changes, so the events that explain how it ended show up.
+ * Kubernetes events of a run. Refreshes while the run is active (on the backend's hints about
+ * it, or by polling without the signals plugin), and once more when its state changes, so the
+ * events that explain how it ended show up.
  *
  * @public
  */
@@ -19,6 +21,11 @@ export function useRunEvents(
   return usePolledAsync(
     () => api.getRunEvents({ cluster, namespace, name }, entityRef),
     [api, cluster, namespace, name, entityRef, state],
-    { pollWhile: () => isActiveRun(run) },
+    {
+      pollWhile: () => isActiveRun(run),
+      // A finished run no longer changes; the refresh when its state changed (a
+      // dependency above) already showed how it ended.
+      refreshOn: signal => isActiveRun(run) && concernsRun(signal, run),
+    },
   );
 }

@@ -31,6 +31,8 @@ export function useRunLogs(
           })
         : undefined,
     [api, cluster, namespace, name, entityRef, pod, container, state],
+    // No `refreshOn`: the backend announces changes of runs, not new log lines, so following
+    // the log of an active run polls even when the app has the signals plugin.
     { pollWhile: () => follow && isActiveRun(run) && pod !== undefined },
   );
 }

@@ -7,7 +7,9 @@ export interface ErrorDescription {
   statusCode?: number;
 }
 
-const TITLES: Record<'run' | 'kill' | 'load', Record<number, string>> = {
+type Action = 'run' | 'kill' | 'load' | 'history';
+
+const TITLES: Record<Action, Record<number, string>> = {
   run: {
     403: 'You are not allowed to run this Job',
     404: 'This Job no longer exists',
@@ -22,19 +24,21 @@ const TITLES: Record<'run' | 'kill' | 'load', Record<number, string>> = {
     403: 'You are not allowed to see these Jobs',
     404: 'Not found',
   },
+  history: {
+    403: 'You are not allowed to see older runs',
+    404: 'This Job no longer exists',
+  },
 };
 
 const DEFAULT_TITLES = {
   run: 'The run could not be started',
   kill: 'The run could not be stopped',
   load: 'The Jobs could not be loaded',
+  history: 'Older runs could not be loaded',
 };
 
 /** Turns an error from the backend into a title and the backend's own explanation. */
-export function describeError(
-  error: Error,
-  action: 'run' | 'kill' | 'load',
-): ErrorDescription {
+export function describeError(error: Error, action: Action): ErrorDescription {
   if (ResponseError.is(error)) {
     // ResponseError's own message is "Request failed with 409 Conflict"; the useful
     // explanation is the backend's message, carried as the error's cause.

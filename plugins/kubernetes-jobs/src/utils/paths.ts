@@ -1,8 +1,10 @@
-import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { DefinitionLocator } from '../apis';
+import {
+  DefinitionKind,
+  DefinitionLocation,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /** The path of a definition's detail view, relative to the list that links to it. */
-export function definitionPath(definition: DefinitionLocator): string {
+export function definitionPath(definition: DefinitionLocation): string {
   return [
     definition.cluster,
     definition.namespace,

@@ -1,13 +1,8 @@
 import {
   DefinitionSummary,
+  isActiveState,
   JobRun,
-  RunState,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-
-/** Whether a run in this state may still change. */
-export function isActiveState(state: RunState | undefined): boolean {
-  return state === 'Pending' || state === 'Running';
-}
 
 /** Whether a run is still going: it can be followed and killed. */
 export function isActiveRun(run: JobRun | undefined): boolean {

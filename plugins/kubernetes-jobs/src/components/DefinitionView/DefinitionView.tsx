@@ -8,10 +8,11 @@ import Typography from '@material-ui/core/Typography';
 import ArrowBackIcon from '@material-ui/icons/ArrowBack';
 import {
   DefinitionDetails,
+  DefinitionLocation,
   JobRun,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { DefinitionLocator } from '../../apis';
 import { useDefinitionDetails } from '../../hooks/useDefinitionDetails';
+import { useOlderRuns } from '../../hooks/useOlderRuns';
 import {
   describeSchedule,
   formatDuration,
@@ -30,7 +31,7 @@ import { RunsTable } from '../RunsTable/RunsTable';
  * @public
  */
 export interface DefinitionViewProps {
-  definition: DefinitionLocator;
+  definition: DefinitionLocation;
   entityRef: string;
   /** Where "back to the list" leads. */
   backLink: string;
@@ -145,6 +146,7 @@ function AboutCard(props: {
 export function DefinitionView(props: DefinitionViewProps) {
   const { definition, entityRef, backLink, showEntity } = props;
   const details = useDefinitionDetails(definition, entityRef);
+  const older = useOlderRuns(definition, entityRef, details.value?.nextCursor);
   const [searchParams, setSearchParams] = useSearchParams();
 
   const back = (
@@ -174,7 +176,12 @@ export function DefinitionView(props: DefinitionViewProps) {
     );
   }
 
-  const { runs, stats } = details.value;
+  const { stats } = details.value;
+  const firstPage = new Set(details.value.runs.map(r => r.uid));
+  const runs = [
+    ...details.value.runs,
+    ...older.runs.filter(r => !firstPage.has(r.uid)),
+  ];
   const selectedName = searchParams.get('run') ?? runs[0]?.name;
   const selectedRun = runs.find(r => r.name === selectedName);
   const activeRun = runs.find(isActiveRun);
@@ -229,6 +236,9 @@ export function DefinitionView(props: DefinitionViewProps) {
             selectedRun={selectedRun?.name}
             getRunLink={runLink}
             renderActions={killButton}
+            onShowOlderRuns={older.hasMore ? older.loadMore : undefined}
+            loadingOlderRuns={older.loading}
+            olderRunsError={older.error}
           />
         </Grid>
         {selectedRun && (

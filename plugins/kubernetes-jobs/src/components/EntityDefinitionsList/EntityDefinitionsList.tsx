@@ -6,6 +6,7 @@ import {
   DefinitionSummary,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useDefinitions } from '../../hooks/useDefinitions';
+import { laggingClusters } from '../../utils/clusters';
 import { definitionPath } from '../../utils/paths';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
@@ -37,14 +38,19 @@ export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
     return <Progress />;
   }
 
+  // Say there is nothing only once every cluster answered in full.
+  const isEmpty =
+    value.items.length === 0 &&
+    value.errors.length === 0 &&
+    laggingClusters(value).length === 0;
   const renderActions = (item: DefinitionSummary) => (
     <DefinitionActions item={item} entityRef={entityRef} onChange={retry} />
   );
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      <ClusterErrorsPanel errors={value.errors} />
-      {value.items.length === 0 && value.errors.length === 0 ? (
+      <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
+      {isEmpty ? (
         <EmptyState
           missing="data"
           title="No Jobs to run yet"

@@ -7,6 +7,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { useDefinitions } from '../../hooks/useDefinitions';
 import { formatRelativeTime } from '../../utils/format';
+import { laggingClusters } from '../../utils/clusters';
 import { definitionPath } from '../../utils/paths';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
@@ -40,14 +41,16 @@ export function EntityKubernetesJobsCard(props: EntityKubernetesJobsCardProps) {
   } else if (!value) {
     content = <Progress />;
   } else if (value.items.length === 0) {
-    content = <ClusterErrorsPanel errors={value.errors} />;
-    if (value.errors.length === 0) {
+    content = (
+      <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
+    );
+    if (value.errors.length === 0 && laggingClusters(value).length === 0) {
       content = <Typography>This component has no runnable Jobs.</Typography>;
     }
   } else {
     content = (
       <>
-        <ClusterErrorsPanel errors={value.errors} />
+        <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
         <List dense disablePadding>
           {value.items.map(({ definition, stats }) => (
             <ListItem key={definition.uid} disableGutters>

@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ResponseError } from '@backstage/errors';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   cacheCheckFailed,
   makeRun,
@@ -16,6 +17,7 @@ import {
   mockKubernetesJobsApi,
 } from '../../__testUtils__/mockKubernetesJobsApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { mockSignalApi, runSignal } from '../../__testUtils__/mockSignalApi';
 import { EntityKubernetesJobsContent } from './EntityKubernetesJobsContent';
 
 describe('EntityKubernetesJobsContent', () => {
@@ -310,5 +312,95 @@ describe('EntityKubernetesJobsContent', () => {
     expect(
       screen.getByRole('dialog', { name: 'Run shop-reindex?' }),
     ).toBeInTheDocument();
+  });
+
+  it('refreshes on a hint about one of its Jobs instead of polling, and ignores other Jobs', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const finished = makeSummary(
+      { name: 'shop-reindex' },
+      makeRun({ name: 'shop-reindex-abc12', state: 'Succeeded' }),
+    );
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValueOnce({ items: [reindexRunning], errors: [] })
+        .mockResolvedValue({ items: [finished], errors: [] }),
+    });
+    const signals = mockSignalApi();
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+      extraApis: [[signalApiRef, signals.api]],
+    });
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+
+    // A run is active, yet nothing polls: the backend says when something changes.
+    await act(async () => {
+      jest.advanceTimersByTime(15000);
+    });
+    expect(api.getDefinitions).toHaveBeenCalledTimes(1);
+
+    signals.publish(
+      runSignal({
+        definitionName: 'newsletter-export',
+        namespace: 'marketing',
+      }),
+    );
+    await act(async () => {
+      jest.advanceTimersByTime(1000);
+    });
+    expect(api.getDefinitions).toHaveBeenCalledTimes(1);
+
+    signals.publish(
+      runSignal({ definitionName: 'shop-reindex', run: 'shop-reindex-abc12' }),
+    );
+    signals.publish(
+      runSignal({ definitionName: 'shop-reindex', run: 'shop-reindex-abc12' }),
+    );
+    await act(async () => {
+      jest.advanceTimersByTime(1000);
+    });
+    expect(await screen.findByText('Succeeded')).toBeInTheDocument();
+    expect(api.getDefinitions).toHaveBeenCalledTimes(2);
+    expect(api.getDefinitions).toHaveBeenLastCalledWith({
+      entityRef: SHOP_REF,
+    });
+  });
+
+  it('says which clusters are still loading or show older data', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [],
+        errors: [],
+        clusters: [
+          { cluster: 'sandbox', synced: true },
+          {
+            cluster: 'production',
+            synced: true,
+            staleSince: new Date(Date.now() - 2 * 60_000).toISOString(),
+            lastError: 'Cluster production: connection reset',
+          },
+          { cluster: 'staging', synced: false },
+        ],
+      }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(
+      await screen.findByText(
+        'Cluster production: showing data from 2 minutes ago, reconnecting…',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Cluster production: connection reset'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Cluster staging: still loading/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Cluster sandbox/)).not.toBeInTheDocument();
+    // Not "nothing to run" while a cluster has not answered in full.
+    expect(screen.queryByText('No Jobs to run yet')).not.toBeInTheDocument();
   });
 });

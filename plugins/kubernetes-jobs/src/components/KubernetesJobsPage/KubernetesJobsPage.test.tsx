@@ -1,5 +1,6 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   cacheCheckFailed,
   makeRun,
@@ -9,6 +10,7 @@ import {
 } from '../../__fixtures__/fixtures';
 import { mockKubernetesJobsApi } from '../../__testUtils__/mockKubernetesJobsApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { mockSignalApi, runSignal } from '../../__testUtils__/mockSignalApi';
 import { KubernetesJobsPage } from './KubernetesJobsPage';
 
 const NEWSLETTER_REF = 'component:default/newsletter';
@@ -143,5 +145,67 @@ describe('KubernetesJobsPage', () => {
       screen.getByText(/This link does not name a Job/),
     ).toBeInTheDocument();
     expect(api.getDefinition).not.toHaveBeenCalled();
+  });
+
+  it('refreshes on a hint about any Job, since it lists them all', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      const api = mockKubernetesJobsApi({
+        getDefinitions: jest
+          .fn()
+          .mockResolvedValue({ items: [migrateSucceeded], errors: [] }),
+      });
+      const signals = mockSignalApi();
+      await renderWithApis(<KubernetesJobsPage />, {
+        api,
+        extraApis: [[signalApiRef, signals.api]],
+      });
+      await screen.findByText('shop-db-migrate');
+      signals.publish(
+        runSignal({
+          type: 'definition',
+          cluster: 'production',
+          namespace: 'billing',
+          definitionName: 'invoice-export',
+          run: undefined,
+        }),
+      );
+      await act(async () => {
+        jest.advanceTimersByTime(1000);
+      });
+      expect(api.getDefinitions).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('says which clusters show older data, next to those that could not be read', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [migrateSucceeded],
+        errors: [{ cluster: 'prod-eu', message: 'connect ECONNREFUSED' }],
+        clusters: [
+          {
+            cluster: 'sandbox',
+            synced: true,
+            staleSince: new Date(Date.now() - 3 * 3600_000).toISOString(),
+          },
+          { cluster: 'prod-eu', synced: false },
+        ],
+      }),
+    });
+    await renderWithApis(<KubernetesJobsPage />, { api });
+    expect(
+      await screen.findByText(
+        'Cluster sandbox: showing data from 3 hours ago, reconnecting…',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Cluster prod-eu could not be reached/),
+    ).toBeInTheDocument();
+    // The cluster that failed is named once, as failed, not also as loading.
+    expect(
+      screen.queryByText(/Cluster prod-eu: still loading/),
+    ).not.toBeInTheDocument();
   });
 });

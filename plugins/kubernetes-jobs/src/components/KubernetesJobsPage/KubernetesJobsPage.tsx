@@ -16,6 +16,7 @@ import {
   distinct,
   filterDefinitions,
 } from '../../utils/filters';
+import { laggingClusters } from '../../utils/clusters';
 import { definitionPath, parseDefinitionKind } from '../../utils/paths';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
@@ -61,6 +62,11 @@ function AllDefinitions() {
     setSearchParams(params, { replace: true });
   };
 
+  // Say there is nothing only once every cluster answered in full.
+  const isEmpty =
+    value.items.length === 0 &&
+    value.errors.length === 0 &&
+    laggingClusters(value).length === 0;
   const items = filterDefinitions(value.items, filters);
   const detailsLink = (item: DefinitionSummary) =>
     `${definitionPath(item.definition)}?${new URLSearchParams({
@@ -76,7 +82,7 @@ function AllDefinitions() {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      <ClusterErrorsPanel errors={value.errors} />
+      <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
       <DefinitionFiltersBar
         clusters={distinct(value.items.map(i => i.definition.cluster))}
         namespaces={distinct(value.items.map(i => i.definition.namespace))}
@@ -84,7 +90,7 @@ function AllDefinitions() {
         value={filters}
         onChange={setFilters}
       />
-      {value.items.length === 0 && value.errors.length === 0 ? (
+      {isEmpty ? (
         <EmptyState
           missing="data"
           title="No Jobs you can see"

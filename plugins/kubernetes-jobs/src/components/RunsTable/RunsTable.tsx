@@ -1,9 +1,13 @@
 import { ReactNode } from 'react';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { describeError } from '../../utils/errors';
 import {
   formatDuration,
   formatRelativeTime,
@@ -25,6 +29,43 @@ export interface RunsTableProps {
   getRunLink: (run: JobRun) => string;
   /** The Kill button of an active run. */
   renderActions?: (run: JobRun) => ReactNode;
+  /** Loads older runs; the "Show older runs" button shows only when given. */
+  onShowOlderRuns?: () => void;
+  /** True while older runs are loading. */
+  loadingOlderRuns?: boolean;
+  /** Why older runs could not be loaded. */
+  olderRunsError?: Error;
+}
+
+function OlderRuns(props: {
+  onShowOlderRuns?: () => void;
+  loading?: boolean;
+  error?: Error;
+}) {
+  const { onShowOlderRuns, loading, error } = props;
+  const description = error && describeError(error, 'history');
+  return (
+    <>
+      {description && (
+        <Box mt={1}>
+          <Alert severity="error">
+            {description.title}: {description.message}
+          </Alert>
+        </Box>
+      )}
+      {onShowOlderRuns && (
+        <Box mt={1} display="flex" justifyContent="center">
+          <Button
+            variant="outlined"
+            onClick={onShowOlderRuns}
+            disabled={loading}
+          >
+            {loading ? 'Loading older runs…' : 'Show older runs'}
+          </Button>
+        </Box>
+      )}
+    </>
+  );
 }
 
 function Time(props: { iso?: string }) {
@@ -42,7 +83,7 @@ function Person(props: { entityRef?: string }) {
 }
 
 /**
- * The history of a definition: one row per run, newest first.
+ * The history of a definition: one row per run, newest first, and a button to load older runs.
  *
  * @public
  */
@@ -125,27 +166,37 @@ export function RunsTable(props: RunsTableProps) {
   }
 
   return (
-    <Table<JobRun>
-      title="Runs"
-      columns={columns}
-      // Copies, since material-table writes into its rows; a stable `id` keeps each row
-      // (and an open Kill dialog) across refreshes.
-      data={runs.map(run => ({ ...run, id: run.uid }))}
-      options={{
-        paging: runs.length > 10,
-        pageSize: 10,
-        search: false,
-        padding: 'dense',
-        rowStyle: (run: JobRun) =>
-          run.name === selectedRun
-            ? { backgroundColor: theme.palette.action.selected }
-            : {},
-      }}
-      emptyContent={
-        <Typography style={{ padding: 16 }}>
-          This Job has not run yet.
-        </Typography>
-      }
-    />
+    <>
+      <Table<JobRun>
+        title="Runs"
+        columns={columns}
+        // Copies, since material-table writes into its rows; a stable `id` keeps each row
+        // (and an open Kill dialog) across refreshes.
+        data={runs.map(run => ({ ...run, id: run.uid }))}
+        options={{
+          // One scrolling list rather than pages of ten: older runs are appended at its
+          // end, where the user who asked for them is looking, and the run's details stay
+          // just below the table.
+          paging: false,
+          maxBodyHeight: 440,
+          search: false,
+          padding: 'dense',
+          rowStyle: (run: JobRun) =>
+            run.name === selectedRun
+              ? { backgroundColor: theme.palette.action.selected }
+              : {},
+        }}
+        emptyContent={
+          <Typography style={{ padding: 16 }}>
+            This Job has not run yet.
+          </Typography>
+        }
+      />
+      <OlderRuns
+        onShowOlderRuns={props.onShowOlderRuns}
+        loading={props.loadingOlderRuns}
+        error={props.olderRunsError}
+      />
+    </>
   );
 }
