@@ -37,7 +37,9 @@ test('@as-marco a marketing lead runs the newsletter’s Jobs and only looks at 
   await expect(
     page
       .getByRole('row')
-      .filter({ has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }) })
+      .filter({
+        has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }),
+      })
       .getByTitle('You are not allowed to run this Job'),
   ).toBeVisible();
 
@@ -45,6 +47,8 @@ test('@as-marco a marketing lead runs the newsletter’s Jobs and only looks at 
   await expect(
     page
       .getByRole('row')
-      .filter({ has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }) }),
+      .filter({
+        has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }),
+      }),
   ).toContainText(/Succeeded|Killed|Failed/);
 });

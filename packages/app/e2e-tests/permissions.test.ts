@@ -32,20 +32,28 @@ test('a non-owner sees Run disabled with the reason, and a forged request is ref
 
   const row = page
     .getByRole('row')
-    .filter({ has: page.getByRole('link', { name: 'newsletter-export', exact: true }) });
+    .filter({
+      has: page.getByRole('link', { name: 'newsletter-export', exact: true }),
+    });
   await expect(row).toBeVisible();
-  const runButton = row.getByRole('button', { name: 'Run newsletter-export', exact: true });
+  const runButton = row.getByRole('button', {
+    name: 'Run newsletter-export',
+    exact: true,
+  });
   await expect(runButton).toBeDisabled();
   // The reason is the tooltip of the button's wrapper (a disabled button gets no events).
   const reason = row.getByTitle('You are not allowed to run this Job');
   await expect(reason).toBeVisible();
   await reason.hover();
-  await expect(page.getByRole('tooltip')).toHaveText('You are not allowed to run this Job');
+  await expect(page.getByRole('tooltip')).toHaveText(
+    'You are not allowed to run this Job',
+  );
 
   // Past the disabled button, straight at the API with the user's own token.
   const token = await guestToken(page);
   const headers = { Authorization: `Bearer ${token}` };
-  const api = '/api/kubernetes-jobs/definitions/sandbox/marketing/job/newsletter-export';
+  const api =
+    '/api/kubernetes-jobs/definitions/sandbox/marketing/job/newsletter-export';
   const before = await page.request.get(api, {
     headers,
     params: { entityRef: 'component:default/newsletter' },
@@ -68,7 +76,9 @@ test('a non-owner sees Run disabled with the reason, and a forged request is ref
     data: { entityRef: 'component:default/shop' },
   });
   expect(crafted.status()).toBe(403);
-  expect((await crafted.json()).error.message).toContain('does not belong to component:default/shop');
+  expect((await crafted.json()).error.message).toContain(
+    'does not belong to component:default/shop',
+  );
 
   const after = await page.request.get(api, {
     headers,
@@ -83,6 +93,10 @@ test('the owner of a component may run its Jobs', async ({ page }) => {
   await page.getByRole('tab', { name: 'Jobs' }).click();
   const row = page
     .getByRole('row')
-    .filter({ has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }) });
-  await expect(row.getByRole('button', { name: 'Run shop-db-migrate', exact: true })).toBeEnabled();
+    .filter({
+      has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }),
+    });
+  await expect(
+    row.getByRole('button', { name: 'Run shop-db-migrate', exact: true }),
+  ).toBeEnabled();
 });

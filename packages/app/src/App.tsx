@@ -6,6 +6,8 @@ import {
 } from '@backstage/plugin-catalog';
 import { orgPlugin } from '@backstage/plugin-org';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
+import { NotificationsPage } from '@backstage/plugin-notifications';
+import { SignalsDisplay, signalsPlugin } from '@backstage/plugin-signals';
 import { KubernetesJobsPage } from '@job-assistant/plugin-kubernetes-jobs';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
@@ -21,6 +23,8 @@ import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 
 const app = createApp({
   apis,
+  // Signals push changes to the Jobs tab and page; without them, they poll.
+  plugins: [signalsPlugin],
   bindRoutes({ bind }) {
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,
@@ -42,6 +46,7 @@ const routes = (
       {entityPage}
     </Route>
     <Route path="/kubernetes-jobs" element={<KubernetesJobsPage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
   </FlatRoutes>
 );
@@ -50,6 +55,7 @@ export default app.createRoot(
   <>
     <AlertDisplay />
     <OAuthRequestDialog />
+    <SignalsDisplay />
     <AppRouter>
       <Root>{routes}</Root>
     </AppRouter>

@@ -19,6 +19,10 @@ backend.add(import('@backstage/plugin-permission-backend'));
 // Owners of a component may run and kill its Jobs, others may look, SREs may do everything.
 backend.add(jobAssistantPermissionPolicyModule);
 
+// Push to browsers (the Jobs tab updates by itself) and run-finished notifications.
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+
 backend.add(import('@job-assistant/plugin-kubernetes-jobs-backend'));
 
 backend.start();
