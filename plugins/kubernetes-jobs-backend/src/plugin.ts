@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { kubernetesJobsPermissions } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { watchNamespacesThatEntitiesName } from './cache/catalogNamespaces';
 import { WatchCaches } from './cache/WatchCaches';
 import { ClusterRegistry } from './cluster/ClusterRegistry';
 import { readPluginOptions } from './config';
@@ -41,6 +42,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        auth: coreServices.auth,
         signals: signalsServiceRef,
         notifications: notificationService,
       },
@@ -91,6 +93,13 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           signals.stop();
         });
 
+        await watchNamespacesThatEntitiesName({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          caches,
+          scheduler: deps.scheduler,
+          logger,
+        });
         await scheduleHistoryTasks({
           scheduler: deps.scheduler,
           store,

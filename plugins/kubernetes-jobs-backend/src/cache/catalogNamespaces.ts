@@ -1,0 +1,69 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { ENTITY_ANNOTATIONS } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { entitySelectorOf } from '../service/entitySelector';
+import { WatchCaches } from './WatchCaches';
+
+/**
+ * Tells the watch caches which namespaces entities name for each cluster, so that where a
+ * cluster's RBAC is namespaced, those namespaces are watched (and their runs tracked) from
+ * the start, not only once someone opens a tab. Read with the plugin's own credentials, at
+ * start and every few minutes.
+ */
+export async function watchNamespacesThatEntitiesName(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+  caches: WatchCaches;
+  scheduler: SchedulerService;
+  logger: LoggerService;
+}): Promise<void> {
+  const { catalog, auth, caches, scheduler, logger } = options;
+  await scheduler.scheduleTask({
+    id: 'kubernetes-jobs-entity-namespaces',
+    frequency: { minutes: 5 },
+    timeout: { minutes: 2 },
+    scope: 'local', // every replica watches
+    fn: async () => {
+      const { items } = await catalog.getEntities(
+        {
+          filter: [
+            {
+              [`metadata.annotations.${ENTITY_ANNOTATIONS.kubernetesId}`]:
+                CATALOG_FILTER_EXISTS,
+            },
+            {
+              [`metadata.annotations.${ENTITY_ANNOTATIONS.labelSelector}`]:
+                CATALOG_FILTER_EXISTS,
+            },
+          ],
+          fields: ['kind', 'metadata', 'spec.owner'],
+        },
+        { credentials: await auth.getOwnServiceCredentials() },
+      );
+      const known = new Set(caches.clusters());
+      for (const entity of items) {
+        let selector;
+        try {
+          selector = entitySelectorOf(entity);
+        } catch {
+          continue; // a broken selector hides only its own entity's Jobs
+        }
+        if (!selector?.namespace) continue;
+        const clusters = selector.cluster ? [selector.cluster] : [...known];
+        for (const cluster of clusters) {
+          if (known.has(cluster)) {
+            caches.get(cluster).ensureNamespaces([selector.namespace]);
+          }
+        }
+      }
+      logger.debug(
+        `kubernetes-jobs: ${items.length} entities name Kubernetes objects`,
+      );
+    },
+  });
+}
