@@ -55,6 +55,13 @@ export type RunState =
   | 'Killed';
 
 /**
+ * How a run was started.
+ *
+ * @public
+ */
+export type RunTrigger = 'portal' | 'schedule' | 'outside';
+
+/**
  * One run: a Job created from a definition (or the definition itself, when it ran).
  *
  * @public
@@ -69,10 +76,37 @@ export interface JobRun extends ObjectLocation {
   startedAt?: string;
   finishedAt?: string;
   durationSeconds?: number;
+  /**
+   * Who started the run from the portal: from the backend's own record, written when it
+   * created the run. Never taken from the Job (anyone who may write Jobs could set that).
+   */
   triggeredBy?: string;
   triggeredAt?: string;
+  /**
+   * How the run was started: `portal` (recorded by this backend), `schedule` (a CronJob's
+   * schedule), `outside` (kubectl, another tool). Absent when history is unavailable.
+   */
+  trigger?: RunTrigger;
+  /**
+   * Who the run Job's annotation says started it, when no record confirms it: a claim, shown
+   * as such ("started outside the portal, claims: ...").
+   */
+  claimedTriggeredBy?: string;
+  /** Who stopped the run from the portal, from the backend's own record. */
   killedBy?: string;
   killedAt?: string;
+  /**
+   * For a failed run, one line in plain words: the failed container's termination message or
+   * last log lines, its exit code and the attempts made. Kubernetes' reason stays in `failure`.
+   */
+  failureSummary?: string;
+  /** Pods started for this run (retries included). */
+  attempts?: number;
+  /**
+   * When the run's logs (tails) and events were saved with its record: they are served from
+   * there once Kubernetes has deleted the pods.
+   */
+  evidenceSavedAt?: string;
   pods: {
     active: number;
     ready: number;
@@ -195,6 +229,17 @@ export interface RunPod {
 }
 
 /**
+ * A run's pods: live from the cluster, or as saved when the run ended.
+ *
+ * @public
+ */
+export interface RunPodList {
+  items: RunPod[];
+  /** Set when these are the pods saved when the run ended (Kubernetes no longer has them). */
+  savedAt?: string;
+}
+
+/**
  * Logs of one container of one pod of a run.
  *
  * @public
@@ -208,6 +253,19 @@ export interface RunLogs {
    * ContainerCreating). Kubernetes answers such a log request with an error; this is not one.
    */
   waiting?: string;
+  /** Set when the text is the tail saved when the run ended (its pods are gone). */
+  savedAt?: string;
+}
+
+/**
+ * A run's events: live from the cluster, or those saved when the run ended.
+ *
+ * @public
+ */
+export interface RunEventList {
+  items: RunEvent[];
+  /** Set when these are the events saved when the run ended (Kubernetes no longer has them). */
+  savedAt?: string;
 }
 
 /**
