@@ -1,7 +1,7 @@
 /*
  * Wires store, registry, controllers and HTTP server into a running sandbox.
  */
-import { KubeObject } from './api/types';
+import { clone, JsonObject, KubeObject } from './api/types';
 import { Clock } from './controllers/clock';
 import { EventRecorder } from './controllers/eventRecorder';
 import { GarbageCollector } from './controllers/garbageCollector';
@@ -53,6 +53,14 @@ export interface SandboxCluster {
   url: string;
   /** Every request received, in order of response (seeding is not included). */
   requests: SandboxRequestRecord[];
+  /**
+   * Stores objects the way an etcd restore brings them back: with a create's defaults and
+   * validation, but keeping the given `creationTimestamp` and `status`, so a finished Job is
+   * stored finished and never run again (an unfinished one runs as if just created). For data
+   * sets too large to seed through the API and the controllers (benchmarks); not recorded as
+   * requests. Returns the stored objects, whose new uids later objects' ownerReferences can name.
+   */
+  restore(objects: JsonObject[]): JsonObject[];
   /** Stops the server, the controllers, their timers and open watches. */
   close(): Promise<void>;
 }
@@ -75,6 +83,26 @@ function collectionInfo(object: KubeObject) {
     throw new Error(`cannot seed a ${object.kind}`);
   }
   return info;
+}
+
+function restoreObject(registry: Registry, object: JsonObject): KubeObject {
+  const info = collectionInfo(object as KubeObject);
+  // A create resets status and creationTimestamp; a controller write puts them back before
+  // any controller has looked (they only react after the current task).
+  const created = registry.create(
+    info,
+    object.metadata?.namespace,
+    object,
+  ).object;
+  const { creationTimestamp } = object.metadata ?? {};
+  if (object.status === undefined && creationTimestamp === undefined) {
+    return created;
+  }
+  const restored = clone(created);
+  restored.metadata.creationTimestamp =
+    creationTimestamp ?? created.metadata.creationTimestamp;
+  restored.status = object.status ?? created.status;
+  return registry.writeObject(info.storage, restored) ?? created;
 }
 
 async function waitForJobs(
@@ -172,6 +200,7 @@ export async function startSandboxCluster(
   return {
     url,
     requests,
+    restore: objects => objects.map(object => restoreObject(registry, object)),
     close() {
       closing ??= stop();
       return closing;

@@ -1,0 +1,252 @@
+/*
+ * The read path at organisation scale: `yarn bench` from the repository root.
+ *
+ * Seeds the sandbox cluster with 10,000 Jobs in 50 namespaces, starts the kubernetes-jobs
+ * backend plugin in-process against it, and prints latencies (p50 / p95, and as a ratio to
+ * the same kind of raw request on the same sandbox), apiserver requests per page view,
+ * change-to-signal latency, heap per cached Job and the figures under 100 concurrent viewers.
+ * It prints figures; it does not pass or fail. See README.md beside this file.
+ */
+import { startSandboxCluster } from '@job-assistant/sandbox-cluster';
+import { performance } from 'node:perf_hooks';
+import { startBenchBackend } from './backend';
+import { heapAfterGc, requestWindow, waitFor } from './measure';
+import {
+  catalogEntities,
+  JOBS_PER_ENTITY,
+  ORGANISATION,
+  seedOrganisation,
+} from './organisation';
+import {
+  Figure,
+  formatBytes,
+  formatVerbs,
+  machine,
+  printTable,
+  writeResults,
+} from './report';
+import {
+  actionFigures,
+  api,
+  BenchContext,
+  entityTabPath,
+  RAW_NAMESPACE,
+  rawBaselines,
+  readFigures,
+  signalFigures,
+} from './scenarios';
+import { viewerFigures } from './viewers';
+
+function positiveInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `${name}: a whole number of at least 1, got ${process.env[name]}`,
+    );
+  }
+  return value;
+}
+
+const log = (message: string) => console.log(`bench: ${message}`);
+
+/** Until the plugin answers with every definition and the history of every run. */
+async function warmUp(
+  ctx: Pick<BenchContext, 'backend'>,
+  definitions: number,
+  expectedRuns: number,
+) {
+  return waitFor(
+    async () => {
+      const page = JSON.parse((await api(ctx, 'GET', '/definitions')).text);
+      const runs = page.items.reduce(
+        (sum: number, item: any) => sum + (item.stats?.counts?.total ?? 0),
+        0,
+      );
+      const synced = (page.clusters ?? []).every((c: any) => c.synced);
+      return synced && page.items.length === definitions && runs >= expectedRuns
+        ? { runs }
+        : undefined;
+    },
+    180_000,
+    500,
+  );
+}
+
+async function main() {
+  const n = positiveInt('BENCH_N', 50);
+  const warmup = positiveInt('BENCH_WARMUP', 5);
+  const viewers = positiveInt('BENCH_VIEWERS', 100);
+  const viewerSeconds = positiveInt('BENCH_VIEWER_SECONDS', 20);
+  const host = machine();
+  log(
+    `${host.cpu}, ${host.cores} cores, ${host.totalMemoryGiB} GiB, Node ${host.node}; N=${n} after ${warmup} warm-up`,
+  );
+
+  const started = performance.now();
+  const sandbox = await startSandboxCluster();
+  const figures: Figure[] = [];
+  let stopBackend: (() => Promise<void>) | undefined;
+  try {
+    const org = await seedOrganisation(sandbox);
+    sandbox.restore([
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: RAW_NAMESPACE },
+      },
+    ]);
+    log(
+      `seeded ${org.jobs} Jobs in ${ORGANISATION.entities} namespaces in ${(
+        org.restoreMs / 1000
+      ).toFixed(1)} s (${ORGANISATION.activeRuns} active runs running after ${(
+        org.activeRunningMs / 1000
+      ).toFixed(1)} s)`,
+    );
+    figures.push({
+      name: `seeding ${org.jobs} Jobs (restore with status)`,
+      value: `${(org.restoreMs / 1000).toFixed(2)} s`,
+      note: `${((org.restoreMs * 1000) / org.jobs).toFixed(
+        0,
+      )} us per Job; the ${
+        ORGANISATION.activeRuns
+      } active runs had running pods ${(org.activeRunningMs / 1000).toFixed(
+        1,
+      )} s after the start of seeding`,
+      details: {
+        restoreMs: org.restoreMs,
+        activeRunningMs: org.activeRunningMs,
+      },
+    });
+
+    const heapBefore = await heapAfterGc();
+    const startWindow = requestWindow(sandbox.requests);
+    const backendStart = performance.now();
+    const backend = await startBenchBackend({
+      sandbox,
+      entities: catalogEntities(),
+    });
+    stopBackend = backend.stop;
+    const startedMs = performance.now() - backendStart;
+    const base = { sandbox, backend, org };
+    const expectedRuns = org.jobs - org.definitions.size;
+    const warm = await warmUp(base, org.definitions.size, expectedRuns);
+    const warmMs = performance.now() - backendStart;
+    const startRequests = startWindow.end();
+    const seconds = (value: number, digits = 1) =>
+      `${(value / 1000).toFixed(digits)} s`;
+    const shown = warm
+      ? `answering with all ${warm.runs} runs after ${seconds(warmMs)}`
+      : `NOT showing all ${expectedRuns} runs after ${seconds(
+          warmMs,
+          0,
+        )}; measuring anyway`;
+    log(
+      `backend (${backend.database}) started in ${seconds(
+        startedMs,
+      )}, ${shown}; ` +
+        `start-up cost the apiserver ${
+          startRequests.total
+        } requests (${formatVerbs(startRequests.byVerb, 0)})`,
+    );
+    figures.push({
+      name: 'backend start until every run is shown',
+      value: `${(warmMs / 1000).toFixed(2)} s`,
+      note: `apiserver requests during start-up: ${formatVerbs(
+        startRequests.byVerb,
+        0,
+      )}`,
+      details: { startedMs, warmMs, requests: startRequests },
+    });
+
+    const ctx: BenchContext = { ...base, n, warmup };
+    // Both read paths a few times, so lazy work (first queries, JIT) is not counted as cache.
+    for (let i = 0; i < 5; i++) {
+      await api(ctx, 'GET', entityTabPath(i));
+      await api(ctx, 'GET', '/definitions');
+    }
+    const heapWarm = await heapAfterGc();
+    const perJob = (heapWarm - heapBefore) / org.jobs;
+    figures.push({
+      name: 'backend heap per cached Job',
+      value: formatBytes(perJob),
+      target: '<= 1 KiB',
+      met: perJob <= 1024,
+      note: `heap used ${formatBytes(
+        heapBefore,
+      )} before the backend started (sandbox with ${
+        org.jobs
+      } Jobs included), ${formatBytes(heapWarm)} once warm: ${formatBytes(
+        heapWarm - heapBefore,
+      )} for the backend, framework and ${org.jobs} cached Jobs`,
+      details: { heapBefore, heapWarm, perJob },
+    });
+
+    log('raw requests to the sandbox');
+    const baselines = await rawBaselines(ctx);
+    figures.push(
+      { name: 'raw GET one Job', sample: baselines.get },
+      {
+        name: `raw list by label, all namespaces (${JOBS_PER_ENTITY} Jobs)`,
+        sample: baselines.listByLabel,
+      },
+      { name: `raw list of all Jobs (${org.jobs})`, sample: baselines.listAll },
+      { name: 'raw create (suspended Job)', sample: baselines.create },
+      { name: 'raw merge patch (annotation)', sample: baselines.mergePatch },
+    );
+    log('entity tab and Jobs page');
+    figures.push(...(await readFigures(ctx, baselines)));
+    log('Run and Kill');
+    figures.push(...(await actionFigures(ctx, baselines)));
+    log('change -> signal');
+    figures.push(...(await signalFigures(ctx)));
+    log(`${viewers} viewers for ${viewerSeconds} s`);
+    figures.push(
+      ...(await viewerFigures(ctx, {
+        viewers,
+        seconds: viewerSeconds,
+        intervalMs: 1000,
+      })),
+    );
+
+    console.log('');
+    console.log(
+      `Kubernetes Job Assistant read path: ${org.jobs} Jobs (${org.definitions.size} definitions, ${expectedRuns} runs) in ${ORGANISATION.entities} namespaces, ${backend.database}`,
+    );
+    console.log(
+      `Machine: ${host.cpu}, ${host.cores} cores, ${host.totalMemoryGiB} GiB; Node ${host.node} (${host.platform}); sandbox, backend and clients share one process`,
+    );
+    console.log(
+      `Latencies over N=${n} sequential requests after ${warmup} warm-up.`,
+    );
+    console.log('');
+    printTable(figures);
+    const file = writeResults({
+      at: new Date().toISOString(),
+      machine: host,
+      database: backend.database,
+      organisation: ORGANISATION,
+      n,
+      warmup,
+      totalSeconds: (performance.now() - started) / 1000,
+      figures,
+    });
+    console.log('');
+    console.log(
+      `Results: ${file} (BENCH_RESULTS=<file> to choose); total ${(
+        (performance.now() - started) /
+        1000
+      ).toFixed(0)} s`,
+    );
+  } finally {
+    await stopBackend?.();
+    await sandbox.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,172 @@
+/*
+ * Timing, percentiles, and the apiserver requests of a window, counted on the sandbox.
+ */
+import { SandboxRequestRecord } from '@job-assistant/sandbox-cluster';
+import { performance } from 'node:perf_hooks';
+
+/** Latencies of one figure, in ms. */
+export interface Sample {
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+export function summarize(latencies: number[]): Sample {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
+}
+
+/**
+ * Runs `fn(i)` for `warmup` unmeasured, then `n` measured iterations, one at a time; `fn`
+ * returns its own latency in ms, so it can leave its setup and parsing out. Iterations are
+ * numbered across both, so each can use its own object.
+ */
+export async function sample(
+  n: number,
+  warmup: number,
+  fn: (i: number) => Promise<number>,
+): Promise<Sample> {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const latencies: number[] = [];
+  for (let i = warmup; i < warmup + n; i++) latencies.push(await fn(i));
+  return summarize(latencies);
+}
+
+/** A request, timed until its body is read (what a browser waits for). */
+export async function timedFetch(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ ms: number; status: number; text: string }> {
+  const start = performance.now();
+  const response = await fetch(url, init);
+  const text = await response.text();
+  const ms = performance.now() - start;
+  if (!response.ok) {
+    throw new Error(
+      `${init.method ?? 'GET'} ${url} -> ${response.status}: ${text.slice(
+        0,
+        500,
+      )}`,
+    );
+  }
+  return { ms, status: response.status, text };
+}
+
+export const sleep = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value; undefined after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) return undefined;
+    await sleep(intervalMs);
+  }
+}
+
+export type Verb =
+  | 'list'
+  | 'get'
+  | 'watch'
+  | 'create'
+  | 'patch'
+  | 'update'
+  | 'delete'
+  | 'other';
+
+/** The Kubernetes verb of a recorded request, from its method, path and query. */
+export function verbOf(record: SandboxRequestRecord): Verb {
+  const query = new URLSearchParams(record.query);
+  const segments = record.path.split('/').filter(Boolean);
+  if (segments.includes('watch') || query.get('watch') === 'true') {
+    return 'watch';
+  }
+  // /api/v1/<resource>[/<name>] or /apis/<group>/<version>/<resource>[/<name>], optionally
+  // under namespaces/<ns>/; an odd count of segments after the version is a collection.
+  const rest = segments.slice(segments[0] === 'api' ? 2 : 3);
+  const scoped =
+    rest[0] === 'namespaces' && rest.length > 2 ? rest.slice(2) : rest;
+  const collection = scoped.length === 1;
+  switch (record.method) {
+    case 'GET':
+      return collection ? 'list' : 'get';
+    case 'POST':
+      return 'create';
+    case 'PATCH':
+      return 'patch';
+    case 'PUT':
+      return 'update';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return 'other';
+  }
+}
+
+/** Counts by verb of the requests in a window. */
+export type VerbCounts = Partial<Record<Verb, number>>;
+
+/**
+ * Marks the sandbox's request log now; `end()` returns what the apiserver received since,
+ * by verb. Records are appended when a request is answered (a watch: when it opens), so a
+ * watch opened before the mark, however long it stays open, is not counted.
+ */
+export function requestWindow(requests: SandboxRequestRecord[]) {
+  const from = requests.length;
+  return {
+    end(): {
+      total: number;
+      watches: number;
+      byVerb: VerbCounts;
+      from: number;
+    } {
+      const byVerb: VerbCounts = {};
+      for (const record of requests.slice(from)) {
+        const verb = verbOf(record);
+        byVerb[verb] = (byVerb[verb] ?? 0) + 1;
+      }
+      const watches = byVerb.watch ?? 0;
+      const all = requests.length - from;
+      return { total: all - watches, watches, byVerb, from };
+    },
+  };
+}
+
+/** `counts` divided by `n`, for "per page view". */
+export function perView(counts: VerbCounts, n: number): VerbCounts {
+  return Object.fromEntries(
+    Object.entries(counts).map(([verb, count]) => [verb, (count ?? 0) / n]),
+  );
+}
+
+/** Heap in use after a full collection (needs `node --expose-gc`), in bytes. */
+export async function heapAfterGc(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    throw new Error('run node with --expose-gc (yarn bench does)');
+  }
+  // Twice, with a turn of the event loop between: finalizers and weak callbacks free more.
+  gc();
+  await sleep(50);
+  gc();
+  return process.memoryUsage().heapUsed;
+}
