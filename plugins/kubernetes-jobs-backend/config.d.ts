@@ -23,6 +23,11 @@ export interface Config {
       maxAgeDays?: number;
       /** At most this many runs are kept per definition. Defaults to 1000. */
       maxRunsPerDefinition?: number;
+      /**
+       * Log text kept per run when it ends or is stopped (the tail of each container's log), served
+       * once Kubernetes has deleted its pods. Defaults to 262144 (256 KB).
+       */
+      maxLogBytesPerRun?: number;
     };
     /**
      * The watch of each cluster that reads are answered from (Jobs and CronJobs, listed then

@@ -12,6 +12,8 @@ export interface PluginOptions {
     maxAgeDays: number;
     /** At most this many runs are kept per definition. */
     maxRunsPerDefinition: number;
+    /** Log text kept per run when it ends, for when its pods are gone. */
+    maxLogBytesPerRun: number;
   };
   watch: WatchTiming & { syncTimeoutMs: number };
   notifications: NotificationOptions;
@@ -50,6 +52,10 @@ export function readPluginOptions(config: Config): PluginOptions {
       maxRunsPerDefinition: positive(
         'kubernetesJobs.history.maxRunsPerDefinition',
         1000,
+      ),
+      maxLogBytesPerRun: positive(
+        'kubernetesJobs.history.maxLogBytesPerRun',
+        256 * 1024,
       ),
     },
     watch: {

@@ -16,6 +16,7 @@ import { CompletionNotifier } from './push/CompletionNotifier';
 import { createRouter } from './router/createRouter';
 import { ClusterAccess } from './service/ClusterAccess';
 import { DefinitionReader } from './service/DefinitionReader';
+import { EvidenceCollector } from './service/evidence';
 import { scheduleHistoryTasks } from './service/historyTasks';
 import { RunActions } from './service/RunActions';
 import { RunDetails } from './service/RunDetails';
@@ -71,12 +72,28 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           logger,
           config: options.notifications,
         });
+        const evidence = new EvidenceCollector({
+          client: access.client,
+          store,
+          logger,
+          maxLogBytesPerRun: options.history.maxLogBytesPerRun,
+        });
         const tracker = new RunTracker({
           caches,
           store,
           annotationKey,
           logger,
-          onFinished: runs => notifier.notify(runs),
+          // Logs and events first, so the notification can say why a run failed.
+          onFinished: runs =>
+            void evidence.saveFinished(runs).then(() => notifier.notify(runs)),
+        });
+        const reader = new DefinitionReader({
+          caches,
+          store,
+          logger,
+          annotationKey,
+          allowParallelRunsByDefault,
+          syncTimeoutMs: options.watch.syncTimeoutMs,
         });
         const signals = new ChangeSignals({
           caches,
@@ -114,14 +131,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
             auditor: deps.auditor,
             catalog: deps.catalog,
             clusters: access,
-            reader: new DefinitionReader({
-              caches,
-              store,
-              logger,
-              annotationKey,
-              allowParallelRunsByDefault,
-              syncTimeoutMs: options.watch.syncTimeoutMs,
-            }),
+            reader,
             actions: new RunActions({
               client: access.client,
               caches,
@@ -129,10 +139,13 @@ export const kubernetesJobsPlugin = createBackendPlugin({
               logger,
               annotationKey,
               allowParallelRunsByDefault,
+              evidence,
             }),
             details: new RunDetails({
               client: access.client,
               caches,
+              store,
+              reader,
               annotationKey,
             }),
           }),

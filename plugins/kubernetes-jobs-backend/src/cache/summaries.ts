@@ -1,14 +1,21 @@
 import { V1CronJob, V1Job } from '@kubernetes/client-node';
 import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { toIso } from '../util/dates';
+import { toMillis } from '../util/dates';
 
 /**
  * What the watch cache keeps of a Job or CronJob: the fields the API answers are built from,
  * shaped like the object itself (so the model's functions read either), without
  * managedFields, pod templates beyond container names and images, or annotations that are not
- * the plugin's. A Job's summary is a few hundred bytes, where the object is several KB.
+ * the plugin's. Times are kept as numbers (milliseconds), which the model reads like the
+ * dates of the object. A Job's summary is a few hundred bytes, where the object is several KB.
  */
 export type Summary = V1Job | V1CronJob;
+
+/** What tells a CronJob's scheduled run from one made with `kubectl create job --from`. */
+const CRONJOB_ANNOTATIONS = [
+  'batch.kubernetes.io/cronjob-scheduled-timestamp',
+  'cronjob.kubernetes.io/instantiate',
+];
 
 /** Longest condition message kept; the rest is in the cluster. */
 const MAX_MESSAGE = 512;
@@ -20,15 +27,21 @@ function keptAnnotations(
   if (!annotations) return undefined;
   let kept: Record<string, string> | undefined;
   for (const [key, value] of Object.entries(annotations)) {
-    if (key === annotationKey || key.startsWith('job-assistant/')) {
+    if (
+      key === annotationKey ||
+      key.startsWith('job-assistant/') ||
+      CRONJOB_ANNOTATIONS.includes(key)
+    ) {
       (kept ??= {})[key] = value;
     }
   }
   return kept;
 }
 
-function jobSpecSummary(spec: V1Job['spec']) {
+function jobSpecSummary(spec: V1Job['spec'], definition: boolean) {
   if (!spec) return undefined;
+  // A run needs only whether it is suspended; what it runs is its definition's business.
+  if (!definition) return { suspend: spec.suspend } as V1Job['spec'];
   return {
     suspend: spec.suspend,
     backoffLimit: spec.backoffLimit,
@@ -51,21 +64,26 @@ export function summarize(
   annotationKey: string,
 ): Summary {
   const m = object.metadata ?? {};
-  const metadata = {
+  // No resourceVersion: the watch tracks it from the events, and no answer shows it.
+  const metadata = dropUndefined({
     name: m.name,
-    namespace: m.namespace,
+    namespace: intern(m.namespace),
     uid: m.uid,
-    resourceVersion: m.resourceVersion,
-    creationTimestamp: toIso(m.creationTimestamp),
-    labels: m.labels,
+    creationTimestamp: toMillis(m.creationTimestamp),
+    labels: shared(m.labels),
     annotations: keptAnnotations(m.annotations, annotationKey),
-    ownerReferences: m.ownerReferences?.map(ref => ({
-      apiVersion: ref.apiVersion,
-      kind: ref.kind,
-      name: ref.name,
-      uid: ref.uid,
-    })),
-  } as unknown as Summary['metadata'];
+    ownerReferences: shared(
+      m.ownerReferences?.map(ref =>
+        dropUndefined({
+          apiVersion: intern(ref.apiVersion),
+          kind: intern(ref.kind),
+          name: ref.name,
+          uid: ref.uid,
+          controller: ref.controller,
+        }),
+      ),
+    ),
+  }) as unknown as Summary['metadata'];
   if (kind === 'CronJob') {
     const cronJob = object as V1CronJob;
     return {
@@ -80,39 +98,94 @@ export function summarize(
           metadata: cronJob.spec.jobTemplate?.metadata?.labels
             ? { labels: cronJob.spec.jobTemplate.metadata.labels }
             : undefined,
-          spec: jobSpecSummary(cronJob.spec.jobTemplate?.spec),
+          spec: jobSpecSummary(cronJob.spec.jobTemplate?.spec, true),
         },
       },
       status: cronJob.status && {
-        lastScheduleTime: toIso(cronJob.status.lastScheduleTime),
-        lastSuccessfulTime: toIso(cronJob.status.lastSuccessfulTime),
+        lastScheduleTime: toMillis(cronJob.status.lastScheduleTime),
+        lastSuccessfulTime: toMillis(cronJob.status.lastSuccessfulTime),
       },
     } as unknown as V1CronJob;
   }
   const job = object as V1Job;
   const status = job.status;
+  const definition = annotationKey in (m.annotations ?? {});
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata,
-    spec: jobSpecSummary(job.spec),
-    status: status && {
-      startTime: toIso(status.startTime),
-      completionTime: toIso(status.completionTime),
-      active: status.active,
-      ready: status.ready,
-      succeeded: status.succeeded,
-      failed: status.failed,
-      terminating: status.terminating,
-      conditions: status.conditions?.map(c => ({
-        type: c.type,
-        status: c.status,
-        reason: c.reason,
-        message: c.message?.slice(0, MAX_MESSAGE),
-        lastTransitionTime: toIso(c.lastTransitionTime),
-      })),
-    },
+    spec: jobSpecSummary(job.spec, definition),
+    status:
+      status &&
+      dropUndefined({
+        startTime: toMillis(status.startTime),
+        completionTime: toMillis(status.completionTime),
+        active: status.active || undefined,
+        ready: status.ready || undefined,
+        succeeded: status.succeeded || undefined,
+        failed: status.failed || undefined,
+        terminating: status.terminating || undefined,
+        // Only what a run's state and times are read from; only a failure's words are kept.
+        conditions: status.conditions
+          ?.filter(c => c.status === 'True')
+          .map(c =>
+            dropUndefined({
+              type: intern(c.type),
+              status: intern(c.status),
+              reason: c.type === 'Failed' ? c.reason : undefined,
+              message:
+                c.type === 'Failed'
+                  ? c.message?.slice(0, MAX_MESSAGE)
+                  : undefined,
+              lastTransitionTime: toMillis(c.lastTransitionTime),
+            }),
+          ),
+      }),
   } as unknown as V1Job;
+}
+
+/**
+ * Label maps repeat across thousands of runs of the same definition: identical ones are kept
+ * once (summaries are never modified).
+ */
+const sharedValues = new Map<string, object>();
+const internedStrings = new Map<string, string>();
+const MAX_SHARED = 50_000;
+
+function shared<T extends object>(value: T | undefined): T | undefined {
+  if (!value) return undefined;
+  const key = JSON.stringify(value);
+  let found = sharedValues.get(key) as T | undefined;
+  if (!found) {
+    if (sharedValues.size >= MAX_SHARED) sharedValues.clear();
+    found = Object.freeze(value);
+    sharedValues.set(key, found);
+  }
+  return found;
+}
+
+/** Namespaces, kinds and condition types repeat: one copy of each string. */
+function intern(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let found = internedStrings.get(value);
+  if (found === undefined) {
+    if (internedStrings.size >= MAX_SHARED) internedStrings.clear();
+    internedStrings.set(value, value);
+    found = value;
+  }
+  return found;
+}
+
+/**
+ * Absent fields take no room (a property set to undefined still does). A new object rather
+ * than `delete`, which would turn the object into a slower, larger dictionary.
+ */
+function dropUndefined<T extends Record<string, unknown>>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (value[key] !== undefined) out[key] = value[key];
+  }
+  return out as T;
 }
 
 /**

@@ -118,7 +118,11 @@ describe('readPluginOptions', () => {
     expect(readPluginOptions(new ConfigReader({}))).toEqual({
       annotationKey: 'job-assistant',
       allowParallelRunsByDefault: false,
-      history: { maxAgeDays: 365, maxRunsPerDefinition: 1000 },
+      history: {
+        maxAgeDays: 365,
+        maxRunsPerDefinition: 1000,
+        maxLogBytesPerRun: 262144,
+      },
       watch: {
         pageSize: 500,
         watchTimeoutSeconds: 240,

@@ -29,7 +29,8 @@ function run(
     definition: { kind: 'Job', name: 'migrate', uid: 'def-uid' },
     isDefinition: false,
     state,
-    triggeredBy: 'user:default/jane',
+    // What the Job's annotation says; only a Run request of the backend makes a trigger.
+    claimedTriggeredBy: 'user:default/jane',
     triggeredAt: '2026-11-01T10:00:00.000Z',
     createdAt: '2026-11-01T10:00:00.000Z',
     pods: { active: 0, ready: 0, succeeded: 0, failed: 0, terminating: 0 },
@@ -162,7 +163,9 @@ describe.each(databases.eachSupportedId())(
           name: 'migrate-c',
           state: 'Failed',
           removedFromCluster: true,
-          triggeredBy: 'user:default/jane',
+          trigger: 'outside',
+          triggeredBy: undefined,
+          claimedTriggeredBy: 'user:default/jane',
           startedAt: '2026-11-01T10:00:01.000Z',
           finishedAt: '2026-11-01T10:00:31.000Z',
           durationSeconds: 30,
@@ -231,8 +234,13 @@ describe.each(databases.eachSupportedId())(
       expect(done).toEqual([
         expect.objectContaining({
           key,
-          triggeredBy: 'user:default/jane',
-          run: expect.objectContaining({ uid: 'f', state: 'Failed' }),
+          // Nobody to tell: the claim in the annotation is not a person who triggered it.
+          triggeredBy: undefined,
+          run: expect.objectContaining({
+            uid: 'f',
+            state: 'Failed',
+            trigger: 'outside',
+          }),
         }),
       ]);
       // Seen again by a replica: no second finish, and no final state replaces another.
@@ -284,7 +292,9 @@ describe.each(databases.eachSupportedId())(
       await store.observe([
         {
           key,
-          run: run('w', 'Running', { triggeredBy: 'user:default/mallory' }),
+          run: run('w', 'Running', {
+            claimedTriggeredBy: 'user:default/mallory',
+          }),
         },
       ]);
       await store.attach(id, run('w', 'Pending'));
@@ -295,6 +305,7 @@ describe.each(databases.eachSupportedId())(
           uid: 'w',
           state: 'Running',
           triggeredBy: 'user:default/sam',
+          trigger: 'portal',
         }),
       ]);
       // Still holds the slot while active.
@@ -345,6 +356,29 @@ describe.each(databases.eachSupportedId())(
       expect(stats.get('prod/shop/Job/never')).toEqual({
         counts: { total: 0, active: 0, succeeded: 0, failed: 0, killed: 0 },
       });
+    });
+    it('keeps the first evidence saved for a run', async () => {
+      const { store } = await createStore(databaseId);
+      await store.observe([{ key, run: run('k', 'Running') }]);
+      const evidence = (text: string) => ({
+        savedAt: '2026-11-01T10:05:00.000Z',
+        failureSummary: undefined,
+        attempts: 1,
+        pods: [{ name: 'migrate-k-abcde', containers: ['main'] }],
+        logs: [{ pod: 'migrate-k-abcde', container: 'main', text }],
+        events: [],
+      });
+      // Saved before Stop suspended the run; the tracker's later save finds it done.
+      expect(await store.saveEvidence('k', evidence('step 3 of 10'))).toBe(
+        true,
+      );
+      expect(await store.saveEvidence('k', evidence(''))).toBe(false);
+      expect(await store.getEvidence('k')).toMatchObject({
+        savedAt: '2026-11-01T10:05:00.000Z',
+        logs: [{ text: 'step 3 of 10' }],
+      });
+      const [record] = (await store.listRuns(key, { limit: 1 })).runs;
+      expect(record.evidenceSavedAt).toBe('2026-11-01T10:05:00.000Z');
     });
   },
 );

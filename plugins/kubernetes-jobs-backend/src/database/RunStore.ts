@@ -17,14 +17,19 @@ import {
   TABLE,
   definitionKeyString,
   isUniqueViolation,
+  FinishedRun,
+  ObservedRun,
+  RECORD_COLUMNS,
   keyOfRow,
   progressColumns,
-  recordsSame,
   rowToRun,
 } from './rows';
+import { SavedEvidence, getEvidence, saveEvidence } from './evidence';
+import { observeRuns } from './observe';
 import { statsFor } from './stats';
 
 export type { DefinitionKey } from './rows';
+export type { SavedEvidence } from './evidence';
 export { definitionKeyString } from './rows';
 
 /** One page of a definition's history, newest first. */
@@ -34,20 +39,7 @@ export interface RunPage {
   nextCursor?: string;
 }
 
-/** A run as the cluster shows it, with the definition it belongs to. */
-export interface ObservedRun {
-  key: DefinitionKey;
-  run: JobRun;
-}
-
-/** A record whose run reached a final state with this observation (and no earlier one). */
-export interface FinishedRun {
-  key: DefinitionKey;
-  run: JobRun;
-  /** Who started it, from the record (written by the backend when it created the run). */
-  triggeredBy?: string;
-  entityRef?: string;
-}
+export type { FinishedRun, ObservedRun } from './rows';
 
 /**
  * Run history that outlives the Jobs, and the cross-replica half of the one-active-run guard.
@@ -94,6 +86,14 @@ export interface RunStore {
    * runs that this call saw finish, exactly once across replicas.
    */
   observe(runs: ObservedRun[]): Promise<FinishedRun[]>;
+  /**
+   * Keeps what a run left behind (log tails, events, pods, the failure in words) with its
+   * record. The first save wins (the Kill route saves before it stops the pods; the tracker
+   * saves when it sees a run end): returns false when evidence was already saved.
+   */
+  saveEvidence(jobUid: string, evidence: SavedEvidence): Promise<boolean>;
+  /** What was saved when the run ended. */
+  getEvidence(jobUid: string): Promise<SavedEvidence | undefined>;
   /** Records who killed a run, as the backend saw the request. */
   recordKill(jobUid: string, killedBy: string, killedAt: Date): Promise<void>;
   /** Marks runs whose Job no longer exists. Their last known state stays. */
@@ -133,14 +133,7 @@ const ACTIVE_STATES: RunState[] = ['Pending', 'Running'];
 /** Reservations younger than this are a run being created by some replica right now. */
 const RESERVATION_GRACE_MS = 60_000;
 
-/** States a record may be in for an observation of `state` to update it. */
-function predecessors(state: RunState): RunState[] {
-  if (state === 'Pending') return ['Pending'];
-  if (state === 'Running') return ['Pending', 'Running'];
-  return ['Pending', 'Running', state];
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
+export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size)
     out.push(items.slice(i, i + size));
@@ -201,6 +194,7 @@ export class DatabaseRunStore implements RunStore {
           entity_ref: run.entityRef,
           triggered_by: run.triggeredBy,
           triggered_at: run.triggeredAt,
+          trigger: 'portal',
           state: 'Pending',
           active_key: run.exclusive ? definitionKeyString(key) : null,
           removed_from_cluster: false,
@@ -214,7 +208,7 @@ export class DatabaseRunStore implements RunStore {
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(
-          `${key.kind} '${key.name}' already has an active run (or one being started); wait for it to finish or kill it before starting another`,
+          `${key.kind} '${key.name}' already has an active run (or one being started); wait for it to finish or stop it before starting another`,
         );
       }
       throw error;
@@ -248,7 +242,9 @@ export class DatabaseRunStore implements RunStore {
         });
       return;
     }
-    const reservation = await tx<Row>(TABLE).where({ id }).first();
+    const reservation = await tx<Row>(TABLE)
+      .where({ id })
+      .first('entity_ref', 'triggered_by', 'triggered_at', 'active_key');
     if (!reservation) return;
     await tx<Row>(TABLE).where({ id }).delete();
     await tx<Row>(TABLE)
@@ -257,6 +253,8 @@ export class DatabaseRunStore implements RunStore {
         entity_ref: reservation.entity_ref,
         triggered_by: reservation.triggered_by,
         triggered_at: reservation.triggered_at,
+        trigger: 'portal',
+        claimed_by: null,
         active_key: isActiveState(tracked.state as RunState)
           ? reservation.active_key
           : null,
@@ -289,103 +287,16 @@ export class DatabaseRunStore implements RunStore {
     }
   }
 
-  async observe(observed: ObservedRun[]): Promise<FinishedRun[]> {
-    const finished: FinishedRun[] = [];
-    const withUid = observed.filter(o => o.run.uid);
-    for (const batch of chunks(withUid, 500)) {
-      const existing = await this.db<Row>(TABLE).whereIn(
-        'job_uid',
-        batch.map(o => o.run.uid),
-      );
-      const byUid = new Map(existing.map(row => [row.job_uid, row]));
-      // Runs seen for the first time are inserted oldest first, so record ids follow creation.
-      const fresh = batch
-        .filter(o => !byUid.has(o.run.uid))
-        .sort(
-          (a, b) =>
-            (toDate(a.run.createdAt)?.getTime() ?? 0) -
-            (toDate(b.run.createdAt)?.getTime() ?? 0),
-        );
-      for (const o of fresh) {
-        const row = await this.insertObserved(o);
-        if (row) byUid.set(o.run.uid, row);
-      }
-      for (const o of batch) {
-        const row = byUid.get(o.run.uid);
-        if (!row || recordsSame(row, o.run)) continue;
-        const done = await this.advance(row, o);
-        if (done) finished.push(done);
-      }
-    }
-    return finished;
+  observe(observed: ObservedRun[]): Promise<FinishedRun[]> {
+    return observeRuns(this.db, observed);
   }
 
-  /** A run this backend did not create (kubectl, a CronJob's schedule, the definition itself). */
-  private async insertObserved(o: ObservedRun): Promise<Row | undefined> {
-    const { key, run } = o;
-    const now = new Date();
-    try {
-      await this.db<Row>(TABLE).insert({
-        cluster: key.cluster,
-        namespace: key.namespace,
-        definition_kind: key.kind,
-        definition_name: key.name,
-        definition_uid: run.definition.uid ?? null,
-        entity_ref: null,
-        triggered_by: run.triggeredBy ?? null,
-        triggered_at: toDate(run.triggeredAt ?? run.createdAt) ?? null,
-        killed_by: run.killedBy ?? null,
-        killed_at: toDate(run.killedAt) ?? null,
-        ...progressColumns(run),
-        active_key: null,
-        removed_from_cluster: false,
-        created_at: toDate(run.createdAt) ?? now,
-        updated_at: now,
-      });
-      return undefined; // just written as observed: nothing more to do
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      // Another replica (or the Run route) recorded it first: update that record instead.
-      return this.db<Row>(TABLE).where({ job_uid: run.uid }).first();
-    }
+  saveEvidence(jobUid: string, evidence: SavedEvidence): Promise<boolean> {
+    return saveEvidence(this.db, jobUid, evidence);
   }
 
-  /** Moves a record forward; returns the run when this update is the one that finished it. */
-  private async advance(
-    row: Row,
-    o: ObservedRun,
-  ): Promise<FinishedRun | undefined> {
-    const { run } = o;
-    const columns = {
-      ...progressColumns(run),
-      // A run that is over gives its slot back; a Job seen again is not removed.
-      ...(isActiveState(run.state) ? {} : { active_key: null }),
-      removed_from_cluster: false,
-      updated_at: new Date(),
-    };
-    if (!isActiveState(run.state)) {
-      const moved = await this.db<Row>(TABLE)
-        .where({ id: row.id })
-        .whereIn('state', ACTIVE_STATES)
-        .update(columns);
-      if (moved) {
-        return {
-          key: keyOfRow(row),
-          run: {
-            ...rowToRun(row),
-            ...run,
-            triggeredBy: row.triggered_by ?? undefined,
-          },
-          triggeredBy: row.triggered_by ?? undefined,
-          entityRef: row.entity_ref ?? undefined,
-        };
-      }
-    }
-    await this.db<Row>(TABLE)
-      .where({ id: row.id })
-      .whereIn('state', predecessors(run.state))
-      .update(columns);
-    return undefined;
+  getEvidence(jobUid: string): Promise<SavedEvidence | undefined> {
+    return getEvidence(this.db, jobUid);
   }
 
   async recordKill(
@@ -430,14 +341,14 @@ export class DatabaseRunStore implements RunStore {
     namespace: string;
     name: string;
   }) {
-    const row = await this.db<Row>(TABLE)
+    const row = (await this.db<Row>(TABLE)
       .where({
         cluster: location.cluster,
         namespace: location.namespace,
         job_name: location.name,
       })
       .orderBy('id', 'desc')
-      .first();
+      .first(RECORD_COLUMNS)) as Row | undefined;
     if (!row) return undefined;
     return {
       ...rowToRun(row),
@@ -454,12 +365,16 @@ export class DatabaseRunStore implements RunStore {
     key: DefinitionKey,
     options: { limit: number; before?: string },
   ): Promise<RunPage> {
-    let query = this.forDefinition(key).whereNotNull('job_uid');
+    let query = this.forDefinition(key)
+      .select(RECORD_COLUMNS)
+      .whereNotNull('job_uid');
     if (options.before) {
       const beforeId = Number(options.before);
       if (Number.isInteger(beforeId)) query = query.where('id', '<', beforeId);
     }
-    const rows = await query.orderBy('id', 'desc').limit(options.limit + 1);
+    const rows = (await query
+      .orderBy('id', 'desc')
+      .limit(options.limit + 1)) as unknown as Row[];
     const page = rows.slice(0, options.limit);
     return {
       runs: page.map(rowToRun),

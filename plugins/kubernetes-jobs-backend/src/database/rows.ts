@@ -2,10 +2,26 @@ import {
   DefinitionKind,
   JobRun,
   RunState,
+  RunTrigger,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { toDate, toIso } from '../util/dates';
 
 export const TABLE = 'kubernetes_jobs_runs';
+
+/** A run as the cluster shows it, with the definition it belongs to. */
+export interface ObservedRun {
+  key: DefinitionKey;
+  run: JobRun;
+}
+
+/** A record whose run reached a final state with this observation (and no earlier one). */
+export interface FinishedRun {
+  key: DefinitionKey;
+  run: JobRun;
+  /** Who started it, from the record (written by the backend when it created the run). */
+  triggeredBy?: string;
+  entityRef?: string;
+}
 
 /** A definition, as history refers to it. */
 export interface DefinitionKey {
@@ -44,9 +60,50 @@ export interface Row {
   failure_message: string | null;
   removed_from_cluster: boolean | number;
   active_key: string | null;
+  trigger: string | null;
+  claimed_by: string | null;
+  failure_summary: string | null;
+  attempts: number | null;
+  evidence: string | null;
+  evidence_saved_at: DbDate;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 }
+
+/**
+ * Every column but the saved evidence (up to a few hundred KB per run): what lists, stats and
+ * the tracker read. The evidence is read only for the one run that needs it.
+ */
+export const RECORD_COLUMNS: string[] = [
+  'id',
+  'cluster',
+  'namespace',
+  'definition_kind',
+  'definition_name',
+  'definition_uid',
+  'entity_ref',
+  'job_name',
+  'job_uid',
+  'triggered_by',
+  'triggered_at',
+  'killed_by',
+  'killed_at',
+  'state',
+  'started_at',
+  'finished_at',
+  'duration_seconds',
+  'failure_reason',
+  'failure_message',
+  'removed_from_cluster',
+  'active_key',
+  'trigger',
+  'claimed_by',
+  'failure_summary',
+  'attempts',
+  'evidence_saved_at',
+  'created_at',
+  'updated_at',
+];
 
 export function keyOfRow(row: Row): DefinitionKey {
   return {
@@ -86,8 +143,13 @@ export function rowToRun(row: Row): JobRun {
     durationSeconds: row.duration_seconds ?? undefined,
     triggeredBy: row.triggered_by ?? undefined,
     triggeredAt: toIso(row.triggered_at),
+    trigger: (row.trigger as RunTrigger | null) ?? undefined,
+    claimedTriggeredBy: row.claimed_by ?? undefined,
     killedBy: row.killed_by ?? undefined,
     killedAt: toIso(row.killed_at),
+    failureSummary: row.failure_summary ?? undefined,
+    attempts: row.attempts ?? undefined,
+    evidenceSavedAt: toIso(row.evidence_saved_at),
     // Pod counts are live data; history keeps the outcome, not the pods.
     pods: { active: 0, ready: 0, succeeded: 0, failed: 0, terminating: 0 },
     failure:
@@ -112,6 +174,7 @@ export function progressColumns(run: JobRun) {
     duration_seconds: run.durationSeconds ?? null,
     failure_reason: run.failure?.reason ?? null,
     failure_message: run.failure?.message ?? null,
+    attempts: run.attempts ?? null,
   };
 }
 
@@ -130,6 +193,7 @@ export function recordsSame(row: Row, run: JobRun): boolean {
       0.01 &&
     (row.failure_reason ?? null) === cols.failure_reason &&
     (row.failure_message ?? null) === cols.failure_message &&
+    (row.attempts ?? null) === cols.attempts &&
     !row.removed_from_cluster
   );
 }

@@ -2,6 +2,7 @@ import { DefinitionStats } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { Knex } from 'knex';
 import {
   DefinitionKey,
+  RECORD_COLUMNS,
   Row,
   TABLE,
   definitionKeyString,
@@ -98,7 +99,7 @@ export async function statsFor(
   const ranked = restrict(
     db(TABLE)
       .select(
-        '*',
+        ...RECORD_COLUMNS,
         db.raw(
           `row_number() over (partition by ${partition} order by id desc) as rn`,
         ),

@@ -57,7 +57,8 @@ export class CompletionNotifier {
     )}/${encodeURIComponent(key.namespace)}/${kind}/${encodeURIComponent(
       key.name,
     )}?run=${encodeURIComponent(run.name)}`;
-    const failure = run.failure?.message ? ` ${run.failure.message}` : '';
+    const why = run.failureSummary ?? run.failure?.message;
+    const failure = run.state === 'Failed' && why ? ` ${why}` : '';
     try {
       await this.options.notifications.send({
         recipients: { type: 'entity', entityRef: recipients },

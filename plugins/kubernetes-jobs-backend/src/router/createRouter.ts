@@ -53,7 +53,7 @@ export interface RouterOptions {
 const VERBS: Record<string, string> = {
   [kubernetesJobsReadPermission.name]: 'see',
   [kubernetesJobsRunPermission.name]: 'run',
-  [kubernetesJobsKillPermission.name]: 'kill',
+  [kubernetesJobsKillPermission.name]: 'stop',
 };
 
 /**
@@ -293,14 +293,14 @@ export async function createRouter(
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
     const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json({ items: await details.events(selector, location) });
+    res.json(await details.events(selector, location));
   });
 
   router.get('/runs/:cluster/:namespace/:name/pods', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityQuery, req.query, 'query');
     const selector = await readableSelector(req, location.cluster, entityRef);
-    res.json({ items: await details.pods(selector, location) });
+    res.json(await details.pods(selector, location));
   });
 
   router.get('/runs/:cluster/:namespace/:name/logs', async (req, res) => {

@@ -433,12 +433,20 @@ function keyOf(cluster: string, definition: DefinitionObject): DefinitionKey {
  * record: the backend wrote it when it acted.
  */
 function mergeLive(record: JobRun, live: JobRun): JobRun {
+  const trigger = record.trigger ?? live.trigger;
   return {
     ...live,
-    triggeredBy: record.triggeredBy ?? live.triggeredBy,
+    triggeredBy: record.triggeredBy,
     triggeredAt: record.triggeredAt ?? live.triggeredAt,
-    killedBy: record.killedBy ?? live.killedBy,
+    trigger,
+    claimedTriggeredBy:
+      trigger === 'portal'
+        ? undefined
+        : record.claimedTriggeredBy ?? live.claimedTriggeredBy,
+    killedBy: record.killedBy,
     killedAt: record.killedAt ?? live.killedAt,
+    failureSummary: record.failureSummary,
+    evidenceSavedAt: record.evidenceSavedAt,
     removedFromCluster: false,
   };
 }

@@ -16,6 +16,7 @@ import {
   definitionKeyString,
 } from '../database/RunStore';
 import { EntitySelector } from './entitySelector';
+import { EvidenceCollector } from './evidence';
 import { KeyedMutex } from './KeyedMutex';
 import {
   buildRunJob,
@@ -34,6 +35,8 @@ export interface RunActionsOptions {
   logger: LoggerService;
   annotationKey: string;
   allowParallelRunsByDefault: boolean;
+  /** Keeps a killed run's logs and events: read before its pods are stopped. */
+  evidence: EvidenceCollector;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -89,7 +92,7 @@ export class RunActions {
         );
         if (active.length) {
           throw new ConflictError(
-            `${location.kind} '${location.name}' already has an active run, '${active[0].name}' (${active[0].state}); wait for it to finish or kill it before starting another`,
+            `${location.kind} '${location.name}' already has an active run, '${active[0].name}' (${active[0].state}); wait for it to finish or stop it before starting another`,
           );
         }
         await store.releaseIfInactive(key, {
@@ -131,6 +134,8 @@ export class RunActions {
         ...run,
         triggeredBy: options.triggeredBy,
         triggeredAt: now.toISOString(),
+        trigger: 'portal',
+        claimedTriggeredBy: undefined,
       };
     });
   }
@@ -162,15 +167,24 @@ export class RunActions {
     );
     if (job.metadata?.uid === definition.metadata?.uid) {
       throw new ConflictError(
-        `Job '${location.name}' is a definition, not a run: Kill never changes a definition; stop it where it is deployed`,
+        `Job '${location.name}' is a definition, not a run: Stop never changes a definition; stop it where it is deployed`,
       );
     }
     const run = toJobRun(location.cluster, job, definitionRef(definition));
     if (!isActiveState(run.state)) {
       throw new ConflictError(
-        `Run '${location.name}' is not active (${run.state}); there is nothing to kill`,
+        `Run '${location.name}' is not active (${run.state}); there is nothing to stop`,
       );
     }
+    // Read while the pods still run: once suspended, the Job controller deletes them.
+    const evidence = await this.options.evidence
+      .collect(location.cluster, job)
+      .catch(error => {
+        this.options.logger.warn(
+          `kubernetes-jobs: could not save the logs of ${location.namespace}/${location.name} before stopping it: ${error.message}`,
+        );
+        return undefined;
+      });
     const killedAt = this.now();
     const patched = await client.mergePatchJob(
       location.namespace,
@@ -188,13 +202,14 @@ export class RunActions {
     this.options.logger.info(
       `Run ${location.namespace}/${location.name} on cluster ${location.cluster} killed by ${options.killedBy}`,
     );
-    await this.options.store
-      .recordKill(run.uid, options.killedBy, killedAt)
-      .catch(error =>
-        this.options.logger.error(
-          `kubernetes-jobs: could not record the kill of ${location.namespace}/${location.name}: ${error.message}`,
-        ),
-      );
+    await Promise.all([
+      this.options.store.recordKill(run.uid, options.killedBy, killedAt),
+      evidence && this.options.store.saveEvidence(run.uid, evidence),
+    ]).catch(error =>
+      this.options.logger.error(
+        `kubernetes-jobs: could not record the kill of ${location.namespace}/${location.name}: ${error.message}`,
+      ),
+    );
     const killed = toJobRun(
       location.cluster,
       patched,
@@ -204,6 +219,7 @@ export class RunActions {
       ...killed,
       killedBy: options.killedBy,
       killedAt: killedAt.toISOString(),
+      evidenceSavedAt: evidence?.savedAt,
     };
   }
 }

@@ -1,27 +1,31 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  RunEvent,
+  RunEventList,
   RunLocation,
   RunLogs,
-  RunPod,
+  RunPodList,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { CoreV1Event, V1Job, V1Pod } from '@kubernetes/client-node';
+import { V1Job } from '@kubernetes/client-node';
 import { WatchCaches } from '../cache/WatchCaches';
 import { ClusterClient, ClusterClientFactory } from '../cluster/ClusterClient';
-import { timeOf, toIso } from '../util/dates';
+import { RunStore, SavedEvidence } from '../database/RunStore';
+import { DefinitionReader } from './DefinitionReader';
 import { EntitySelector } from './entitySelector';
 import { waitingReason } from './model';
 import { definitionOfRun, readDefinition } from './ownership';
+import { eventsOf, podsOf, toRunPod } from './podViews';
 
 /**
- * A run's pods, events and logs: fetched from the cluster on demand (they are not watched).
- * The run and its definition come from the watch cache when it holds them.
+ * A run's pods, events and logs: fetched from the cluster on demand (they are not watched),
+ * or, once Kubernetes has deleted them, what was saved with the run's record when it ended.
  */
 export class RunDetails {
   constructor(
     private readonly options: {
       client: ClusterClientFactory;
       caches: WatchCaches;
+      store: RunStore;
+      reader: DefinitionReader;
       annotationKey: string;
     },
   ) {}
@@ -30,34 +34,39 @@ export class RunDetails {
   async pods(
     selector: EntitySelector,
     location: RunLocation,
-  ): Promise<RunPod[]> {
-    const { client, job } = await this.resolve(selector, location);
-    return (await podsOf(client, job)).map(toRunPod);
+  ): Promise<RunPodList> {
+    const live = await this.live(selector, location);
+    if (live) {
+      const pods = await podsOf(live.client, live.job);
+      if (pods.length) return { items: pods.map(toRunPod) };
+    }
+    const saved = await this.saved(selector, location);
+    return saved
+      ? { items: saved.pods, savedAt: saved.savedAt }
+      : { items: [] };
   }
 
   /** Kubernetes events about the run and its pods, oldest first. */
   async events(
     selector: EntitySelector,
     location: RunLocation,
-  ): Promise<RunEvent[]> {
-    const { client, job } = await this.resolve(selector, location);
-    const pods = await podsOf(client, job);
-    const lists = await Promise.all([
-      client.listEvents(
+  ): Promise<RunEventList> {
+    const live = await this.live(selector, location);
+    if (live) {
+      const pods = await podsOf(live.client, live.job);
+      const items = await eventsOf(
+        live.client,
         location.namespace,
-        `involvedObject.kind=Job,involvedObject.name=${location.name}`,
-      ),
-      ...pods.map(pod =>
-        client.listEvents(
-          location.namespace,
-          `involvedObject.kind=Pod,involvedObject.name=${pod.metadata?.name}`,
-        ),
-      ),
-    ]);
-    return lists
-      .flat()
-      .map(toRunEvent)
-      .sort((a, b) => timeOf(a.lastTimestamp) - timeOf(b.lastTimestamp));
+        location.name,
+        pods,
+      );
+      // Kubernetes keeps events for an hour: after that, what was saved says more.
+      if (items.length) return { items };
+    }
+    const saved = await this.saved(selector, location);
+    return saved
+      ? { items: saved.events, savedAt: saved.savedAt }
+      : { items: [] };
   }
 
   /** Logs of a container of one of the run's pods (by default the newest pod's first container). */
@@ -66,12 +75,16 @@ export class RunDetails {
     location: RunLocation,
     options: { pod?: string; container?: string; tailLines?: number },
   ): Promise<RunLogs> {
-    const { client, job } = await this.resolve(selector, location);
-    const pods = await podsOf(client, job);
+    const live = await this.live(selector, location);
+    const pods = live ? await podsOf(live.client, live.job) : [];
+    if (!live || !pods.length) {
+      const saved = await this.saved(selector, location);
+      if (saved?.logs.length) return savedLogs(saved, location, options);
+    }
     const pod = options.pod
       ? pods.find(p => p.metadata?.name === options.pod)
       : pods[pods.length - 1];
-    if (!pod) {
+    if (!live || !pod) {
       throw new NotFoundError(
         options.pod
           ? `Pod '${options.pod}' is not a pod of run '${location.name}' in namespace '${location.namespace}' on cluster '${location.cluster}'`
@@ -92,26 +105,36 @@ export class RunDetails {
     if (waiting) {
       return { pod: podName, container, text: '', waiting };
     }
-    const text = await client.readPodLog(location.namespace, podName, {
+    const text = await live.client.readPodLog(location.namespace, podName, {
       container,
       tailLines: options.tailLines,
     });
     return { pod: podName, container, text: text ?? '' };
   }
 
-  /** The run (checked against the entity) and a client for its cluster. */
-  private async resolve(
+  /**
+   * The run's Job (checked against the entity) and a client for its cluster, or undefined
+   * when the Job no longer exists.
+   */
+  private async live(
     selector: EntitySelector,
     location: RunLocation,
-  ): Promise<{ client: ClusterClient; job: V1Job }> {
+  ): Promise<{ client: ClusterClient; job: V1Job } | undefined> {
     const { annotationKey } = this.options;
     const client = await this.options.client(location.cluster);
     const cache = this.options.caches.get(location.cluster);
-    const cached = cache.isSynced('Job', location.namespace)
+    const synced = cache.isSynced('Job', location.namespace);
+    let job = synced
       ? cache.get('Job', location.namespace, location.name)
       : undefined;
-    const job =
-      cached ?? (await client.readJob(location.namespace, location.name));
+    if (!job) {
+      try {
+        job = await client.readJob(location.namespace, location.name);
+      } catch (error) {
+        if ((error as Error).name === 'NotFoundError') return undefined;
+        throw error;
+      }
+    }
     await definitionOfRun(
       selector,
       location,
@@ -128,46 +151,48 @@ export class RunDetails {
     );
     return { client, job };
   }
+
+  /** What was saved when the run ended (the run checked against the entity, as for reads). */
+  private async saved(
+    selector: EntitySelector,
+    location: RunLocation,
+  ): Promise<SavedEvidence | undefined> {
+    const run = await this.options.reader.getRun(selector, location);
+    return this.options.store.getEvidence(run.uid);
+  }
 }
 
-async function podsOf(client: ClusterClient, job: V1Job): Promise<V1Pod[]> {
-  const pods = await client.listPods(
-    job.metadata?.namespace ?? '',
-    `batch.kubernetes.io/controller-uid=${job.metadata?.uid}`,
-  );
-  return pods.sort(
-    (a, b) =>
-      timeOf(a.metadata?.creationTimestamp) -
-      timeOf(b.metadata?.creationTimestamp),
-  );
-}
-
-function toRunPod(pod: V1Pod): RunPod {
+function savedLogs(
+  saved: SavedEvidence,
+  location: RunLocation,
+  options: { pod?: string; container?: string; tailLines?: number },
+): RunLogs {
+  const newestPod = saved.pods[saved.pods.length - 1]?.name;
+  const pod = options.pod ?? newestPod ?? saved.logs[0].pod;
+  const ofPod = saved.logs.filter(l => l.pod === pod);
+  if (!ofPod.length) {
+    throw new NotFoundError(
+      `Pod '${pod}' is not a pod of run '${location.name}' in namespace '${location.namespace}' on cluster '${location.cluster}'`,
+    );
+  }
+  const entry = options.container
+    ? ofPod.find(l => l.container === options.container)
+    : ofPod[0];
+  if (!entry) {
+    throw new InputError(
+      `Container '${options.container}' is not in pod '${pod}'; it has ${ofPod
+        .map(l => l.container)
+        .join(', ')}`,
+    );
+  }
+  const lines = entry.text.split('\n');
+  const text = options.tailLines
+    ? lines.slice(-options.tailLines - 1).join('\n')
+    : entry.text;
   return {
-    name: pod.metadata?.name ?? '',
-    phase: pod.status?.phase,
-    // Main containers first: the first one is what a user means by "the logs".
-    containers: [
-      ...(pod.spec?.containers ?? []).map(c => c.name),
-      ...(pod.spec?.initContainers ?? []).map(c => c.name),
-    ],
-    createdAt: toIso(pod.metadata?.creationTimestamp),
-  };
-}
-
-function toRunEvent(event: CoreV1Event): RunEvent {
-  return {
-    type: event.type ?? 'Normal',
-    reason: event.reason,
-    message: event.message,
-    count: event.count ?? 1,
-    firstTimestamp: toIso(event.firstTimestamp ?? event.eventTime),
-    lastTimestamp: toIso(
-      event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp,
-    ),
-    involvedObject: {
-      kind: event.involvedObject?.kind,
-      name: event.involvedObject?.name,
-    },
+    pod: entry.pod,
+    container: entry.container,
+    text,
+    savedAt: saved.savedAt,
   };
 }

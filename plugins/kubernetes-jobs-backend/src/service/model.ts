@@ -16,6 +16,7 @@ import {
   JobRun,
   RUN_ANNOTATIONS,
   RunState,
+  RunTrigger,
   isActiveState,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { toIso } from '../util/dates';
@@ -155,10 +156,16 @@ export function toJobRun(
     startedAt,
     finishedAt,
     durationSeconds,
-    triggeredBy: annotations[RUN_ANNOTATIONS.triggeredBy],
+    // Who did what comes from the backend's records (merged in by the reader); what the Job
+    // itself says is only a claim, which anyone who may write Jobs could have made.
+    trigger: triggerOf(job),
+    claimedTriggeredBy: annotations[RUN_ANNOTATIONS.triggeredBy],
     triggeredAt: annotations[RUN_ANNOTATIONS.triggeredAt],
-    killedBy: annotations[RUN_ANNOTATIONS.killedBy],
     killedAt: annotations[RUN_ANNOTATIONS.killedAt],
+    attempts:
+      (job.status?.failed ?? 0) +
+      (job.status?.succeeded ?? 0) +
+      (job.status?.active ?? 0),
     pods: {
       active: job.status?.active ?? 0,
       ready: job.status?.ready ?? 0,
@@ -170,6 +177,28 @@ export function toJobRun(
       ? { reason: failed.reason, message: failed.message }
       : undefined,
   };
+}
+
+/**
+ * How a Job was started, as far as the cluster can tell: a CronJob's controller makes its
+ * scheduled Jobs (controller owner reference, and on Kubernetes 1.28+ a scheduled-timestamp
+ * annotation); `kubectl create job --from=cronjob/...` marks its copy `instantiate: manual`.
+ * Anything else is from outside the portal until a record of ours says otherwise.
+ */
+export function triggerOf(job: V1Job): RunTrigger {
+  const annotations = job.metadata?.annotations ?? {};
+  const cronOwner = job.metadata?.ownerReferences?.find(
+    ref => ref.kind === 'CronJob' && ref.apiVersion === 'batch/v1',
+  );
+  if (
+    cronOwner &&
+    (annotations['batch.kubernetes.io/cronjob-scheduled-timestamp'] ||
+      (cronOwner.controller &&
+        annotations['cronjob.kubernetes.io/instantiate'] !== 'manual'))
+  ) {
+    return 'schedule';
+  }
+  return 'outside';
 }
 
 /** Newest first: by trigger time, then creation time. */

@@ -23,3 +23,10 @@ export function toIso(
 export function timeOf(value: Date | string | number | null | undefined) {
   return toDate(value)?.getTime() ?? 0;
 }
+
+/** Milliseconds since the epoch, or undefined for a missing or unparseable value. */
+export function toMillis(
+  value: Date | string | number | null | undefined,
+): number | undefined {
+  return toDate(value)?.getTime();
+}

@@ -1,0 +1,173 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node';
+import { ClusterClientFactory } from '../cluster/ClusterClient';
+import { FinishedRun, RunStore, SavedEvidence } from '../database/RunStore';
+import { eventsOf, podsOf, toRunPod } from './podViews';
+
+/** Log lines kept per container. */
+const TAIL_LINES = 200;
+
+/** Pods whose logs are kept: the newest attempts. */
+const MAX_PODS = 3;
+
+/** Longest message quoted in a failure summary. */
+const MAX_QUOTE = 300;
+
+function lastLine(text: string | undefined): string | undefined {
+  const lines = (text ?? '')
+    .split('\n')
+    .map(l => l.trim())
+    .filter(Boolean);
+  const line = lines[lines.length - 1];
+  return line && line.length > MAX_QUOTE
+    ? `${line.slice(0, MAX_QUOTE)}…`
+    : line;
+}
+
+function failedContainer(pod: V1Pod): V1ContainerStatus | undefined {
+  const statuses = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  return (
+    statuses.find(s => (s.state?.terminated?.exitCode ?? 0) !== 0) ??
+    statuses.find(s => (s.lastState?.terminated?.exitCode ?? 0) !== 0) ??
+    statuses.find(s => s.state?.waiting?.reason)
+  );
+}
+
+const PULL_FAILURES = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName'];
+
+/**
+ * A failed run in one line a person understands, from what Kubernetes recorded: the failed
+ * container's termination message (authors can write one, and
+ * `terminationMessagePolicy: FallbackToLogsOnError` puts the log tail there) or else its last
+ * log line, its exit code, and the attempts made. Undefined when the run did not fail.
+ */
+export function failureSummary(
+  job: V1Job,
+  pods: V1Pod[],
+  logs: SavedEvidence['logs'],
+): string | undefined {
+  const failed = job.status?.conditions?.find(
+    c => c.type === 'Failed' && c.status === 'True',
+  );
+  if (!failed) return undefined;
+  const attempts = pods.length || (job.status?.failed ?? 0);
+  const head = attempts > 1 ? `Failed after ${attempts} attempts.` : 'Failed.';
+  if (failed.reason === 'DeadlineExceeded') {
+    const limit = job.spec?.activeDeadlineSeconds;
+    return `${head} It took longer than its time limit${
+      limit ? ` of ${limit} seconds` : ''
+    } and was stopped.`;
+  }
+  const newestFirst = [...pods].reverse();
+  for (const pod of newestFirst) {
+    const status = failedContainer(pod);
+    if (!status) continue;
+    const waiting = status.state?.waiting?.reason;
+    if (waiting && PULL_FAILURES.includes(waiting)) {
+      return `${head} Its program could not be downloaded (image ${
+        status.image ?? 'unknown'
+      }: ${waiting}).`;
+    }
+    const terminated = status.state?.terminated ?? status.lastState?.terminated;
+    if (!terminated) continue;
+    if (terminated.reason === 'OOMKilled') {
+      return `${head} It ran out of memory (exit code ${terminated.exitCode}).`;
+    }
+    const message =
+      lastLine(terminated.message) ??
+      lastLine(
+        logs.find(
+          l => l.pod === pod.metadata?.name && l.container === status.name,
+        )?.text,
+      );
+    return `${head}${message ? ` Last message: ${message}` : ''} (exit code ${
+      terminated.exitCode
+    })`;
+  }
+  return failed.message ? `${head} ${failed.message}` : head;
+}
+
+/**
+ * Collects what a run leaves behind while its pods still exist: the tail of every container's
+ * log (newest attempts first, bounded per run), the pods, the events, and for a failed run the
+ * failure in plain words. Saved with the run's record, it is served once Kubernetes has
+ * deleted the pods.
+ */
+export class EvidenceCollector {
+  constructor(
+    private readonly options: {
+      client: ClusterClientFactory;
+      store: RunStore;
+      logger: LoggerService;
+      /** Upper bound on the log text kept per run. */
+      maxLogBytesPerRun: number;
+    },
+  ) {}
+
+  /** Reads the evidence of a run (Job) from its cluster. */
+  async collect(cluster: string, job: V1Job): Promise<SavedEvidence> {
+    const client = await this.options.client(cluster);
+    const namespace = job.metadata?.namespace ?? '';
+    const pods = await podsOf(client, job);
+    const kept = pods.slice(-MAX_PODS).reverse();
+    const logs: SavedEvidence['logs'] = [];
+    let budget = this.options.maxLogBytesPerRun;
+    for (const pod of kept) {
+      for (const container of toRunPod(pod).containers) {
+        if (budget <= 0) break;
+        const text = await client
+          .readPodLog(namespace, pod.metadata?.name ?? '', {
+            container,
+            tailLines: TAIL_LINES,
+          })
+          .catch(() => ''); // a container that never started has no log
+        // Keep the end: the last lines say what happened.
+        const tail = Buffer.from(text ?? '')
+          .subarray(-budget)
+          .toString();
+        budget -= Buffer.byteLength(tail);
+        logs.push({ pod: pod.metadata?.name ?? '', container, text: tail });
+      }
+    }
+    const events = await eventsOf(
+      client,
+      namespace,
+      job.metadata?.name ?? '',
+      pods,
+    ).catch(() => []);
+    return {
+      savedAt: new Date().toISOString(),
+      failureSummary: failureSummary(job, pods, logs),
+      attempts: pods.length || undefined,
+      pods: pods.map(toRunPod),
+      logs: logs.sort(
+        (a, b) =>
+          a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container),
+      ),
+      events,
+    };
+  }
+
+  /** Collects and saves the evidence of runs that just finished; failures are logged. */
+  async saveFinished(runs: FinishedRun[]): Promise<void> {
+    for (const { run } of runs) {
+      try {
+        const client = await this.options.client(run.cluster);
+        const job = await client.readJob(run.namespace, run.name);
+        if (job.metadata?.uid !== run.uid) continue;
+        const evidence = await this.collect(run.cluster, job);
+        await this.options.store.saveEvidence(run.uid, evidence);
+        run.failureSummary = run.failureSummary ?? evidence.failureSummary;
+      } catch (error) {
+        this.options.logger.warn(
+          `kubernetes-jobs: could not save the logs and events of run ${
+            run.namespace
+          }/${run.name} on cluster ${run.cluster}: ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+}
