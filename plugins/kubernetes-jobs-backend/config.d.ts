@@ -44,6 +44,11 @@ export interface Config {
       syncTimeoutSeconds?: number;
     };
     /**
+     * How long one call to a cluster may take (reads, Run, Stop, logs) before the answer is a 504
+     * naming the cluster. Watches are not limited by it. Defaults to 10.
+     */
+    requestTimeoutSeconds?: number;
+    /**
      * Backstage notifications when a run finishes (needs the notifications backend).
      */
     notifications?: {

@@ -16,6 +16,8 @@ export interface PluginOptions {
     maxLogBytesPerRun: number;
   };
   watch: WatchTiming & { syncTimeoutMs: number };
+  /** How long one call to a cluster may take before it is a 504. */
+  requestTimeoutMs: number;
   notifications: NotificationOptions;
 }
 
@@ -76,6 +78,8 @@ export function readPluginOptions(config: Config): PluginOptions {
       syncTimeoutMs:
         positive('kubernetesJobs.watch.syncTimeoutSeconds', 10) * 1000,
     },
+    requestTimeoutMs:
+      positive('kubernetesJobs.requestTimeoutSeconds', 10) * 1000,
     notifications: {
       enabled:
         config.getOptionalBoolean('kubernetesJobs.notifications.enabled') ??

@@ -54,7 +54,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         const { annotationKey, allowParallelRunsByDefault } = options;
         const access = new ClusterAccess(
           ClusterRegistry.fromConfig(config, { logger }),
-          { logger },
+          { logger, requestTimeoutMs: options.requestTimeoutMs },
         );
         const store = await DatabaseRunStore.create({
           database: deps.database,

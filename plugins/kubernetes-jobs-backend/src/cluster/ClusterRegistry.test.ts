@@ -131,6 +131,7 @@ describe('readPluginOptions', () => {
         maxBackoffMs: 30_000,
         syncTimeoutMs: 10_000,
       },
+      requestTimeoutMs: 10_000,
       notifications: { enabled: true, notifyOwnerOnFailure: false },
     });
   });

@@ -20,7 +20,11 @@ import {
   OpenWatch,
   WatchEvent,
 } from './ClusterClient';
-import { KubernetesCallContext, toBackstageError } from './errors';
+import {
+  KubernetesCallContext,
+  timeoutError,
+  toBackstageError,
+} from './errors';
 
 /** Upper bound on log text returned per request, so a chatty container cannot exhaust memory. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -34,7 +38,12 @@ export class KubernetesClusterClient implements ClusterClient {
   private readonly core: CoreV1Api;
   private readonly watcher: Watch;
 
-  constructor(readonly cluster: string, kubeConfig: KubeConfig) {
+  constructor(
+    readonly cluster: string,
+    kubeConfig: KubeConfig,
+    /** How long a call may take (watches excepted: their stalls have a watchdog). */
+    private readonly timeoutMs = 10_000,
+  ) {
     this.batch = kubeConfig.makeApiClient(BatchV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.watcher = new Watch(kubeConfig);
@@ -44,10 +53,23 @@ export class KubernetesClusterClient implements ClusterClient {
     ctx: Omit<KubernetesCallContext, 'cluster'>,
     fn: () => Promise<T>,
   ): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            timeoutError({ cluster: this.cluster, ...ctx }, this.timeoutMs),
+          ),
+        this.timeoutMs,
+      );
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), timeout]);
     } catch (error) {
+      if ((error as Error).name === 'ClusterTimeoutError') throw error;
       throw toBackstageError(error, { cluster: this.cluster, ...ctx });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

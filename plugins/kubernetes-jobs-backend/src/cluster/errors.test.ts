@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { toBackstageError } from './errors';
+import { timeoutError, toBackstageError } from './errors';
 
 const ctx = {
   cluster: 'prod',
@@ -76,6 +76,27 @@ describe('toBackstageError', () => {
     expect(error.name).toBe('ServiceUnavailableError');
     expect(error.message).toBe(
       "Cluster 'prod' is unreachable (ECONNREFUSED) while trying to create Job 'migrate-*' in namespace 'shop'",
+    );
+  });
+});
+
+describe('timeoutError', () => {
+  it('says a create that timed out may still have happened', () => {
+    const error = timeoutError(ctx, 10_000);
+    expect(error.name).toBe('ClusterTimeoutError');
+    expect(error.message).toBe(
+      "Cluster 'prod' did not answer within 10 s to create Job 'migrate-*' in namespace 'shop'; whether it was created is not known yet: if it was, it will show up in a moment",
+    );
+  });
+
+  it('says only that a read timed out', () => {
+    expect(
+      timeoutError(
+        { cluster: 'prod', action: 'list Pods', namespace: 'shop' },
+        2500,
+      ).message,
+    ).toBe(
+      "Cluster 'prod' did not answer within 2.5 s to list Pods in namespace 'shop'",
     );
   });
 });

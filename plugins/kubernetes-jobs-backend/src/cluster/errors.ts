@@ -1,11 +1,44 @@
 import {
   ConflictError,
+  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { ApiException } from '@kubernetes/client-node';
+
+/**
+ * A cluster that did not answer in time (HTTP 504). For a call that changes something, the
+ * outcome is not known: the message says so.
+ */
+export class ClusterTimeoutError extends CustomErrorBase {
+  name = 'ClusterTimeoutError' as const;
+}
+
+/** Calls that change the cluster: after a timeout, whether they happened is not known. */
+const CHANGES = ['create', 'patch', 'delete'];
+
+/** The error of a call that got no answer within `timeoutMs`. */
+export function timeoutError(
+  ctx: KubernetesCallContext,
+  timeoutMs: number,
+): ClusterTimeoutError {
+  const seconds = Math.round(timeoutMs / 100) / 10;
+  const unknown = CHANGES.some(verb => ctx.action.startsWith(verb))
+    ? ctx.action.startsWith('create')
+      ? '; whether it was created is not known yet: if it was, it will show up in a moment'
+      : '; whether it happened is not known yet: look again in a moment'
+    : '';
+  return new ClusterTimeoutError(
+    `Cluster '${
+      ctx.cluster
+    }' did not answer within ${seconds} s to ${describeTarget(
+      ctx,
+      false,
+    )}${unknown}`,
+  );
+}
 
 /**
  * What a failed Kubernetes call was about, for the error message.

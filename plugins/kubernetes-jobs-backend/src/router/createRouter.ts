@@ -310,8 +310,36 @@ export async function createRouter(
     res.json(await details.logs(selector, location, logOptions));
   });
 
+  // A cluster that is down or slow is news once (the watch logs its state changes), not once
+  // per request with a stack trace: answered here, in Backstage's error format, unlogged.
+  router.use(
+    (
+      error: Error,
+      req: Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      const statusCode = CLUSTER_ERRORS[error.name];
+      if (!statusCode) {
+        next(error);
+        return;
+      }
+      res.status(statusCode).json({
+        error: { name: error.name, message: error.message },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode },
+      });
+    },
+  );
+
   return router;
 }
+
+/** Errors that describe a cluster's state rather than a fault of the backend. */
+const CLUSTER_ERRORS: Record<string, number> = {
+  ServiceUnavailableError: 503,
+  ClusterTimeoutError: 504,
+};
 
 /** Who did it, as recorded on the run: the user's entity ref, or the calling service. */
 function actorOf(credentials: BackstageCredentials): string {

@@ -13,7 +13,12 @@ export class ClusterAccess {
 
   constructor(
     private readonly registry: ClusterRegistry,
-    options: { logger: LoggerService; clientFactory?: ClusterClientFactory },
+    options: {
+      logger: LoggerService;
+      /** How long one cluster call may take. */
+      requestTimeoutMs?: number;
+      clientFactory?: ClusterClientFactory;
+    },
   ) {
     this.client =
       options.clientFactory ??
@@ -23,6 +28,7 @@ export class ClusterAccess {
           return new KubernetesClusterClient(
             cluster,
             await configured.getKubeConfig(),
+            options.requestTimeoutMs,
           );
         } catch (error) {
           // Credential helpers can fail (expired cloud credentials, missing in-cluster token);

@@ -116,7 +116,11 @@ export class RunActions {
         });
         created = await client.createJob(location.namespace, body);
       } catch (error) {
-        await store.discard(reservation);
+        // Timed out: the Job may exist. The reservation then stays: the tracker attaches the
+        // Job to it if it appears, and it is released after a minute if it does not.
+        if ((error as Error).name !== 'ClusterTimeoutError') {
+          await store.discard(reservation);
+        }
         throw error;
       }
       const run = toJobRun(
