@@ -25,6 +25,23 @@ export const ALLOW_PARALLEL_RUNS_ANNOTATION =
   'job-assistant/allow-parallel-runs';
 
 /**
+ * Run-time parameters a definition declares: a YAML or JSON list of {@link ParameterDeclaration}.
+ * On a run Job, the values it ran with (JSON).
+ *
+ * @public
+ */
+export const PARAMETERS_ANNOTATION = 'job-assistant/parameters';
+
+/**
+ * Annotation on a CronJob definition allowing portal users (with the schedule permission) to
+ * suspend and resume its schedule (`"true"`).
+ *
+ * @public
+ */
+export const ALLOW_SCHEDULE_CONTROL_ANNOTATION =
+  'job-assistant/allow-schedule-control';
+
+/**
  * Optional human description of what a definition does, shown to portal users.
  *
  * @public

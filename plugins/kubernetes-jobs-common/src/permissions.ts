@@ -42,6 +42,18 @@ export const kubernetesJobsKillPermission = createPermission({
 });
 
 /**
+ * Suspend or resume a CronJob definition's schedule: the one action that changes a definition,
+ * allowed only where the definition opts in (`job-assistant/allow-schedule-control: "true"`).
+ *
+ * @public
+ */
+export const kubernetesJobsSchedulePermission = createPermission({
+  name: 'kubernetes-jobs.schedule',
+  attributes: { action: 'update' },
+  resourceType: KUBERNETES_JOBS_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the kubernetes-jobs plugins.
  *
  * @public
@@ -50,4 +62,5 @@ export const kubernetesJobsPermissions = [
   kubernetesJobsReadPermission,
   kubernetesJobsRunPermission,
   kubernetesJobsKillPermission,
+  kubernetesJobsSchedulePermission,
 ];

@@ -17,6 +17,53 @@ export interface ObjectLocation {
 }
 
 /**
+ * Type of a run-time parameter.
+ *
+ * @public
+ */
+export type ParameterType =
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'enum'
+  | 'date';
+
+/**
+ * A run-time parameter a definition declares (annotation `job-assistant/parameters`). Its value
+ * reaches the run as an environment variable named `name`, in `containers` (default: all).
+ *
+ * @public
+ */
+export interface ParameterDeclaration {
+  /** An environment variable name: letters, digits and `_`, not starting with a digit. */
+  name: string;
+  title?: string;
+  description?: string;
+  type: ParameterType;
+  required?: boolean;
+  default?: ParameterValue;
+  /** For `enum`. */
+  options?: string[];
+  /** For `string`: a regular expression the whole value must match. */
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  /** For `number` and `integer`. */
+  minimum?: number;
+  maximum?: number;
+  /** Containers that get it; default: all of them. */
+  containers?: string[];
+}
+
+/**
+ * A parameter value: a `date` is `YYYY-MM-DD`.
+ *
+ * @public
+ */
+export type ParameterValue = string | number | boolean;
+
+/**
  * A Job or CronJob annotated as runnable.
  *
  * @public
@@ -40,6 +87,18 @@ export interface JobDefinition extends ObjectLocation {
   backoffLimit?: number;
   activeDeadlineSeconds?: number;
   createdAt?: string;
+  /** The run-time parameters it declares (none when absent). */
+  parameters?: ParameterDeclaration[];
+  /**
+   * Set when its parameters annotation cannot be used: it cannot run until its author fixes it
+   * ("parameters annotation invalid: ...").
+   */
+  parametersError?: string;
+  /** A CronJob whose schedule portal users may suspend and resume. */
+  scheduleControl?: boolean;
+  /** A CronJob's last scheduled time, and the next one (from its schedule and time zone). */
+  lastScheduleTime?: string;
+  nextScheduleTime?: string;
 }
 
 /**
@@ -102,6 +161,8 @@ export interface JobRun extends ObjectLocation {
   failureSummary?: string;
   /** Pods started for this run (retries included). */
   attempts?: number;
+  /** The parameter values it ran with. */
+  parameters?: Record<string, ParameterValue>;
   /**
    * When the run's logs (tails) and events were saved with its record: they are served from
    * there once Kubernetes has deleted the pods.
