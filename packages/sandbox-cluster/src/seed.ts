@@ -145,12 +145,46 @@ export function demoObjects(): JsonObject[] {
         annotations: {
           'job-assistant': 'enable',
           'job-assistant/description':
-            "Export yesterday's orders for accounting",
+            "Export a day's orders for accounting (yesterday's, when it runs on its schedule)",
+          'job-assistant/allow-schedule-control': 'true',
+          'job-assistant/parameters': JSON.stringify([
+            {
+              name: 'EXPORT_DATE',
+              title: 'Day to export',
+              description:
+                "The orders of this day are exported; yesterday's when left empty",
+              type: 'date',
+            },
+            {
+              name: 'FORMAT',
+              title: 'File format',
+              type: 'enum',
+              options: ['csv', 'json'],
+              default: 'csv',
+            },
+            {
+              name: 'MAX_ORDERS',
+              title: 'At most this many orders',
+              type: 'integer',
+              minimum: 1,
+              maximum: 100000,
+              default: 5000,
+            },
+            {
+              name: 'DRY_RUN',
+              title: 'Dry run: count the orders, write nothing',
+              type: 'boolean',
+              default: false,
+            },
+          ]),
         },
       },
       spec: {
         schedule: '0 2 * * *',
-        suspend: true,
+        timeZone: 'Europe/Paris',
+        // The sandbox has no CronJob scheduler: an unpaused schedule shows its next run, and
+        // can be paused from the portal, but does not fire by itself.
+        suspend: false,
         jobTemplate: {
           metadata: { labels: { 'backstage.io/kubernetes-id': 'shop' } },
           spec: {
@@ -162,13 +196,19 @@ export function demoObjects(): JsonObject[] {
                   {
                     name: 'export',
                     image: IMAGE,
+                    env: [
+                      { name: 'FORMAT', value: 'csv' },
+                      { name: 'MAX_ORDERS', value: '5000' },
+                      { name: 'DRY_RUN', value: 'false' },
+                    ],
                     command: [
                       'sh',
                       '-c',
                       script([
-                        'echo "Exporting yesterday\'s orders to s3://shop-exports/"',
+                        'if [ -z "$EXPORT_DATE" ]; then EXPORT_DATE=yesterday; fi',
+                        'echo "Exporting the orders of $EXPORT_DATE as $FORMAT (at most $MAX_ORDERS) to s3://shop-exports/"',
                         'sleep 3',
-                        'echo "Exported 1832 orders (2.1 MiB)"',
+                        'if [ "$DRY_RUN" = "true" ]; then echo "Dry run: 1832 orders found, nothing written"; else echo "Exported 1832 orders (2.1 MiB)"; fi',
                       ]),
                     ],
                   },

@@ -16,10 +16,12 @@ import {
 import {
   kubernetesJobsKillPermission,
   kubernetesJobsRunPermission,
+  kubernetesJobsSchedulePermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /**
- * The sample policy: members of the group that owns a component may run and kill its Jobs;
+ * The sample policy: members of the group that owns a component may run and stop its Jobs
+ * and pause their schedules;
  * everyone else may only look; members of the admin groups (the SRE group) may do everything.
  * Every other permission is allowed, as in a portal without a policy.
  */
@@ -35,7 +37,8 @@ export class JobAssistantPermissionPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     const runOrKill =
       isPermission(request.permission, kubernetesJobsRunPermission) ||
-      isPermission(request.permission, kubernetesJobsKillPermission);
+      isPermission(request.permission, kubernetesJobsKillPermission) ||
+      isPermission(request.permission, kubernetesJobsSchedulePermission);
     if (!runOrKill) {
       return { result: AuthorizeResult.ALLOW };
     }

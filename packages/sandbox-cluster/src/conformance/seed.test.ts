@@ -64,7 +64,18 @@ describe('demo seed', () => {
     ).toBe('Apply pending database migrations');
     expect(byName['shop-cache-check'].spec.backoffLimit).toBe(1);
     const cron = cronJobs[0];
-    expect(cron.spec).toMatchObject({ schedule: '0 2 * * *', suspend: true });
+    // Not paused, so the portal shows its next run and can pause it (the sandbox has no
+    // CronJob scheduler: it never fires by itself).
+    expect(cron.spec).toMatchObject({
+      schedule: '0 2 * * *',
+      timeZone: 'Europe/Paris',
+      suspend: false,
+    });
+    expect(
+      JSON.parse(cron.metadata.annotations['job-assistant/parameters']).map(
+        (p: { type: string }) => p.type,
+      ),
+    ).toEqual(['date', 'enum', 'integer', 'boolean']);
     expect(cron.spec.jobTemplate.metadata.labels).toEqual({
       'backstage.io/kubernetes-id': 'shop',
     });

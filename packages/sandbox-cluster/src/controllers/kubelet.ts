@@ -250,10 +250,16 @@ export class Kubelet {
             containerEnv[variable.name] = variable.value;
           }
         }
-        const program = compileProgram(container.command, container.args, {
-          env: containerEnv,
-          wallClock: seconds => nowMs + this.clock.toRealMs(seconds),
-        });
+        const expand = (items: string[] | undefined) =>
+          items?.map(item => expandReferences(item, containerEnv));
+        const program = compileProgram(
+          expand(container.command),
+          expand(container.args),
+          {
+            env: containerEnv,
+            wallClock: seconds => nowMs + this.clock.toRealMs(seconds),
+          },
+        );
         const runSeconds = Math.max(program.duration, MIN_RUN);
         return {
           name: container.name,
@@ -575,4 +581,40 @@ export class Kubelet {
     }
     return { lines, running, nextChangeMs: running ? nextChangeMs : undefined };
   }
+}
+
+/**
+ * Kubernetes' own expansion of command and args, done by the kubelet before anything runs:
+ * `$(NAME)` becomes the container's env var NAME when it is defined and stays as written when
+ * it is not; `$$` is an escaped `$` (so `$$(NAME)` stays `$(NAME)`).
+ */
+export function expandReferences(
+  text: string,
+  env: Record<string, string>,
+): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '$' || i + 1 >= text.length) {
+      out += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    if (next === '(') {
+      const end = text.indexOf(')', i + 2);
+      const name = end > 0 ? text.slice(i + 2, end) : '';
+      if (end > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        out += name in env ? env[name] : text.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
 }

@@ -25,12 +25,17 @@ export class SandboxAdmin {
     );
   }
 
-  async request(method: string, path: string, body?: unknown) {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ) {
     const response = await fetch(`${this.sandbox.url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
-        'content-type': 'application/json',
+        'content-type': contentType,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

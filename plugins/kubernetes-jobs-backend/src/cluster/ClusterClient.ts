@@ -40,6 +40,12 @@ export interface ClusterClient {
   createJob(namespace: string, body: V1Job): Promise<V1Job>;
   /** JSON merge patch (RFC 7386) of a Job. */
   mergePatchJob(namespace: string, name: string, patch: object): Promise<V1Job>;
+  /** JSON merge patch of a CronJob (schedule control only). */
+  mergePatchCronJob(
+    namespace: string,
+    name: string,
+    patch: object,
+  ): Promise<V1CronJob>;
   listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
   listEvents(namespace: string, fieldSelector: string): Promise<CoreV1Event[]>;
   readPodLog(

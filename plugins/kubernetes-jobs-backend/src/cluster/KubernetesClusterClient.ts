@@ -217,6 +217,22 @@ export class KubernetesClusterClient implements ClusterClient {
     return stamp(job, 'Job');
   }
 
+  async mergePatchCronJob(
+    namespace: string,
+    name: string,
+    patch: object,
+  ): Promise<V1CronJob> {
+    const cronJob = await this.call(
+      { action: 'patch CronJob', namespace, name },
+      () =>
+        this.batch.patchNamespacedCronJob(
+          { namespace, name, body: patch },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+    );
+    return stamp(cronJob, 'CronJob');
+  }
+
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
     const list = await this.call({ action: 'list Pods', namespace }, () =>
       this.core.listNamespacedPod({ namespace, labelSelector }),

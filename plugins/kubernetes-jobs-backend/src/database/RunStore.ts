@@ -6,6 +6,7 @@ import { ConflictError } from '@backstage/errors';
 import {
   DefinitionStats,
   JobRun,
+  ParameterValue,
   RunState,
   isActiveState,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
@@ -60,6 +61,7 @@ export interface RunStore {
       triggeredBy: string;
       triggeredAt: Date;
       exclusive: boolean;
+      parameters?: Record<string, ParameterValue>;
     },
   ): Promise<number>;
   /**
@@ -181,6 +183,7 @@ export class DatabaseRunStore implements RunStore {
       triggeredBy: string;
       triggeredAt: Date;
       exclusive: boolean;
+      parameters?: Record<string, ParameterValue>;
     },
   ): Promise<number> {
     const now = new Date();
@@ -195,6 +198,10 @@ export class DatabaseRunStore implements RunStore {
           triggered_by: run.triggeredBy,
           triggered_at: run.triggeredAt,
           trigger: 'portal',
+          parameters:
+            run.parameters && Object.keys(run.parameters).length
+              ? JSON.stringify(run.parameters)
+              : null,
           state: 'Pending',
           active_key: run.exclusive ? definitionKeyString(key) : null,
           removed_from_cluster: false,
@@ -244,7 +251,13 @@ export class DatabaseRunStore implements RunStore {
     }
     const reservation = await tx<Row>(TABLE)
       .where({ id })
-      .first('entity_ref', 'triggered_by', 'triggered_at', 'active_key');
+      .first(
+        'entity_ref',
+        'triggered_by',
+        'triggered_at',
+        'active_key',
+        'parameters',
+      );
     if (!reservation) return;
     await tx<Row>(TABLE).where({ id }).delete();
     await tx<Row>(TABLE)
@@ -253,6 +266,7 @@ export class DatabaseRunStore implements RunStore {
         entity_ref: reservation.entity_ref,
         triggered_by: reservation.triggered_by,
         triggered_at: reservation.triggered_at,
+        parameters: reservation.parameters,
         trigger: 'portal',
         claimed_by: null,
         active_key: isActiveState(tracked.state as RunState)

@@ -66,6 +66,7 @@ export interface Row {
   attempts: number | null;
   evidence: string | null;
   evidence_saved_at: DbDate;
+  parameters: string | null;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 }
@@ -101,6 +102,7 @@ export const RECORD_COLUMNS: string[] = [
   'failure_summary',
   'attempts',
   'evidence_saved_at',
+  'parameters',
   'created_at',
   'updated_at',
 ];
@@ -150,6 +152,7 @@ export function rowToRun(row: Row): JobRun {
     failureSummary: row.failure_summary ?? undefined,
     attempts: row.attempts ?? undefined,
     evidenceSavedAt: toIso(row.evidence_saved_at),
+    parameters: row.parameters ? JSON.parse(row.parameters) : undefined,
     // Pod counts are live data; history keeps the outcome, not the pods.
     pods: { active: 0, ready: 0, succeeded: 0, failed: 0, terminating: 0 },
     failure:

@@ -17,6 +17,7 @@ import {
   kubernetesJobsKillPermission,
   kubernetesJobsReadPermission,
   kubernetesJobsRunPermission,
+  kubernetesJobsSchedulePermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -33,7 +34,9 @@ import {
   logsQuery,
   optionalEntityQuery,
   parse,
+  runBody,
   runParams,
+  scheduleBody,
 } from './validation';
 
 /** Dependencies of {@link createRouter}. */
@@ -54,6 +57,7 @@ const VERBS: Record<string, string> = {
   [kubernetesJobsReadPermission.name]: 'see',
   [kubernetesJobsRunPermission.name]: 'run',
   [kubernetesJobsKillPermission.name]: 'stop',
+  [kubernetesJobsSchedulePermission.name]: 'pause or resume',
 };
 
 /**
@@ -237,11 +241,16 @@ export async function createRouter(
     '/definitions/:cluster/:namespace/:kind/:name/runs',
     async (req, res) => {
       const location = parse(definitionParams, req.params, 'definition');
-      const { entityRef } = parse(entityBody, req.body, 'body');
+      const { entityRef, parameters } = parse(runBody, req.body, 'body');
       const run = await audited(
         req,
         'job-run',
-        { action: 'run', entityRef, ...location },
+        {
+          action: 'run',
+          entityRef,
+          ...location,
+          ...(parameters ? { parameters: JSON.stringify(parameters) } : {}),
+        },
         async () => {
           clusters.assertKnown(location.cluster);
           const { credentials, selector } = await authorizeOnEntity(
@@ -251,11 +260,43 @@ export async function createRouter(
           );
           return actions.run(selector, location, {
             triggeredBy: actorOf(credentials),
+            parameters,
           });
         },
         r => ({ run: r.name }),
       );
       res.status(201).json(run);
+    },
+  );
+
+  router.post(
+    '/definitions/:cluster/:namespace/:kind/:name/schedule',
+    async (req, res) => {
+      const location = parse(definitionParams, req.params, 'definition');
+      const { entityRef, suspend } = parse(scheduleBody, req.body, 'body');
+      const definition = await audited(
+        req,
+        'job-schedule',
+        {
+          action: suspend ? 'suspend-schedule' : 'resume-schedule',
+          entityRef,
+          ...location,
+        },
+        async () => {
+          clusters.assertKnown(location.cluster);
+          const { credentials, selector } = await authorizeOnEntity(
+            req,
+            kubernetesJobsSchedulePermission,
+            entityRef,
+          );
+          return actions.setSchedule(selector, location, {
+            suspend,
+            by: actorOf(credentials),
+          });
+        },
+        d => ({ suspended: String(d.suspended) }),
+      );
+      res.json(definition);
     },
   );
 
@@ -339,6 +380,8 @@ export async function createRouter(
 const CLUSTER_ERRORS: Record<string, number> = {
   ServiceUnavailableError: 503,
   ClusterTimeoutError: 504,
+  // Not the cluster's, but not the backend's either: a definition its author must fix.
+  ParametersAnnotationError: 422,
 };
 
 /** Who did it, as recorded on the run: the user's entity ref, or the calling service. */

@@ -76,6 +76,20 @@ export const entityBody = z.object(
     invalid_type_error: 'the body must be a JSON object { "entityRef": "..." }',
   },
 );
+export const runBody = entityBody.extend({
+  parameters: z
+    .record(z.union([z.string().max(4096), z.number(), z.boolean()]), {
+      invalid_type_error:
+        'must be an object of parameter names to text, numbers or true/false',
+    })
+    .optional(),
+});
+export const scheduleBody = entityBody.extend({
+  suspend: z.boolean({
+    required_error:
+      'is required: true to pause the schedule, false to resume it',
+  }),
+});
 export const logsQuery = z.object({
   entityRef,
   pod: objectName.optional(),

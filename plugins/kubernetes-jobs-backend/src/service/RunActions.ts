@@ -1,8 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
+  ALLOW_SCHEDULE_CONTROL_ANNOTATION,
   DefinitionLocation,
+  JobDefinition,
   JobRun,
+  PARAMETERS_ANNOTATION,
+  ParameterValue,
   RUN_ANNOTATIONS,
   RunLocation,
   isActiveState,
@@ -17,15 +21,16 @@ import {
 } from '../database/RunStore';
 import { EntitySelector } from './entitySelector';
 import { EvidenceCollector } from './evidence';
+import { declaredParameters, valuesForRun } from './parameters';
 import { KeyedMutex } from './KeyedMutex';
 import {
-  buildRunJob,
   definitionRef,
   runsFromJobs,
   toJobDefinition,
   toJobRun,
 } from './model';
 import { definitionOfRun, readDefinition } from './ownership';
+import { buildRunJob } from './runJob';
 
 /** Options of {@link RunActions}. */
 export interface RunActionsOptions {
@@ -64,7 +69,10 @@ export class RunActions {
   async run(
     selector: EntitySelector,
     location: DefinitionLocation,
-    options: { triggeredBy: string },
+    options: {
+      triggeredBy: string;
+      parameters?: Record<string, ParameterValue>;
+    },
   ): Promise<JobRun> {
     const { annotationKey, store } = this.options;
     const client = await this.options.client(location.cluster);
@@ -79,6 +87,11 @@ export class RunActions {
       const view = toJobDefinition(location.cluster, definition, {
         allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
       });
+      // 422 for a declaration its author must fix, 400 naming a value that is wrong.
+      const declared = declaredParameters(
+        definition.metadata?.annotations?.[PARAMETERS_ANNOTATION],
+      );
+      const values = valuesForRun(declared, options.parameters);
       const exclusive = !view.allowParallelRuns;
       if (exclusive) {
         const checkedAt = new Date();
@@ -106,6 +119,7 @@ export class RunActions {
         triggeredBy: options.triggeredBy,
         triggeredAt: now,
         exclusive,
+        parameters: values,
       });
       let created: V1Job;
       try {
@@ -113,6 +127,10 @@ export class RunActions {
           annotationKey,
           triggeredBy: options.triggeredBy,
           now,
+          parameters: {
+            declarations: declared.parameters ?? [],
+            values,
+          },
         });
         created = await client.createJob(location.namespace, body);
       } catch (error) {
@@ -140,6 +158,7 @@ export class RunActions {
         triggeredAt: now.toISOString(),
         trigger: 'portal',
         claimedTriggeredBy: undefined,
+        parameters: Object.keys(values).length ? values : undefined,
       };
     });
   }
@@ -225,5 +244,53 @@ export class RunActions {
       killedAt: killedAt.toISOString(),
       evidenceSavedAt: evidence?.savedAt,
     };
+  }
+
+  /**
+   * Suspends or resumes a CronJob definition's schedule: a merge patch of `spec.suspend`, the
+   * one change to a definition the plugin makes, and only where its author opted in.
+   */
+  async setSchedule(
+    selector: EntitySelector,
+    location: DefinitionLocation,
+    options: { suspend: boolean; by: string },
+  ): Promise<JobDefinition> {
+    const { annotationKey } = this.options;
+    if (location.kind !== 'CronJob') {
+      throw new InputError(
+        `Job '${location.name}' has no schedule: only a CronJob's schedule can be paused`,
+      );
+    }
+    const client = await this.options.client(location.cluster);
+    const definition = await readDefinition(
+      client,
+      selector,
+      location,
+      annotationKey,
+    );
+    if (
+      definition.metadata?.annotations?.[ALLOW_SCHEDULE_CONTROL_ANNOTATION] !==
+      'true'
+    ) {
+      throw new ConflictError(
+        `CronJob '${location.name}' does not allow its schedule to be paused from the portal: its author has not set ${ALLOW_SCHEDULE_CONTROL_ANNOTATION}: "true"`,
+      );
+    }
+    const patched = await client.mergePatchCronJob(
+      location.namespace,
+      location.name,
+      { spec: { suspend: options.suspend } },
+    );
+    this.options.caches.observe(location.cluster, 'CronJob', patched);
+    this.options.logger.info(
+      `Schedule of CronJob ${location.namespace}/${location.name} on cluster ${
+        location.cluster
+      } ${options.suspend ? 'suspended' : 'resumed'} by ${options.by}`,
+    );
+    return toJobDefinition(location.cluster, patched, {
+      allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
+      entityRef: selector.entityRef,
+      entityOwnerRef: selector.ownerRef,
+    });
   }
 }

@@ -1,13 +1,13 @@
 import { V1CronJob, V1Job, V1Pod } from '@kubernetes/client-node';
 import recorded from '../__fixtures__/recorded.json';
 import {
-  buildRunJob,
   computeStats,
   isDefinition,
   runStateOf,
   toJobRun,
   waitingReason,
 } from './model';
+import { buildRunJob } from './runJob';
 
 const definitionJob = recorded.definitionJob as unknown as V1Job;
 const now = new Date('2026-11-28T10:00:00.000Z');

@@ -7,8 +7,6 @@ import {
 import {
   ALLOW_PARALLEL_RUNS_ANNOTATION,
   DEFINITION_ANNOTATION_VALUES,
-  DEFINITION_KIND_LABEL,
-  DEFINITION_LABEL,
   DESCRIPTION_ANNOTATION,
   DefinitionKind,
   DefinitionStats,
@@ -18,8 +16,13 @@ import {
   RunState,
   RunTrigger,
   isActiveState,
+  ALLOW_SCHEDULE_CONTROL_ANNOTATION,
+  PARAMETERS_ANNOTATION,
+  ParameterValue,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { toIso } from '../util/dates';
+import { declaredParameters } from './parameters';
+import { nextScheduleTime } from './schedule';
 
 /** A definition object as read from a cluster. */
 export type DefinitionObject = V1Job | V1CronJob;
@@ -37,7 +40,7 @@ export function kindOf(object: DefinitionObject): DefinitionKind {
   return object.kind === 'CronJob' ? 'CronJob' : 'Job';
 }
 
-function jobSpecOf(object: DefinitionObject) {
+export function jobSpecOf(object: DefinitionObject) {
   return kindOf(object) === 'CronJob'
     ? (object as V1CronJob).spec?.jobTemplate?.spec
     : (object as V1Job).spec;
@@ -51,6 +54,8 @@ export function toJobDefinition(
     allowParallelRunsByDefault: boolean;
     entityRef?: string;
     entityOwnerRef?: string;
+    /** For the next scheduled time; now by default. */
+    now?: Date;
   },
 ): JobDefinition {
   const metadata = object.metadata ?? {};
@@ -58,6 +63,9 @@ export function toJobDefinition(
   const jobSpec = jobSpecOf(object);
   const parallel = metadata.annotations?.[ALLOW_PARALLEL_RUNS_ANNOTATION];
   const cronSpec = kind === 'CronJob' ? (object as V1CronJob).spec : undefined;
+  const declared = declaredParameters(
+    metadata.annotations?.[PARAMETERS_ANNOTATION],
+  );
   return {
     cluster,
     namespace: metadata.namespace ?? '',
@@ -81,6 +89,26 @@ export function toJobDefinition(
     backoffLimit: jobSpec?.backoffLimit,
     activeDeadlineSeconds: jobSpec?.activeDeadlineSeconds,
     createdAt: iso(metadata.creationTimestamp),
+    ...(declared.error !== undefined
+      ? { parametersError: declared.error }
+      : declared.parameters.length
+      ? { parameters: declared.parameters }
+      : {}),
+    ...(kind === 'CronJob'
+      ? {
+          scheduleControl:
+            metadata.annotations?.[ALLOW_SCHEDULE_CONTROL_ANNOTATION] ===
+            'true',
+          lastScheduleTime: iso((object as V1CronJob).status?.lastScheduleTime),
+          nextScheduleTime: object.spec?.suspend
+            ? undefined
+            : nextScheduleTime(
+                cronSpec?.schedule,
+                cronSpec?.timeZone,
+                options.now ?? new Date(),
+              ),
+        }
+      : {}),
   };
 }
 
@@ -162,6 +190,7 @@ export function toJobRun(
     claimedTriggeredBy: annotations[RUN_ANNOTATIONS.triggeredBy],
     triggeredAt: annotations[RUN_ANNOTATIONS.triggeredAt],
     killedAt: annotations[RUN_ANNOTATIONS.killedAt],
+    parameters: parametersOf(annotations[PARAMETERS_ANNOTATION]),
     attempts:
       (job.status?.failed ?? 0) +
       (job.status?.succeeded ?? 0) +
@@ -177,6 +206,21 @@ export function toJobRun(
       ? { reason: failed.reason, message: failed.message }
       : undefined,
   };
+}
+
+/** The values a run Job says it ran with (its own annotation, written when it was created). */
+function parametersOf(
+  annotation: string | undefined,
+): Record<string, ParameterValue> | undefined {
+  if (!annotation) return undefined;
+  try {
+    const parsed = JSON.parse(annotation);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? parsed
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -238,121 +282,6 @@ function median(sorted: number[]): number | undefined {
   if (!sorted.length) return undefined;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Labels the Job controller puts on a Job's pod template and selector; never copied to a run. */
-const CONTROLLER_LABELS = [
-  'controller-uid',
-  'job-name',
-  'batch.kubernetes.io/controller-uid',
-  'batch.kubernetes.io/job-name',
-];
-
-/** GitOps and client bookkeeping that must not make a run look like a managed resource. */
-const DROPPED_ANNOTATIONS = [
-  'kubectl.kubernetes.io/last-applied-configuration',
-  'argocd.argoproj.io/tracking-id',
-  'argocd.argoproj.io/sync-options',
-  'argocd.argoproj.io/sync-wave',
-  'argocd.argoproj.io/hook',
-  'argocd.argoproj.io/hook-delete-policy',
-  'argocd.argoproj.io/compare-options',
-  'cronjob.kubernetes.io/instantiate',
-];
-const DROPPED_LABEL_PREFIXES = [
-  'kustomize.toolkit.fluxcd.io/',
-  'helm.toolkit.fluxcd.io/',
-];
-const DROPPED_LABELS = ['argocd.argoproj.io/instance'];
-
-function without(
-  record: Record<string, string> | undefined,
-  drop: (key: string) => boolean,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record ?? {}).filter(([key]) => !drop(key)),
-  );
-}
-
-/**
- * The Job that a Run of `definition` creates. The definition object is only read: everything
- * here is a deep copy.
- *
- * Kept: the Job spec (or the CronJob's jobTemplate spec), the definition's labels (so the
- * entity's selector finds the run) and annotations. Dropped: identity and status, the
- * controller's selector and labels (the apiserver rejects them with 422 on a new Job), the
- * definition annotation (a run is not a definition), and GitOps tracking.
- */
-export function buildRunJob(
-  definition: DefinitionObject,
-  options: { annotationKey: string; triggeredBy: string; now: Date },
-): V1Job {
-  const kind = kindOf(definition);
-  const source = structuredClone(definition) as DefinitionObject;
-  const name = source.metadata?.name ?? '';
-  const templateMetadata =
-    kind === 'CronJob'
-      ? (source as V1CronJob).spec?.jobTemplate?.metadata
-      : undefined;
-  const spec = structuredClone(jobSpecOf(source) ?? {}) as NonNullable<
-    V1Job['spec']
-  >;
-
-  const dropLabel = (key: string) =>
-    CONTROLLER_LABELS.includes(key) ||
-    DROPPED_LABELS.includes(key) ||
-    DROPPED_LABEL_PREFIXES.some(prefix => key.startsWith(prefix));
-  const dropAnnotation = (key: string) =>
-    key === options.annotationKey ||
-    key === ALLOW_PARALLEL_RUNS_ANNOTATION ||
-    Object.values(RUN_ANNOTATIONS).includes(key as any) ||
-    DROPPED_ANNOTATIONS.includes(key);
-
-  delete spec.selector;
-  delete spec.manualSelector;
-  spec.suspend = false;
-  if (spec.template?.metadata?.labels) {
-    spec.template.metadata.labels = without(
-      spec.template.metadata.labels,
-      key => CONTROLLER_LABELS.includes(key),
-    );
-  }
-
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: {
-      // The apiserver appends 5 characters; 57 + '-' + 5 keeps the name within the 63
-      // characters of the job-name label the Job controller sets on pods.
-      generateName: `${name.slice(0, 57)}-`,
-      namespace: source.metadata?.namespace,
-      labels: {
-        ...without(source.metadata?.labels, dropLabel),
-        ...without(templateMetadata?.labels, dropLabel),
-        [DEFINITION_LABEL]: name,
-        [DEFINITION_KIND_LABEL]: kind,
-      },
-      annotations: {
-        ...without(source.metadata?.annotations, dropAnnotation),
-        ...without(templateMetadata?.annotations, dropAnnotation),
-        [RUN_ANNOTATIONS.triggeredBy]: options.triggeredBy,
-        [RUN_ANNOTATIONS.triggeredAt]: options.now.toISOString(),
-      },
-      ownerReferences: [
-        {
-          apiVersion: 'batch/v1',
-          kind,
-          name,
-          uid: source.metadata?.uid ?? '',
-          // Not the controller: a run is not managed by its definition (and a CronJob would
-          // report a controlled Job it did not create as unexpected); only garbage collection.
-          controller: false,
-          blockOwnerDeletion: false,
-        },
-      ],
-    },
-    spec,
-  };
 }
 
 /**
