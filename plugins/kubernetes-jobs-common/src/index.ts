@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './types';
 export * from './runs';
 export * from './signals';
+export * from './parameters';
