@@ -25,11 +25,13 @@ export function timeoutError(
   timeoutMs: number,
 ): ClusterTimeoutError {
   const seconds = Math.round(timeoutMs / 100) / 10;
-  const unknown = CHANGES.some(verb => ctx.action.startsWith(verb))
-    ? ctx.action.startsWith('create')
-      ? '; whether it was created is not known yet: if it was, it will show up in a moment'
-      : '; whether it happened is not known yet: look again in a moment'
-    : '';
+  let unknown = '';
+  if (ctx.action.startsWith('create')) {
+    unknown =
+      '; whether it was created is not known yet: if it was, it will show up in a moment';
+  } else if (CHANGES.some(verb => ctx.action.startsWith(verb))) {
+    unknown = '; whether it happened is not known yet: look again in a moment';
+  }
   return new ClusterTimeoutError(
     `Cluster '${
       ctx.cluster
@@ -81,31 +83,6 @@ function statusMessage(body: unknown): string | undefined {
     return typeof message === 'string' ? message : undefined;
   }
   return undefined;
-}
-
-/**
- * Turns a failed Kubernetes call into a Backstage error that names the cluster and object.
- * Messages are built from the Kubernetes Status message only: response headers, request
- * options and credentials never reach a response or a log line.
- */
-export function toBackstageError(
-  error: unknown,
-  ctx: KubernetesCallContext,
-): Error {
-  const converted = convert(error, ctx);
-  if (error instanceof ApiException) {
-    Object.defineProperty(converted, KUBERNETES_STATUS, { value: error.code });
-  }
-  return converted;
-}
-
-const KUBERNETES_STATUS = Symbol('kubernetesStatus');
-
-/** The HTTP status Kubernetes answered, for an error made by {@link toBackstageError}. */
-export function kubernetesStatusOf(error: unknown): number | undefined {
-  return (error as { [KUBERNETES_STATUS]?: number } | undefined)?.[
-    KUBERNETES_STATUS
-  ];
 }
 
 function convert(error: unknown, ctx: KubernetesCallContext): Error {
@@ -163,4 +140,29 @@ function safeMessage(error: unknown): string {
     .replace(/\/\/[^/@\s]+@/g, '//')
     .replace(/bearer\s+\S+/gi, 'Bearer <redacted>')
     .slice(0, 300);
+}
+
+const KUBERNETES_STATUS = Symbol('kubernetesStatus');
+
+/**
+ * Turns a failed Kubernetes call into a Backstage error that names the cluster and object.
+ * Messages are built from the Kubernetes Status message only: response headers, request
+ * options and credentials never reach a response or a log line.
+ */
+export function toBackstageError(
+  error: unknown,
+  ctx: KubernetesCallContext,
+): Error {
+  const converted = convert(error, ctx);
+  if (error instanceof ApiException) {
+    Object.defineProperty(converted, KUBERNETES_STATUS, { value: error.code });
+  }
+  return converted;
+}
+
+/** The HTTP status Kubernetes answered, for an error made by {@link toBackstageError}. */
+export function kubernetesStatusOf(error: unknown): number | undefined {
+  return (error as { [KUBERNETES_STATUS]?: number } | undefined)?.[
+    KUBERNETES_STATUS
+  ];
 }

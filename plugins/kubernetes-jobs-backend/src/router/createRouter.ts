@@ -39,6 +39,14 @@ import {
   scheduleBody,
 } from './validation';
 
+/** Errors that describe a cluster's state rather than a fault of the backend. */
+const CLUSTER_ERRORS: Record<string, number> = {
+  ServiceUnavailableError: 503,
+  ClusterTimeoutError: 504,
+  // Not the cluster's, but not the backend's either: a definition its author must fix.
+  ParametersAnnotationError: 422,
+};
+
 /** Dependencies of {@link createRouter}. */
 export interface RouterOptions {
   logger: LoggerService;
@@ -375,14 +383,6 @@ export async function createRouter(
 
   return router;
 }
-
-/** Errors that describe a cluster's state rather than a fault of the backend. */
-const CLUSTER_ERRORS: Record<string, number> = {
-  ServiceUnavailableError: 503,
-  ClusterTimeoutError: 504,
-  // Not the cluster's, but not the backend's either: a definition its author must fix.
-  ParametersAnnotationError: 422,
-};
 
 /** Who did it, as recorded on the run: the user's entity ref, or the calling service. */
 function actorOf(credentials: BackstageCredentials): string {

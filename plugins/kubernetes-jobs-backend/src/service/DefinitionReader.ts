@@ -32,6 +32,14 @@ import {
 } from './model';
 import { checkDefinition, definitionOfRun } from './ownership';
 
+const STATUS_BY_ERROR: Record<string, number> = {
+  NotAllowedError: 403,
+  NotFoundError: 404,
+  InputError: 400,
+  ConflictError: 409,
+  ServiceUnavailableError: 503,
+};
+
 /** Options of {@link DefinitionReader}. */
 export interface DefinitionReaderOptions {
   caches: WatchCaches;
@@ -472,11 +480,3 @@ export function clusterError(cluster: string, error: unknown): ClusterError {
     statusCode: STATUS_BY_ERROR[e?.name ?? ''],
   };
 }
-
-const STATUS_BY_ERROR: Record<string, number> = {
-  NotAllowedError: 403,
-  NotFoundError: 404,
-  InputError: 400,
-  ConflictError: 409,
-  ServiceUnavailableError: 503,
-};

@@ -88,18 +88,16 @@ export function toJobDefinition(
     })),
     backoffLimit: jobSpec?.backoffLimit,
     activeDeadlineSeconds: jobSpec?.activeDeadlineSeconds,
-    createdAt: iso(metadata.creationTimestamp),
-    ...(declared.error !== undefined
-      ? { parametersError: declared.error }
-      : declared.parameters.length
-      ? { parameters: declared.parameters }
-      : {}),
+    createdAt: toIso(metadata.creationTimestamp),
+    ...parameterFields(declared),
     ...(kind === 'CronJob'
       ? {
           scheduleControl:
             metadata.annotations?.[ALLOW_SCHEDULE_CONTROL_ANNOTATION] ===
             'true',
-          lastScheduleTime: iso((object as V1CronJob).status?.lastScheduleTime),
+          lastScheduleTime: toIso(
+            (object as V1CronJob).status?.lastScheduleTime,
+          ),
           nextScheduleTime: object.spec?.suspend
             ? undefined
             : nextScheduleTime(
@@ -111,8 +109,6 @@ export function toJobDefinition(
       : {}),
   };
 }
-
-const iso = toIso;
 
 function condition(job: V1Job, type: string): V1JobCondition | undefined {
   return job.status?.conditions?.find(
@@ -133,6 +129,11 @@ export function runStateOf(job: V1Job): RunState {
   return 'Pending';
 }
 
+function parameterFields(declared: ReturnType<typeof declaredParameters>) {
+  if (declared.error !== undefined) return { parametersError: declared.error };
+  return declared.parameters.length ? { parameters: declared.parameters } : {};
+}
+
 /** Whether a definition Job has itself run (so it counts as its own first run). */
 export function definitionJobHasRun(job: V1Job): boolean {
   return (
@@ -151,19 +152,19 @@ export function toJobRun(
   const metadata = job.metadata ?? {};
   const annotations = metadata.annotations ?? {};
   const state = runStateOf(job);
-  const startedAt = iso(job.status?.startTime);
+  const startedAt = toIso(job.status?.startTime);
   const failed = condition(job, 'Failed');
   const suspended = condition(job, 'Suspended');
   let finishedAt: string | undefined;
   if (state === 'Succeeded') {
     finishedAt =
-      iso(job.status?.completionTime) ??
-      iso(condition(job, 'Complete')?.lastTransitionTime);
+      toIso(job.status?.completionTime) ??
+      toIso(condition(job, 'Complete')?.lastTransitionTime);
   } else if (state === 'Failed') {
-    finishedAt = iso(failed?.lastTransitionTime);
+    finishedAt = toIso(failed?.lastTransitionTime);
   } else if (state === 'Killed') {
     finishedAt =
-      iso(suspended?.lastTransitionTime) ??
+      toIso(suspended?.lastTransitionTime) ??
       annotations[RUN_ANNOTATIONS.killedAt];
   }
   const durationSeconds =
@@ -180,7 +181,7 @@ export function toJobRun(
     definition,
     isDefinition: isItself,
     state,
-    createdAt: iso(metadata.creationTimestamp),
+    createdAt: toIso(metadata.creationTimestamp),
     startedAt,
     finishedAt,
     durationSeconds,
