@@ -62,6 +62,7 @@ export function makeRun(overrides: Partial<JobRun> = {}): JobRun {
     durationSeconds: 15,
     triggeredBy: 'user:default/jane',
     triggeredAt: '2025-01-10T10:00:00Z',
+    trigger: 'portal',
     pods: { active: 0, ready: 0, succeeded: 1, failed: 0, terminating: 0 },
     ...overrides,
   };
@@ -101,6 +102,9 @@ export const cacheCheckFailed = makeSummary(
     name: 'shop-cache-check-9f8d7',
     definition: { kind: 'Job', name: 'shop-cache-check' },
     state: 'Failed',
+    attempts: 2,
+    failureSummary:
+      'Failed after 2 attempts. Last message: Cache check failed: 1 of 3 nodes unreachable (exit code 1)',
     failure: {
       reason: 'BackoffLimitExceeded',
       message: 'Job has reached the specified backoff limit',

@@ -1,7 +1,7 @@
 import { ReactElement } from 'react';
 import { RenderResult } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
-import { alertApiRef } from '@backstage/core-plugin-api';
+import { toastApiRef } from '@backstage/frontend-plugin-api';
 import {
   EntityProvider,
   entityRouteRef,
@@ -24,12 +24,12 @@ export interface RenderOptions {
   extraApis?: ReadonlyArray<readonly [any, any]>;
 }
 
-/** Renders inside a test app with the kubernetes-jobs API, permissions and an alert spy. */
+/** Renders inside a test app with the kubernetes-jobs API, permissions and a toast spy. */
 export async function renderWithApis(
   element: ReactElement,
   options: RenderOptions,
-): Promise<RenderResult & { alertApi: { post: jest.Mock } }> {
-  const alertApi = { post: jest.fn(), alert$: jest.fn() };
+): Promise<RenderResult & { toastApi: { post: jest.Mock } }> {
+  const toastApi = { post: jest.fn(() => ({ close: () => {} })) };
   const permissionApi = mockApis.permission({
     authorize: options.permission ?? AuthorizeResult.ALLOW,
   });
@@ -38,7 +38,7 @@ export async function renderWithApis(
       apis={[
         [kubernetesJobsApiRef, options.api],
         [permissionApiRef, permissionApi],
-        [alertApiRef, alertApi],
+        [toastApiRef, toastApi],
         ...(options.extraApis ?? []),
       ]}
     >
@@ -53,5 +53,5 @@ export async function renderWithApis(
       routeEntries: options.routeEntries,
     },
   );
-  return { ...rendered, alertApi };
+  return { ...rendered, toastApi };
 }

@@ -4,11 +4,11 @@ import {
   DefinitionListResponse,
   DefinitionLocation,
   JobRun,
-  RunEvent,
+  RunEventList,
   RunHistoryPage,
   RunLocation,
   RunLogs,
-  RunPod,
+  RunPodList,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /**
@@ -80,16 +80,28 @@ export interface KubernetesJobsApi {
   /** One run. */
   getRun(run: RunLocation, entityRef: string): Promise<JobRun>;
 
-  /** Stops an active run; it stays in the history as Killed. */
+  /**
+   * Stops an active run (the portal says "Stop"; the API and the permission say "kill"). It
+   * stays in the history in state `Killed`.
+   */
   killRun(run: RunLocation, entityRef: string): Promise<JobRun>;
 
-  /** Recent Kubernetes events about a run and its pods. */
-  getRunEvents(run: RunLocation, entityRef: string): Promise<RunEvent[]>;
+  /**
+   * Kubernetes events about a run and its pods: live, or, with `savedAt`, those saved when the
+   * run ended (Kubernetes keeps events for about an hour).
+   */
+  getRunEvents(run: RunLocation, entityRef: string): Promise<RunEventList>;
 
-  /** The pods of a run and their containers. */
-  getRunPods(run: RunLocation, entityRef: string): Promise<RunPod[]>;
+  /**
+   * The pods of a run and their containers: live, or, with `savedAt`, those saved when the run
+   * ended, once Kubernetes deleted them.
+   */
+  getRunPods(run: RunLocation, entityRef: string): Promise<RunPodList>;
 
-  /** Logs of one container of one pod of a run. */
+  /**
+   * Logs of one container of one pod of a run; with `savedAt`, the tail saved when the run
+   * ended.
+   */
   getRunLogs(
     run: RunLocation,
     entityRef: string,

@@ -104,7 +104,7 @@ describe('KubernetesJobsClient', () => {
     );
   });
 
-  it('kills a run', async () => {
+  it('stops a run through the kill route', async () => {
     const { client, fetch } = setup(json({ state: 'Killed' }));
     await client.killRun(
       { cluster: 'sandbox', namespace: 'shop', name: 'shop-reindex-abc' },
@@ -116,16 +116,25 @@ describe('KubernetesJobsClient', () => {
     expect(fetch.mock.calls[0][1].method).toBe('POST');
   });
 
-  it('unwraps events and pods, and asks for logs of one container', async () => {
+  it('reads pods and events, live or saved when the run ended, and asks for logs of one container', async () => {
     const { client, fetch } = setup(json({ items: [{ name: 'pod-1' }] }));
     const run = { cluster: 'sandbox', namespace: 'shop', name: 'r1' };
+    // A live answer has no savedAt.
     await expect(
       client.getRunPods(run, 'component:default/shop'),
-    ).resolves.toEqual([{ name: 'pod-1' }]);
-    fetch.mockResolvedValueOnce(json({ items: [{ reason: 'Started' }] }));
+    ).resolves.toEqual({ items: [{ name: 'pod-1' }] });
+    fetch.mockResolvedValueOnce(
+      json({
+        items: [{ reason: 'Started' }],
+        savedAt: '2025-01-10T10:05:00Z',
+      }),
+    );
     await expect(
       client.getRunEvents(run, 'component:default/shop'),
-    ).resolves.toEqual([{ reason: 'Started' }]);
+    ).resolves.toEqual({
+      items: [{ reason: 'Started' }],
+      savedAt: '2025-01-10T10:05:00Z',
+    });
     fetch.mockResolvedValueOnce(
       json({ pod: 'pod-1', container: 'main', text: 'hi' }),
     );
@@ -134,9 +143,22 @@ describe('KubernetesJobsClient', () => {
       container: 'main',
       tailLines: 100,
     });
+    expect(fetch.mock.calls[1][0]).toBe(
+      `${BASE}/runs/sandbox/shop/r1/events?entityRef=component%3Adefault%2Fshop`,
+    );
     expect(fetch.mock.calls[2][0]).toBe(
       `${BASE}/runs/sandbox/shop/r1/logs?entityRef=component%3Adefault%2Fshop&pod=pod-1&container=main&tailLines=100`,
     );
+  });
+
+  it('reads a list answer without items as an empty list', async () => {
+    const { client } = setup(json({}));
+    await expect(
+      client.getRunPods(
+        { cluster: 'sandbox', namespace: 'shop', name: 'r1' },
+        'component:default/shop',
+      ),
+    ).resolves.toEqual({ items: [] });
   });
 
   it('encodes path segments', async () => {

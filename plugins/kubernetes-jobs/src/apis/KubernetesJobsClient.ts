@@ -5,11 +5,11 @@ import {
   DefinitionListResponse,
   DefinitionLocation,
   JobRun,
-  RunEvent,
+  RunEventList,
   RunHistoryPage,
   RunLocation,
   RunLogs,
-  RunPod,
+  RunPodList,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import {
   GetRunHistoryOptions,
@@ -81,22 +81,25 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
-  async getRunEvents(run: RunLocation, entityRef: string): Promise<RunEvent[]> {
-    const response = await this.request<{ items: RunEvent[] }>(
+  async getRunEvents(
+    run: RunLocation,
+    entityRef: string,
+  ): Promise<RunEventList> {
+    const response = await this.request<Partial<RunEventList>>(
       'GET',
       `${runPath(run)}/events`,
       { query: { entityRef } },
     );
-    return response.items;
+    return listAnswer(response);
   }
 
-  async getRunPods(run: RunLocation, entityRef: string): Promise<RunPod[]> {
-    const response = await this.request<{ items: RunPod[] }>(
+  async getRunPods(run: RunLocation, entityRef: string): Promise<RunPodList> {
+    const response = await this.request<Partial<RunPodList>>(
       'GET',
       `${runPath(run)}/pods`,
       { query: { entityRef } },
     );
-    return response.items;
+    return listAnswer(response);
   }
 
   async getRunLogs(
@@ -144,6 +147,20 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     }
     return (await response.json()) as T;
   }
+}
+
+/**
+ * A list answer as the frontend uses it: `items` always set, `savedAt` only when the backend
+ * says the items were saved when the run ended (older backends never say so).
+ */
+function listAnswer<T>(response: { items?: T[]; savedAt?: string }): {
+  items: T[];
+  savedAt?: string;
+} {
+  return {
+    items: response.items ?? [],
+    ...(response.savedAt ? { savedAt: response.savedAt } : {}),
+  };
 }
 
 function definitionPath(definition: DefinitionLocation): string {

@@ -96,4 +96,19 @@ describe('usePolledAsync', () => {
     await wait(POLL_INTERVAL_MS * 2);
     expect(fn).toHaveBeenCalledTimes(3);
   });
+
+  it('keeps the last value when a refresh fails, says why, and recovers', async () => {
+    const { fn, result } = await render({});
+    fn.mockRejectedValueOnce(new Error('Cluster sandbox did not answer'));
+    await wait(POLL_INTERVAL_MS);
+    expect(result.current.value).toBe('Running');
+    expect(result.current.error?.message).toBe(
+      'Cluster sandbox did not answer',
+    );
+
+    fn.mockResolvedValueOnce('Succeeded');
+    await wait(POLL_INTERVAL_MS);
+    expect(result.current.value).toBe('Succeeded');
+    expect(result.current.error).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { DependencyList, useEffect } from 'react';
+import { DependencyList, useEffect, useRef } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { KubernetesJobsSignal } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useJobsSignals } from './useJobsSignals';
@@ -10,7 +10,10 @@ import { usePolling } from './usePolling';
  * @public
  */
 export interface PolledAsyncState<T> {
-  /** The latest value; kept while a refresh is in flight. */
+  /**
+   * The latest value; kept while a refresh is in flight, and when a refresh fails (then
+   * `error` says why), so a page keeps showing what it has.
+   */
   value?: T;
   error?: Error;
   /** True while the first load or a refresh is in flight. */
@@ -53,7 +56,15 @@ export function usePolledAsync<T>(
     load();
   }, [load]);
 
-  const { value } = state;
+  // useAsyncFn forgets the value when a call fails; a failed refresh should not blank a page
+  // that has something to show, so the last value loaded by this `load` is kept.
+  const last = useRef<{ load: typeof load; value: T }>();
+  if (state.value !== undefined) {
+    last.current = { load, value: state.value };
+  }
+  const value =
+    state.value ??
+    (last.current?.load === load ? last.current.value : undefined);
   const { refreshOn } = options;
   const pushed = useJobsSignals(
     refreshOn && (signal => refreshOn(signal, value)),

@@ -1,5 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { JobRun, RunEvent } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  JobRun,
+  RunEventList,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
 import { isActiveRun } from '../utils/runs';
 import { concernsRun } from '../utils/signals';
@@ -15,7 +18,7 @@ import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 export function useRunEvents(
   run: JobRun,
   entityRef: string,
-): PolledAsyncState<RunEvent[]> {
+): PolledAsyncState<RunEventList> {
   const api = useApi(kubernetesJobsApiRef);
   const { cluster, namespace, name, state } = run;
   return usePolledAsync(

@@ -1,5 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { JobRun, RunPod } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  JobRun,
+  RunPodList,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
 import { isActiveRun } from '../utils/runs';
 import { concernsRun } from '../utils/signals';
@@ -14,7 +17,7 @@ import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 export function useRunPods(
   run: JobRun,
   entityRef: string,
-): PolledAsyncState<RunPod[]> {
+): PolledAsyncState<RunPodList> {
   const api = useApi(kubernetesJobsApiRef);
   const { cluster, namespace, name, state } = run;
   return usePolledAsync(

@@ -50,3 +50,11 @@ export function describeError(error: Error, action: Action): ErrorDescription {
   }
   return { title: DEFAULT_TITLES[action], message: error.message };
 }
+
+/**
+ * Whether the backend refused for a reason that trying again will not change: not allowed
+ * (403), gone (404), or in conflict with the state of the run (409).
+ */
+export function isRefusal(error: Error): boolean {
+  return ResponseError.is(error) && [403, 404, 409].includes(error.statusCode);
+}

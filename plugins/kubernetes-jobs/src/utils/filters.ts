@@ -12,13 +12,19 @@ export interface DefinitionFilters {
   namespace?: string;
   state?: LastRunFilter;
   owner?: string;
+  /** Words to find in a definition's name, description, component, owner or location. */
+  search?: string;
 }
 
-/** Keeps the definitions that match every filter. */
+/** Keeps the definitions that match every filter (and every word searched for). */
 export function filterDefinitions(
   items: DefinitionSummary[],
   filters: DefinitionFilters,
 ): DefinitionSummary[] {
+  const words = (filters.search ?? '')
+    .toLocaleLowerCase('en-US')
+    .split(/\s+/)
+    .filter(Boolean);
   return items.filter(({ definition, stats }) => {
     if (filters.cluster && definition.cluster !== filters.cluster) {
       return false;
@@ -34,6 +40,19 @@ export function filterDefinitions(
     }
     if (filters.owner && definition.entityOwnerRef !== filters.owner) {
       return false;
+    }
+    if (words.length > 0) {
+      const text = [
+        definition.name,
+        definition.description,
+        definition.entityRef,
+        definition.entityOwnerRef,
+        definition.namespace,
+        definition.cluster,
+      ]
+        .join(' ')
+        .toLocaleLowerCase('en-US');
+      return words.every(word => text.includes(word));
     }
     return true;
   });

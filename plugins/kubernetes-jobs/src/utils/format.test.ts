@@ -1,8 +1,9 @@
 import {
   describeSchedule,
   formatDuration,
+  formatPercent,
   formatRelativeTime,
-  shortEntityName,
+  formatShortDateTime,
 } from './format';
 
 describe('formatDuration', () => {
@@ -50,9 +51,26 @@ describe('describeSchedule', () => {
   });
 });
 
-describe('shortEntityName', () => {
-  it('keeps the name of a ref', () => {
-    expect(shortEntityName('user:default/jane')).toBe('jane');
-    expect(shortEntityName(undefined)).toBe('');
+describe('formatPercent', () => {
+  it('keeps the number and its unit on one line', () => {
+    expect(formatPercent(1)).toBe('100\u00a0%');
+    expect(formatPercent(2 / 3)).toBe('67\u00a0%');
+    expect(formatPercent(undefined)).toBe('');
+  });
+});
+
+describe('formatShortDateTime', () => {
+  const now = Date.parse('2025-12-05T12:00:00Z');
+  it('says day, month and time, and the year only when it is not this one', () => {
+    expect(
+      formatShortDateTime('2025-12-02T10:04:30Z', { now, timeZone: 'UTC' }),
+    ).toBe('2 Dec 10:04');
+    expect(
+      formatShortDateTime('2024-12-02T10:04:30Z', { now, timeZone: 'UTC' }),
+    ).toBe('2 Dec 2024 10:04');
+  });
+  it('is empty for missing or invalid times', () => {
+    expect(formatShortDateTime(undefined)).toBe('');
+    expect(formatShortDateTime('soon')).toBe('');
   });
 });

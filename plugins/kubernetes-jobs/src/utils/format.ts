@@ -1,5 +1,3 @@
-import { parseEntityRef } from '@backstage/catalog-model';
-
 /** "45 s", "3 min 20 s", "2 h 5 min". */
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
@@ -64,12 +62,53 @@ export function formatTimestamp(iso: string | undefined): string {
   });
 }
 
-/** "67 %" from a 0..1 ratio. */
+/** A space that never breaks a line: a number and its unit stay together ("100 %"). */
+export const NBSP = '\u00a0';
+
+/** "67 %" from a 0..1 ratio, with a non-breaking space. */
 export function formatPercent(ratio: number | undefined): string {
   if (ratio === undefined || !Number.isFinite(ratio)) {
     return '';
   }
-  return `${Math.round(ratio * 100)} %`;
+  return `${Math.round(ratio * 100)}${NBSP}%`;
+}
+
+/**
+ * A short date and time for headings and lists: "2 Dec 10:04", with the year when it is not
+ * this year ("2 Dec 2024 10:04").
+ */
+export function formatShortDateTime(
+  iso: string | undefined,
+  options: { now?: number; timeZone?: string } = {},
+): string {
+  if (!iso) {
+    return '';
+  }
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) {
+    return '';
+  }
+  const { timeZone } = options;
+  const year = (d: Date) =>
+    d.toLocaleDateString('en-GB', { year: 'numeric', timeZone });
+  const sameYear = year(time) === year(new Date(options.now ?? Date.now()));
+  const date = time.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear ? {} : { year: 'numeric' }),
+    timeZone,
+  });
+  const clock = time.toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
+  return `${date} ${clock}`;
+}
+
+/** "1 attempt", "3 attempts". */
+export function plural(count: number, singular: string, pluralForm?: string) {
+  return `${count} ${count === 1 ? singular : pluralForm ?? `${singular}s`}`;
 }
 
 const WEEKDAYS = [
@@ -112,16 +151,4 @@ export function describeSchedule(schedule: string, timeZone?: string): string {
     }
   }
   return `on schedule "${schedule}"${zone}`;
-}
-
-/** The name part of an entity ref, for compact display ("user:default/jane" -> "jane"). */
-export function shortEntityName(ref: string | undefined): string {
-  if (!ref) {
-    return '';
-  }
-  try {
-    return parseEntityRef(ref).name;
-  } catch {
-    return ref;
-  }
 }

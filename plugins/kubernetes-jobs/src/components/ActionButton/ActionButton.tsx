@@ -1,6 +1,9 @@
-import { ReactElement } from 'react';
+import { ReactElement, ReactNode, useState } from 'react';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+
+let nextId = 0;
 
 /** Props of {@link ActionButton}. */
 export interface ActionButtonProps {
@@ -9,37 +12,48 @@ export interface ActionButtonProps {
   ariaLabel: string;
   icon: ReactElement;
   onClick: () => void;
-  /** When set, the button is disabled and this says why. */
-  disabledReason?: string;
+  /** When set, the button is disabled and this says why, next to it. */
+  disabledReason?: ReactNode;
+  /** Disabled for a moment (while permissions load), with nothing to explain yet. */
+  busy?: boolean;
   color?: 'primary' | 'secondary' | 'default';
 }
 
 /**
- * A small outlined button; when disabled, a tooltip (and the accessible description) say why.
+ * A small outlined button. When disabled, the reason is written next to it, not in a hover
+ * tooltip that keyboard and touch users never see, and it is the button's accessible
+ * description, so a screen reader says it with the button.
  */
 export function ActionButton(props: ActionButtonProps) {
-  const { label, ariaLabel, icon, onClick, disabledReason, color } = props;
-  const button = (
-    <Button
-      size="small"
-      variant="outlined"
-      color={color ?? 'primary'}
-      startIcon={icon}
-      onClick={onClick}
-      aria-label={ariaLabel}
-      disabled={!!disabledReason}
-      style={{ whiteSpace: 'nowrap' }}
-    >
-      {label}
-    </Button>
-  );
-  if (!disabledReason) {
-    return button;
-  }
-  // A disabled button fires no mouse events: the span carries the tooltip.
+  const { label, ariaLabel, icon, onClick, disabledReason, busy, color } =
+    props;
+  const [reasonId] = useState(() => `kubernetes-jobs-reason-${++nextId}`);
   return (
-    <Tooltip title={disabledReason}>
-      <span>{button}</span>
-    </Tooltip>
+    <Box display="flex" flexDirection="column" alignItems="flex-start">
+      <Button
+        size="small"
+        variant="outlined"
+        color={color ?? 'primary'}
+        startIcon={icon}
+        onClick={onClick}
+        aria-label={ariaLabel}
+        aria-describedby={disabledReason ? reasonId : undefined}
+        aria-busy={busy || undefined}
+        disabled={!!disabledReason || busy}
+        style={{ whiteSpace: 'nowrap' }}
+      >
+        {label}
+      </Button>
+      {disabledReason && (
+        <Typography
+          id={reasonId}
+          variant="caption"
+          color="textSecondary"
+          style={{ maxWidth: 220, marginTop: 4 }}
+        >
+          {disabledReason}
+        </Typography>
+      )}
+    </Box>
   );
 }

@@ -7,6 +7,8 @@ import {
   ClusterStatus,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { laggingClusters } from '../../utils/clusters';
+import { distinct } from '../../utils/filters';
+import { describeKind } from '../../utils/words';
 import { formatRelativeTime, formatTimestamp } from '../../utils/format';
 
 /**
@@ -53,23 +55,19 @@ export function ClusterErrorsPanel(props: ClusterErrorsPanelProps) {
   if (errors.length === 0 && lagging.length === 0) {
     return null;
   }
-  const names = errors.map(e => e.cluster).join(', ');
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 8 }}>
       {errors.length > 0 && (
         <WarningPanel
           severity="warning"
-          title={
-            errors.length === 1
-              ? `Cluster ${names} could not be reached: its Jobs are missing below`
-              : `Clusters ${names} could not be reached: their Jobs are missing below`
-          }
+          title={errorsTitle(errors)}
           defaultExpanded
         >
           <ul>
-            {errors.map(e => (
-              <li key={e.cluster}>
-                <strong>{e.cluster}</strong>: {e.message}
+            {errors.map((e, i) => (
+              <li key={`${e.cluster}/${e.kind ?? ''}/${i}`}>
+                <strong>{e.cluster}</strong>
+                {e.kind && ` (its ${describeKind(e.kind)}s)`}: {e.message}
               </li>
             ))}
           </ul>
@@ -80,4 +78,39 @@ export function ClusterErrorsPanel(props: ClusterErrorsPanelProps) {
       ))}
     </Box>
   );
+}
+
+/**
+ * Names the clusters that could not be read. A cluster that refused only one kind (its
+ * CronJobs, say) still lists the other: the title says that only some are missing.
+ */
+function errorsTitle(errors: ClusterError[]): string {
+  const whole = distinct(errors.filter(e => !e.kind).map(e => e.cluster));
+  const partial = distinct(
+    errors
+      .filter(e => e.kind && !whole.includes(e.cluster))
+      .map(e => e.cluster),
+  );
+  const parts: string[] = [];
+  if (whole.length === 1) {
+    parts.push(
+      `Cluster ${whole[0]} could not be reached: its Jobs are missing below`,
+    );
+  } else if (whole.length > 1) {
+    parts.push(
+      `Clusters ${whole.join(
+        ', ',
+      )} could not be reached: their Jobs are missing below`,
+    );
+  }
+  if (partial.length > 0) {
+    parts.push(
+      `${partial.length === 1 ? 'Cluster' : 'Clusters'} ${partial.join(
+        ', ',
+      )} could be read only in part: some of ${
+        partial.length === 1 ? 'its' : 'their'
+      } Jobs are missing below`,
+    );
+  }
+  return parts.join('. ');
 }

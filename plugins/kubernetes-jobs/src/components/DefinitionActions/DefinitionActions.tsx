@@ -1,19 +1,20 @@
 import { DefinitionSummary } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { hasActiveRun, isActiveRun } from '../../utils/runs';
-import { KillRunButton } from '../KillRunButton/KillRunButton';
 import { RunDefinitionButton } from '../RunDefinitionButton/RunDefinitionButton';
+import { StopRunButton } from '../StopRunButton/StopRunButton';
 
 /** Props of {@link DefinitionActions}. */
 export interface DefinitionActionsProps {
   item: DefinitionSummary;
   /** The entity the definition belongs to; the backend checks permissions on it. */
   entityRef: string;
-  /** Called after a run was started or killed, to refresh the list. */
+  /** Called after a run was started or stopped, or a start refused, to refresh the list. */
   onChange: () => void;
 }
 
 /**
- * The actions of a definition's row: Run, and Kill while its last run is active.
+ * The actions of a definition's row: Run, and Stop while its last run is active (the one run
+ * the row shows).
  */
 export function DefinitionActions(props: DefinitionActionsProps) {
   const { item, entityRef, onChange } = props;
@@ -25,12 +26,14 @@ export function DefinitionActions(props: DefinitionActionsProps) {
         entityRef={entityRef}
         hasActiveRun={hasActiveRun(item)}
         onStarted={onChange}
+        onConflict={onChange}
       />
       {lastRun && isActiveRun(lastRun) && (
-        <KillRunButton
+        <StopRunButton
           run={lastRun}
           entityRef={entityRef}
-          onKilled={onChange}
+          ownerRef={item.definition.entityOwnerRef}
+          onStopped={onChange}
         />
       )}
     </>

@@ -1,9 +1,14 @@
+import { ReactNode } from 'react';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import InputAdornment from '@material-ui/core/InputAdornment';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
+import SearchIcon from '@material-ui/icons/Search';
+import { RunState } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { DefinitionFilters, LastRunFilter } from '../../utils/filters';
-import { shortEntityName } from '../../utils/format';
+import { describeState } from '../../utils/words';
 
 /**
  * Props of {@link DefinitionFiltersBar}.
@@ -19,12 +24,15 @@ export interface DefinitionFiltersBarProps {
   onChange: (value: DefinitionFilters) => void;
 }
 
+const RUN_STATES: RunState[] = [
+  'Running',
+  'Pending',
+  'Succeeded',
+  'Failed',
+  'Killed',
+];
 const STATES: Array<{ value: LastRunFilter; label: string }> = [
-  { value: 'Running', label: 'Running' },
-  { value: 'Pending', label: 'Pending' },
-  { value: 'Succeeded', label: 'Succeeded' },
-  { value: 'Failed', label: 'Failed' },
-  { value: 'Killed', label: 'Killed' },
+  ...RUN_STATES.map(state => ({ value: state, label: describeState(state) })),
   { value: 'never', label: 'Never run' },
 ];
 
@@ -34,7 +42,7 @@ function FilterSelect(props: {
   id: string;
   label: string;
   value?: string;
-  options: Array<{ value: string; label: string }>;
+  options: Array<{ value: string; label: ReactNode }>;
   onChange: (value: string | undefined) => void;
 }) {
   return (
@@ -61,14 +69,19 @@ function FilterSelect(props: {
   );
 }
 
+/** Whether any filter is set. */
+export function hasFilters(value: DefinitionFilters): boolean {
+  return Object.values(value).some(Boolean);
+}
+
 /**
- * Filters of the Jobs page: cluster, namespace, state of the last run, owner.
+ * Filters of the Jobs page: words to search for, cluster, namespace, state of the last run,
+ * owner.
  *
  * @public
  */
 export function DefinitionFiltersBar(props: DefinitionFiltersBarProps) {
   const { clusters, namespaces, owners, value, onChange } = props;
-  const anySet = Object.values(value).some(Boolean);
   return (
     <Box
       display="flex"
@@ -78,6 +91,25 @@ export function DefinitionFiltersBar(props: DefinitionFiltersBarProps) {
       role="search"
       aria-label="Filter Jobs"
     >
+      <TextField
+        id="kubernetes-jobs-filter-search"
+        label="Search"
+        type="search"
+        value={value.search ?? ''}
+        onChange={e =>
+          onChange({ ...value, search: e.target.value || undefined })
+        }
+        variant="outlined"
+        size="small"
+        InputLabelProps={{ shrink: true }}
+        InputProps={{
+          startAdornment: (
+            <InputAdornment position="start">
+              <SearchIcon fontSize="small" />
+            </InputAdornment>
+          ),
+        }}
+      />
       <FilterSelect
         id="cluster"
         label="Cluster"
@@ -105,10 +137,22 @@ export function DefinitionFiltersBar(props: DefinitionFiltersBarProps) {
         id="owner"
         label="Owner"
         value={value.owner}
-        options={owners.map(o => ({ value: o, label: shortEntityName(o) }))}
+        options={owners.map(o => ({
+          value: o,
+          label: (
+            <EntityDisplayName
+              entityRef={o}
+              defaultKind="group"
+              hideIcon
+              disableTooltip
+            />
+          ),
+        }))}
         onChange={owner => onChange({ ...value, owner })}
       />
-      {anySet && <Button onClick={() => onChange({})}>Clear filters</Button>}
+      {hasFilters(value) && (
+        <Button onClick={() => onChange({})}>Clear filters</Button>
+      )}
     </Box>
   );
 }

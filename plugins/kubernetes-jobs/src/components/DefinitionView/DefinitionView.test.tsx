@@ -1,20 +1,28 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ResponseError } from '@backstage/errors';
-import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   cacheCheckFailed,
   makeDetails,
   makeRun,
+  makeSummary,
   migrateSucceeded,
   SHOP_REF,
 } from '../../__fixtures__/fixtures';
 import {
+  advance,
+  failedRun,
+  killedRun,
+  locator,
+  runningRun,
+  setup,
+} from '../../__testUtils__/definitionViewSetup';
+import {
   errorResponse,
   mockKubernetesJobsApi,
 } from '../../__testUtils__/mockKubernetesJobsApi';
-import { mockSignalApi, runSignal } from '../../__testUtils__/mockSignalApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { runTitle } from '../../utils/words';
 import { DefinitionView } from './DefinitionView';
 
 // LogViewer is virtualised and draws nothing in jsdom, which has no layout.
@@ -22,82 +30,6 @@ jest.mock('@backstage/core-components', () => ({
   ...jest.requireActual('@backstage/core-components'),
   LogViewer: (props: { text: string }) => <pre>{props.text}</pre>,
 }));
-
-const failedRun = makeRun({
-  name: 'shop-cache-check-9f8d7',
-  definition: { kind: 'Job', name: 'shop-cache-check' },
-  state: 'Failed',
-  failure: {
-    reason: 'BackoffLimitExceeded',
-    message: 'Job has reached the specified backoff limit',
-  },
-});
-const killedRun = makeRun({
-  name: 'shop-cache-check-k1ll3',
-  definition: { kind: 'Job', name: 'shop-cache-check' },
-  state: 'Killed',
-  killedBy: 'user:default/sam',
-  killedAt: '2025-01-09T10:00:05Z',
-});
-
-const locator = {
-  cluster: 'sandbox',
-  namespace: 'shop',
-  kind: 'Job' as const,
-  name: 'shop-cache-check',
-};
-
-function setup() {
-  return mockKubernetesJobsApi({
-    getDefinition: jest
-      .fn()
-      .mockResolvedValue(makeDetails(cacheCheckFailed, [failedRun, killedRun])),
-    getRunPods: jest.fn().mockResolvedValue([
-      {
-        name: 'shop-cache-check-9f8d7-pod1',
-        phase: 'Failed',
-        containers: ['check', 'sidecar'],
-        createdAt: '2025-01-10T10:00:01Z',
-      },
-    ]),
-    getRunLogs: jest.fn(async (_run, _ref, options) => ({
-      pod: options!.pod!,
-      container: options!.container!,
-      text: `log of ${options!.container}: cache miss ratio 0.93 > 0.5, exit 3`,
-    })),
-    getRunEvents: jest.fn().mockResolvedValue([
-      {
-        type: 'Warning',
-        reason: 'BackoffLimitExceeded',
-        message: 'Job has reached the specified backoff limit',
-        count: 1,
-        involvedObject: { kind: 'Job', name: 'shop-cache-check-9f8d7' },
-      },
-    ]),
-  });
-}
-
-function olderRun(name: string) {
-  return makeRun({
-    name,
-    definition: { kind: 'Job', name: 'shop-cache-check' },
-    state: 'Succeeded',
-  });
-}
-
-const runningRun = makeRun({
-  name: 'shop-cache-check-run01',
-  definition: { kind: 'Job', name: 'shop-cache-check' },
-  state: 'Running',
-  finishedAt: undefined,
-  durationSeconds: undefined,
-});
-
-async function advance(ms: number) {
-  await act(async () => {
-    jest.advanceTimersByTime(ms);
-  });
-}
 
 describe('DefinitionView', () => {
   afterEach(() => {
@@ -118,20 +50,59 @@ describe('DefinitionView', () => {
     const killedRow = within(runs)
       .getByText('shop-cache-check-k1ll3')
       .closest('tr')!;
-    expect(within(killedRow).getByText('Killed')).toBeInTheDocument();
-    expect(within(killedRow).getByText('sam')).toBeInTheDocument();
+    expect(within(killedRow).getByText('Stopped')).toBeInTheDocument();
+    expect(killedRow).toHaveTextContent('stopped by sam');
 
-    // The newest run is shown by default, with why it failed.
-    expect(screen.getByText('Run shop-cache-check-9f8d7')).toBeInTheDocument();
+    // The newest run is shown by default, named by its Job and time, with why it failed.
     expect(
-      screen.getByText('Failed: BackoffLimitExceeded'),
+      screen.getByRole('heading', { name: runTitle(failedRun) }),
     ).toBeInTheDocument();
+    const why = screen.getByText('Why it failed').closest('[role="alert"]')!;
+    expect(why).toHaveTextContent(
+      'Failed after 2 attempts. Last message: Cache check failed: 1 of 3 nodes unreachable (exit code 1)',
+    );
     expect(
-      screen.getAllByText('Job has reached the specified backoff limit').length,
-    ).toBeGreaterThan(0);
+      screen.getByText('2 attempts (retried 1 time after failing)'),
+    ).toBeInTheDocument();
+    // Kubernetes' reason is kept for the technical details.
+    expect(why).not.toHaveTextContent('BackoffLimitExceeded');
     expect(screen.getByRole('link', { name: /All Jobs/ })).toHaveAttribute(
       'href',
       '/',
+    );
+  });
+
+  it('says what the Job does in plain words, with Kubernetes’ terms under technical details', async () => {
+    const api = setup();
+    api.getDefinition.mockResolvedValue({
+      ...makeDetails(cacheCheckFailed, [failedRun, killedRun]),
+      stats: {
+        ...cacheCheckFailed.stats,
+        counts: { total: 5, active: 0, succeeded: 3, failed: 1, killed: 1 },
+        successRate: 0.75,
+      },
+    });
+    await renderWithApis(
+      <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
+      { api },
+    );
+    const about = (await screen.findByText('About this Job')).closest(
+      '.MuiCard-root',
+    ) as HTMLElement;
+    expect(screen.getByText('one-off task')).toBeInTheDocument();
+    expect(about).toHaveTextContent(
+      '5 runs: 3 succeeded, 1 failed, 1 stopped. Success rate 75 % of the 4 runs that finished without being stopped.',
+    );
+    expect(about).not.toHaveTextContent(/namespace|cluster|registry\.example/i);
+
+    await userEvent.click(
+      within(about).getByRole('button', {
+        name: 'Technical details of this Job',
+      }),
+    );
+    expect(about).toHaveTextContent('Namespaceshop');
+    expect(about).toHaveTextContent(
+      'migrate: registry.example.com/shop-migrate:1.4',
     );
   });
 
@@ -163,18 +134,25 @@ describe('DefinitionView', () => {
     expect(screen.getByRole('checkbox', { name: /Follow/ })).toBeDisabled();
   });
 
-  it('shows the Kubernetes events of a run', async () => {
+  it('shows the Kubernetes events of a run under its technical details, asked for only when opened', async () => {
     const api = setup();
     await renderWithApis(
       <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
       { api },
     );
-    await userEvent.click(await screen.findByRole('tab', { name: 'Events' }));
-    const panel = screen.getByRole('tabpanel');
-    expect(await within(panel).findByText('Warning')).toBeInTheDocument();
+    const toggle = await screen.findByRole('button', {
+      name: 'Technical details of this run',
+    });
+    expect(api.getRunEvents).not.toHaveBeenCalled();
+    await userEvent.click(toggle);
+    const details = toggle.closest(
+      'div[class*="MuiAccordion-root"]',
+    ) as HTMLElement;
+    expect(await within(details).findByText('Warning')).toBeInTheDocument();
     expect(
-      within(panel).getByText('Job shop-cache-check-9f8d7'),
+      within(details).getByText('Job shop-cache-check-9f8d7'),
     ).toBeInTheDocument();
+    expect(details).toHaveTextContent('Kubernetes reasonBackoffLimitExceeded');
   });
 
   it('switches to another run from the history', async () => {
@@ -187,11 +165,11 @@ describe('DefinitionView', () => {
       await screen.findByRole('link', { name: 'shop-cache-check-k1ll3' }),
     );
     expect(
-      await screen.findByText('Run shop-cache-check-k1ll3'),
+      await screen.findByRole('heading', { name: runTitle(killedRun) }),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/This run was killed before it finished/),
-    ).toBeInTheDocument();
+      screen.getByText(/This run was stopped before it finished/),
+    ).toHaveTextContent('This run was stopped before it finished by sam');
     await waitFor(() =>
       expect(api.getRunPods).toHaveBeenCalledWith(
         expect.objectContaining({ name: 'shop-cache-check-k1ll3' }),
@@ -200,12 +178,12 @@ describe('DefinitionView', () => {
     );
   });
 
-  it('explains that a run without pods has no logs left', async () => {
+  it('explains that a run without pods has no logs left, without Kubernetes’ words', async () => {
     const api = setup();
     api.getDefinition.mockResolvedValue(
       makeDetails(migrateSucceeded, [makeRun()]),
     );
-    api.getRunPods.mockResolvedValue([]);
+    api.getRunPods.mockResolvedValue({ items: [] });
     await renderWithApis(
       <DefinitionView
         definition={{ ...locator, name: 'shop-db-migrate' }}
@@ -215,14 +193,12 @@ describe('DefinitionView', () => {
       { api },
     );
     expect(
-      await screen.findByText(
-        /Kubernetes keeps logs only while the pods exist/,
-      ),
+      await screen.findByText(/The logs of this run are no longer available/),
     ).toBeInTheDocument();
     expect(api.getRunLogs).not.toHaveBeenCalled();
   });
 
-  it('keeps a run whose Job was deleted, without asking for its logs', async () => {
+  it('keeps a run whose Job was deleted, without asking for logs nothing saved', async () => {
     const api = mockKubernetesJobsApi({
       getDefinition: jest
         .fn()
@@ -238,212 +214,110 @@ describe('DefinitionView', () => {
     );
     expect(
       await screen.findByText(
-        /This run's Job has been deleted from the cluster/,
+        /Kubernetes no longer has this run, and its logs were not saved/,
       ),
     ).toBeInTheDocument();
-    expect(screen.getAllByText('BackoffLimitExceeded').length).toBeGreaterThan(
-      0,
-    );
+    expect(screen.getAllByText(/Cache check failed/).length).toBeGreaterThan(0);
     expect(api.getRunPods).not.toHaveBeenCalled();
     expect(api.getRunLogs).not.toHaveBeenCalled();
   });
 
-  it('shows older runs on request, a page at a time, until there are none', async () => {
+  it('shows the logs saved when a deleted run ended', async () => {
     const api = setup();
-    api.getDefinition.mockResolvedValue({
-      ...makeDetails(cacheCheckFailed, [failedRun, killedRun]),
-      nextCursor: 'c2',
+    api.getDefinition.mockResolvedValue(
+      makeDetails(cacheCheckFailed, [
+        {
+          ...failedRun,
+          removedFromCluster: true,
+          evidenceSavedAt: '2025-01-10T10:00:20Z',
+        },
+      ]),
+    );
+    api.getRunPods.mockResolvedValue({
+      items: [
+        {
+          name: 'shop-cache-check-9f8d7-pod1',
+          containers: ['check'],
+          createdAt: '2025-01-10T10:00:01Z',
+        },
+      ],
+      savedAt: '2025-01-10T10:00:20Z',
     });
-    api.getRunHistory
-      .mockResolvedValueOnce({
-        items: [olderRun('shop-cache-check-old01')],
-        nextCursor: 'c3',
-      })
-      .mockResolvedValueOnce({ items: [olderRun('shop-cache-check-old02')] });
     await renderWithApis(
       <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
       { api },
     );
-
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Show older runs' }),
+    expect(
+      await screen.findByText(/log of check: cache miss ratio/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('note')).toHaveTextContent(
+      /^Saved when the run ended/,
     );
     expect(
-      await screen.findByRole('link', { name: 'shop-cache-check-old01' }),
-    ).toBeInTheDocument();
-    expect(api.getRunHistory).toHaveBeenLastCalledWith(locator, SHOP_REF, {
-      cursor: 'c2',
-      limit: 50,
-    });
-    // The first page is still there, above the older runs.
-    expect(
-      screen.getByRole('link', { name: 'shop-cache-check-k1ll3' }),
-    ).toBeInTheDocument();
-
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Show older runs' }),
-    );
-    expect(
-      await screen.findByRole('link', { name: 'shop-cache-check-old02' }),
-    ).toBeInTheDocument();
-    expect(api.getRunHistory).toHaveBeenLastCalledWith(locator, SHOP_REF, {
-      cursor: 'c3',
-      limit: 50,
-    });
-    expect(
-      screen.getByRole('link', { name: 'shop-cache-check-old01' }),
-    ).toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: /older runs/ }),
+      screen.queryByText(/no longer has this run/),
     ).not.toBeInTheDocument();
   });
 
-  it('offers no older runs when the first page holds them all', async () => {
+  it('has one Stop button for the run in progress, in its details, and Run disabled with the reason', async () => {
     const api = setup();
+    api.getDefinition.mockResolvedValue(
+      makeDetails(makeSummary({ name: 'shop-cache-check' }, runningRun), [
+        runningRun,
+        failedRun,
+      ]),
+    );
     await renderWithApis(
       <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
       { api },
     );
-    await screen.findByRole('link', { name: 'shop-cache-check-k1ll3' });
+    await screen.findByRole('heading', { name: runTitle(runningRun) });
+    await waitFor(() =>
+      expect(
+        screen.getAllByRole('button', { name: /^Stop run / }),
+      ).toHaveLength(1),
+    );
+    const run = screen.getByRole('button', { name: 'Run shop-cache-check' });
+    await waitFor(() => expect(run).not.toHaveAttribute('aria-busy'));
+    expect(run).toBeDisabled();
+    expect(run).toHaveAccessibleDescription(/runs one at a time/);
+
+    // With an older run selected, the page leads back to the run in progress.
+    await userEvent.click(
+      screen.getByRole('link', { name: 'shop-cache-check-9f8d7' }),
+    );
     expect(
-      screen.queryByRole('button', { name: 'Show older runs' }),
-    ).not.toBeInTheDocument();
+      await screen.findByRole('link', { name: 'Show the run in progress' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Stop run / })).toBeNull();
   });
 
-  it('says in words why older runs could not be loaded, and lets the user try again', async () => {
-    const api = setup();
-    api.getDefinition.mockResolvedValue({
-      ...makeDetails(cacheCheckFailed, [failedRun]),
-      nextCursor: 'c1',
-    });
-    api.getRunHistory
-      .mockRejectedValueOnce(
-        await ResponseError.fromResponse(
-          errorResponse(500, 'Error', 'Cluster sandbox: connection refused'),
-        ),
-      )
-      .mockResolvedValueOnce({ items: [killedRun] });
-    await renderWithApis(
-      <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
-      { api },
-    );
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Show older runs' }),
-    );
-    expect(
-      await screen.findByText(
-        'Older runs could not be loaded: Cluster sandbox: connection refused',
-      ),
-    ).toBeInTheDocument();
-
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Show older runs' }),
-    );
-    expect(
-      await screen.findByRole('link', { name: 'shop-cache-check-k1ll3' }),
-    ).toBeInTheDocument();
-    expect(screen.queryByText(/could not be loaded/)).not.toBeInTheDocument();
-  });
-
-  it('keeps the older runs in one piece when a new run pushes the first page down', async () => {
+  it('keeps showing the Job when a refresh fails, and says so', async () => {
     jest.useFakeTimers({ advanceTimers: true });
     const api = setup();
     api.getDefinition
-      .mockResolvedValueOnce({
-        ...makeDetails(cacheCheckFailed, [failedRun, killedRun]),
-        nextCursor: 'c2',
-      })
-      .mockResolvedValue({
-        ...makeDetails(cacheCheckFailed, [runningRun, failedRun]),
-        nextCursor: 'c1',
-      });
-    api.getRunHistory
-      .mockResolvedValueOnce({
-        items: [olderRun('shop-cache-check-old01')],
-        nextCursor: 'c3',
-      })
-      .mockResolvedValueOnce({
-        items: [killedRun],
-        nextCursor: 'c2',
-      });
-    const signals = mockSignalApi();
-    await renderWithApis(
-      <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
-      { api, extraApis: [[signalApiRef, signals.api]] },
-    );
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Show older runs' }),
-    );
-    await screen.findByRole('link', { name: 'shop-cache-check-old01' });
-
-    signals.publish(
-      runSignal({
-        definitionName: 'shop-cache-check',
-        run: 'shop-cache-check-run01',
-      }),
-    );
-    await advance(1000);
-    expect(
-      await screen.findByRole('link', { name: 'shop-cache-check-run01' }),
-    ).toBeInTheDocument();
-    // As many older runs as were shown, from the new end of the first page.
-    await waitFor(() =>
-      expect(api.getRunHistory).toHaveBeenLastCalledWith(locator, SHOP_REF, {
-        cursor: 'c1',
-        limit: 1,
-      }),
-    );
-    expect(
-      await screen.findByRole('link', { name: 'shop-cache-check-k1ll3' }),
-    ).toBeInTheDocument();
-  });
-
-  it('refreshes on hints about this Job and its run instead of polling', async () => {
-    jest.useFakeTimers({ advanceTimers: true });
-    const api = setup();
-    api.getDefinition.mockResolvedValue(
-      makeDetails(cacheCheckFailed, [runningRun]),
-    );
-    const signals = mockSignalApi();
-    await renderWithApis(
-      <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
-      { api, extraApis: [[signalApiRef, signals.api]] },
-    );
-    await screen.findByText('Run shop-cache-check-run01');
-    await waitFor(() => expect(api.getRunPods).toHaveBeenCalledTimes(1));
-
-    await advance(15000);
-    expect(api.getDefinition).toHaveBeenCalledTimes(1);
-    expect(api.getRunPods).toHaveBeenCalledTimes(1);
-
-    signals.publish(runSignal({ run: 'shop-db-migrate-x7k2p' }));
-    await advance(1000);
-    expect(api.getDefinition).toHaveBeenCalledTimes(1);
-
-    signals.publish(
-      runSignal({
-        definitionName: 'shop-cache-check',
-        run: 'shop-cache-check-run01',
-      }),
-    );
-    await advance(1000);
-    expect(api.getDefinition).toHaveBeenCalledTimes(2);
-    expect(api.getRunPods).toHaveBeenCalledTimes(2);
-  });
-
-  it('polls while a run is active when the app has no signals plugin', async () => {
-    jest.useFakeTimers({ advanceTimers: true });
-    const api = setup();
-    api.getDefinition.mockResolvedValue(
-      makeDetails(cacheCheckFailed, [runningRun]),
-    );
+      .mockResolvedValueOnce(makeDetails(cacheCheckFailed, [runningRun]))
+      .mockRejectedValueOnce(
+        await ResponseError.fromResponse(
+          errorResponse(
+            503,
+            'ServiceUnavailableError',
+            'Cluster sandbox did not answer within 10 s',
+          ),
+        ),
+      );
     await renderWithApis(
       <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
       { api },
     );
-    await screen.findByText('Run shop-cache-check-run01');
+    await screen.findByRole('heading', { name: runTitle(runningRun) });
     await advance(3000);
-    expect(api.getDefinition).toHaveBeenCalledTimes(2);
-    await waitFor(() => expect(api.getRunPods).toHaveBeenCalledTimes(2));
+    expect(
+      await screen.findByText(
+        /Could not refresh: Cluster sandbox did not answer within 10 s/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: runTitle(runningRun) }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,29 +1,27 @@
-import { ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { InfoCard, Link, Progress } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import ArrowBackIcon from '@material-ui/icons/ArrowBack';
 import {
-  DefinitionDetails,
   DefinitionLocation,
   JobRun,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useDefinitionDetails } from '../../hooks/useDefinitionDetails';
 import { useOlderRuns } from '../../hooks/useOlderRuns';
-import {
-  describeSchedule,
-  formatDuration,
-  formatPercent,
-} from '../../utils/format';
 import { isActiveRun } from '../../utils/runs';
-import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
-import { KillRunButton } from '../KillRunButton/KillRunButton';
+import { describeKind } from '../../utils/words';
+import {
+  JobsErrorPanel,
+  RefreshErrorAlert,
+} from '../JobsErrorPanel/JobsErrorPanel';
 import { RunDefinitionButton } from '../RunDefinitionButton/RunDefinitionButton';
 import { RunDetails } from '../RunDetails/RunDetails';
 import { RunsTable } from '../RunsTable/RunsTable';
+import { SlowProgress } from '../SlowProgress/SlowProgress';
+import { StopRunButton } from '../StopRunButton/StopRunButton';
+import { DefinitionAbout } from './DefinitionAbout';
 
 /**
  * Props of {@link DefinitionView}.
@@ -37,104 +35,6 @@ export interface DefinitionViewProps {
   backLink: string;
   /** Shows which entity the definition belongs to (on the global Jobs page). */
   showEntity?: boolean;
-}
-
-function Fact(props: { label: string; children: ReactNode }) {
-  return (
-    <Box minWidth={180} maxWidth={360}>
-      <Typography variant="overline" color="textSecondary" component="dt">
-        {props.label}
-      </Typography>
-      <Typography variant="body2" component="dd" style={{ margin: 0 }}>
-        {props.children}
-      </Typography>
-    </Box>
-  );
-}
-
-function AboutCard(props: {
-  details: DefinitionDetails;
-  showEntity?: boolean;
-}) {
-  const { definition, stats } = props.details;
-  const finished =
-    stats.counts.succeeded + stats.counts.failed + stats.counts.killed;
-  return (
-    <InfoCard title="About this Job">
-      {definition.description && (
-        <Typography paragraph>{definition.description}</Typography>
-      )}
-      <Box
-        component="dl"
-        display="flex"
-        flexWrap="wrap"
-        style={{ gap: 24, margin: 0 }}
-      >
-        <Fact label="What runs">
-          {definition.containers.length === 0
-            ? '—'
-            : definition.containers.map(c => (
-                <div key={c.name}>
-                  {c.name}
-                  {c.image && (
-                    <Typography
-                      variant="body2"
-                      color="textSecondary"
-                      component="span"
-                    >
-                      {' '}
-                      ({c.image})
-                    </Typography>
-                  )}
-                </div>
-              ))}
-        </Fact>
-        <Fact label="Where">
-          Namespace {definition.namespace} on cluster {definition.cluster}
-        </Fact>
-        <Fact label="When">
-          {definition.kind === 'CronJob' && definition.schedule
-            ? `On demand, and ${describeSchedule(
-                definition.schedule,
-                definition.timeZone,
-              )}${definition.suspended ? ' (schedule paused)' : ''}`
-            : 'Only when someone presses Run'}
-        </Fact>
-        <Fact label="At the same time">
-          {definition.allowParallelRuns
-            ? 'Several runs may be active at once'
-            : 'One run at a time'}
-        </Fact>
-        {props.showEntity && definition.entityRef && (
-          <Fact label="Belongs to">
-            <EntityRefLink entityRef={definition.entityRef} />
-          </Fact>
-        )}
-        <Fact label="History">
-          {stats.counts.total === 0
-            ? 'Never ran'
-            : [
-                `${stats.counts.total} run${
-                  stats.counts.total === 1 ? '' : 's'
-                }`,
-                `${stats.counts.succeeded} succeeded`,
-                `${stats.counts.failed} failed`,
-                `${stats.counts.killed} killed`,
-                stats.counts.active > 0 && `${stats.counts.active} active`,
-              ]
-                .filter(Boolean)
-                .join(', ')}
-          {stats.successRate !== undefined &&
-            `. Success rate ${formatPercent(
-              stats.successRate,
-            )} of ${finished} finished`}
-          {stats.typicalDurationSeconds !== undefined &&
-            `; usually takes ${formatDuration(stats.typicalDurationSeconds)}`}
-          .
-        </Fact>
-      </Box>
-    </InfoCard>
-  );
 }
 
 /**
@@ -159,7 +59,7 @@ export function DefinitionView(props: DefinitionViewProps) {
     </Box>
   );
 
-  if (details.error) {
+  if (details.error && !details.value) {
     return (
       <>
         {back}
@@ -171,12 +71,14 @@ export function DefinitionView(props: DefinitionViewProps) {
     return (
       <>
         {back}
-        <Progress />
+        <SlowProgress
+          slowMessage={`Still waiting for cluster ${definition.cluster} to answer.`}
+        />
       </>
     );
   }
 
-  const { stats } = details.value;
+  const { definition: loaded, stats } = details.value;
   const firstPage = new Set(details.value.runs.map(r => r.uid));
   const runs = [
     ...details.value.runs,
@@ -197,9 +99,6 @@ export function DefinitionView(props: DefinitionViewProps) {
     setSearchParams(params, { replace: true });
     details.retry();
   };
-  const killButton = (run: JobRun) => (
-    <KillRunButton run={run} entityRef={entityRef} onKilled={details.retry} />
-  );
 
   return (
     <>
@@ -212,30 +111,34 @@ export function DefinitionView(props: DefinitionViewProps) {
         style={{ gap: 16 }}
       >
         <Typography variant="h4" component="h2">
-          {details.value.definition.name}
+          {loaded.name}
         </Typography>
         <Typography color="textSecondary">
-          {details.value.definition.kind}
+          {describeKind(loaded.kind)}
         </Typography>
         <Box flexGrow={1} />
+        {activeRun && activeRun.name !== selectedRun?.name && (
+          // Stop lives in a run's details: lead there when another run is selected.
+          <Link to={runLink(activeRun)}>Show the run in progress</Link>
+        )}
         <RunDefinitionButton
-          definition={details.value.definition}
+          definition={loaded}
           entityRef={entityRef}
           hasActiveRun={stats.counts.active > 0 || !!activeRun}
           onStarted={showNewRun}
+          onConflict={details.retry}
         />
-        {activeRun && killButton(activeRun)}
       </Box>
+      {details.error && <RefreshErrorAlert error={details.error} />}
       <Grid container spacing={3}>
         <Grid item xs={12}>
-          <AboutCard details={details.value} showEntity={showEntity} />
+          <DefinitionAbout details={details.value} showEntity={showEntity} />
         </Grid>
         <Grid item xs={12}>
           <RunsTable
             runs={runs}
             selectedRun={selectedRun?.name}
             getRunLink={runLink}
-            renderActions={killButton}
             onShowOlderRuns={older.hasMore ? older.loadMore : undefined}
             loadingOlderRuns={older.loading}
             olderRunsError={older.error}
@@ -246,7 +149,16 @@ export function DefinitionView(props: DefinitionViewProps) {
             <RunDetails
               run={selectedRun}
               entityRef={entityRef}
-              actions={killButton(selectedRun)}
+              // The one Stop button of a run on this page: neither the header nor the
+              // history repeats it. The history's rows select a run; its details act on it.
+              actions={
+                <StopRunButton
+                  run={selectedRun}
+                  entityRef={entityRef}
+                  ownerRef={loaded.entityOwnerRef}
+                  onStopped={details.retry}
+                />
+              }
             />
           </Grid>
         )}

@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useMemo, useRef } from 'react';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -12,6 +12,8 @@ import {
   formatTimestamp,
 } from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
+import { describeFailure } from '../../utils/words';
+import { Person, RunTrigger } from '../Person/Person';
 import { RunStatus } from '../RunStatus/RunStatus';
 
 /**
@@ -24,7 +26,7 @@ export interface DefinitionsTableProps {
   title?: string;
   /** Where a definition's name links to (its runs and logs). */
   getDetailsLink: (item: DefinitionSummary) => string;
-  /** The Run / Kill buttons of a row. */
+  /** The Run / Stop buttons of a row. */
   renderActions?: (item: DefinitionSummary) => ReactNode;
   /** Adds a column linking to the entity each definition belongs to (for the Jobs page). */
   showEntity?: boolean;
@@ -32,6 +34,21 @@ export interface DefinitionsTableProps {
   showOwner?: boolean;
   /** Shown instead of an empty table. */
   emptyContent?: ReactNode;
+  /** The table's own search box (default); off where the page filters the items itself. */
+  search?: boolean;
+}
+
+type Callbacks = Pick<
+  DefinitionsTableProps,
+  'getDetailsLink' | 'renderActions'
+>;
+
+interface ColumnOptions {
+  showEntity: boolean;
+  showOwner: boolean;
+  /** Definitions live in more than one place: say where each one does. */
+  showWhere: boolean;
+  showActions: boolean;
 }
 
 function Secondary(props: { children: ReactNode }) {
@@ -42,8 +59,64 @@ function Secondary(props: { children: ReactNode }) {
   );
 }
 
+/** Keeps a number and its unit on one line. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
+function LastRunCell({ item: { stats } }: { item: DefinitionSummary }) {
+  const run = stats.lastRun;
+  const when = run?.startedAt ?? run?.triggeredAt ?? run?.createdAt;
+  const failure = run && describeFailure(run);
+  return (
+    <>
+      <RunStatus state={run?.state} />
+      {failure && (
+        // Sentences wrap between words; never inside one ("BackoffLimitExceed ed").
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          component="div"
+          style={{ overflowWrap: 'normal', wordBreak: 'normal' }}
+        >
+          {failure}
+        </Typography>
+      )}
+      {run && when && (
+        <Secondary>
+          <span title={formatTimestamp(when)}>{formatRelativeTime(when)}</span>{' '}
+          <RunTrigger run={run} />
+        </Secondary>
+      )}
+    </>
+  );
+}
+
+function SuccessRateCell({ item: { stats } }: { item: DefinitionSummary }) {
+  const { succeeded, failed, killed } = stats.counts;
+  // Over the runs that finished by themselves: a stopped run is a person's decision.
+  const finished = succeeded + failed;
+  return (
+    <>
+      {stats.successRate !== undefined && (
+        <span style={NO_WRAP}>{formatPercent(stats.successRate)}</span>
+      )}
+      {finished > 0 && (
+        <Secondary>
+          {succeeded} of {finished} finished
+        </Secondary>
+      )}
+      {killed > 0 && <Secondary>{killed} stopped</Secondary>}
+    </>
+  );
+}
+
+/**
+ * The columns, built once per set of options: material-table resets its state (and warns)
+ * when it gets new column functions at every render. The callbacks are read through a ref,
+ * so a parent that passes new ones at each render does not rebuild the columns.
+ */
 function buildColumns(
-  props: DefinitionsTableProps,
+  options: ColumnOptions,
+  callbacks: { current: Callbacks },
 ): TableColumn<DefinitionSummary>[] {
   const columns: TableColumn<DefinitionSummary>[] = [
     {
@@ -53,10 +126,7 @@ function buildColumns(
       cellStyle: { minWidth: 220 },
       render: item => (
         <>
-          <Link
-            to={props.getDetailsLink(item)}
-            style={{ whiteSpace: 'nowrap' }}
-          >
+          <Link to={callbacks.current.getDetailsLink(item)} style={NO_WRAP}>
             {item.definition.name}
           </Link>
           {item.definition.description && (
@@ -66,34 +136,35 @@ function buildColumns(
       ),
     },
     {
-      title: 'Kind',
-      field: 'definition.kind',
+      title: 'When it runs',
+      field: 'definition.schedule',
       render: ({ definition }) =>
         definition.kind === 'CronJob' && definition.schedule ? (
           <>
-            CronJob
-            <Secondary>
-              Runs {describeSchedule(definition.schedule, definition.timeZone)}
-              {definition.suspended && ' (schedule paused)'}
-            </Secondary>
+            Runs {describeSchedule(definition.schedule, definition.timeZone)}
+            {definition.suspended && ' (schedule paused)'}
+            <Secondary>and when someone presses Run</Secondary>
           </>
         ) : (
-          definition.kind
+          'When someone presses Run'
         ),
-    },
-    {
-      title: 'Where',
-      field: 'definition.namespace',
-      render: ({ definition }) => (
-        <>
-          {definition.namespace}
-          <Secondary>cluster {definition.cluster}</Secondary>
-        </>
-      ),
     },
   ];
 
-  if (props.showEntity) {
+  if (options.showWhere) {
+    columns.push({
+      title: 'Where',
+      field: 'definition.cluster',
+      render: ({ definition }) => (
+        <>
+          {definition.cluster}
+          <Secondary>{definition.namespace}</Secondary>
+        </>
+      ),
+    });
+  }
+
+  if (options.showEntity) {
     columns.push({
       title: 'Component',
       field: 'definition.entityRef',
@@ -104,13 +175,12 @@ function buildColumns(
           ) : (
             <Secondary>none</Secondary>
           )}
-          {props.showOwner && definition.entityOwnerRef && (
+          {options.showOwner && definition.entityOwnerRef && (
             <Secondary>
               owned by{' '}
-              <EntityRefLink
+              <Person
                 entityRef={definition.entityOwnerRef}
                 defaultKind="group"
-                hideIcon
               />
             </Secondary>
           )}
@@ -123,36 +193,8 @@ function buildColumns(
     {
       title: 'Last run',
       field: 'stats.lastRun.state',
-      cellStyle: { minWidth: 160 },
-      render: ({ stats }) => {
-        const run = stats.lastRun;
-        const when = run?.startedAt ?? run?.triggeredAt ?? run?.createdAt;
-        return (
-          <>
-            <RunStatus state={run?.state} />
-            {run?.failure?.reason && (
-              <Secondary>{run.failure.reason}</Secondary>
-            )}
-            {when && (
-              <Secondary>
-                <span title={formatTimestamp(when)}>
-                  {formatRelativeTime(when)}
-                </span>
-                {run?.triggeredBy && (
-                  <>
-                    {' by '}
-                    <EntityRefLink
-                      entityRef={run.triggeredBy}
-                      defaultKind="user"
-                      hideIcon
-                    />
-                  </>
-                )}
-              </Secondary>
-            )}
-          </>
-        );
-      },
+      cellStyle: { minWidth: 180, maxWidth: 360 },
+      render: item => <LastRunCell item={item} />,
     },
     {
       title: 'Took',
@@ -160,7 +202,7 @@ function buildColumns(
       render: ({ stats }) => {
         const duration = formatDuration(runDurationSeconds(stats.lastRun));
         return (
-          <span style={{ whiteSpace: 'nowrap' }}>
+          <span style={NO_WRAP}>
             {isActiveRun(stats.lastRun) && duration
               ? `${duration} so far`
               : duration}
@@ -171,29 +213,18 @@ function buildColumns(
     {
       title: 'Success rate',
       field: 'stats.successRate',
-      render: ({ stats }) => {
-        const finished =
-          stats.counts.succeeded + stats.counts.failed + stats.counts.killed;
-        return stats.successRate === undefined ? null : (
-          <>
-            {formatPercent(stats.successRate)}
-            <Secondary>
-              {stats.counts.succeeded} of {finished} finished
-            </Secondary>
-          </>
-        );
-      },
+      render: item => <SuccessRateCell item={item} />,
     },
   );
 
-  if (props.renderActions) {
+  if (options.showActions) {
     columns.push({
       title: 'Actions',
       sorting: false,
       searchable: false,
       render: item => (
         <Box display="flex" flexDirection="column" style={{ gap: 8 }}>
-          {props.renderActions?.(item)}
+          {callbacks.current.renderActions?.(item)}
         </Box>
       ),
     });
@@ -208,9 +239,30 @@ function buildColumns(
  * @public
  */
 export function DefinitionsTable(props: DefinitionsTableProps) {
-  const { items, title = 'Jobs', emptyContent } = props;
+  const { items, title = 'Jobs', emptyContent, search = true } = props;
+  const callbacks = useRef<Callbacks>(props);
+  callbacks.current = props;
 
-  const columns = buildColumns(props);
+  const showEntity = !!props.showEntity;
+  const showOwner = !!props.showOwner;
+  const showActions = !!props.renderActions;
+  const showWhere =
+    new Set(items.map(i => `${i.definition.cluster}/${i.definition.namespace}`))
+      .size > 1;
+  const columns = useMemo(
+    () =>
+      buildColumns(
+        { showEntity, showOwner, showWhere, showActions },
+        callbacks,
+      ),
+    [showEntity, showOwner, showWhere, showActions],
+  );
+
+  const paging = items.length > 20;
+  const options = useMemo(
+    () => ({ paging, pageSize: 20, search, padding: 'dense' as const }),
+    [paging, search],
+  );
 
   return (
     <Table<DefinitionSummary>
@@ -220,11 +272,9 @@ export function DefinitionsTable(props: DefinitionsTableProps) {
       // state. Without a stable `id` it remounts every row whenever the data changes, which
       // would drop focus and close an open Run dialog at each refresh while a run is active.
       data={items.map(item => ({ ...item, id: item.definition.uid }))}
-      options={{
-        paging: items.length > 20,
-        pageSize: 20,
-        search: true,
-        padding: 'dense',
+      options={options}
+      localization={{
+        body: { emptyDataSourceMessage: 'No Jobs match this search' },
       }}
       emptyContent={emptyContent}
     />

@@ -1,4 +1,4 @@
-import { EmptyState, Progress } from '@backstage/core-components';
+import { EmptyState } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -11,7 +11,11 @@ import { definitionPath } from '../../utils/paths';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
-import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
+import {
+  JobsErrorPanel,
+  RefreshErrorAlert,
+} from '../JobsErrorPanel/JobsErrorPanel';
+import { SlowProgress } from '../SlowProgress/SlowProgress';
 
 /**
  * Props of {@link EntityDefinitionsList}.
@@ -31,11 +35,11 @@ export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
   const { entityRef } = props;
   const { value, error, retry } = useDefinitions({ entityRef });
 
-  if (error) {
+  if (error && !value) {
     return <JobsErrorPanel error={error} />;
   }
   if (!value) {
-    return <Progress />;
+    return <SlowProgress />;
   }
 
   // Say there is nothing only once every cluster answered in full.
@@ -49,6 +53,7 @@ export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      {error && <RefreshErrorAlert error={error} />}
       <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
       {isEmpty ? (
         <EmptyState

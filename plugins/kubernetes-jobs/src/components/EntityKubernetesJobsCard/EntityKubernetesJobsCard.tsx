@@ -1,5 +1,5 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -12,6 +12,7 @@ import { definitionPath } from '../../utils/paths';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
 import { RunStatus } from '../RunStatus/RunStatus';
+import { SlowProgress } from '../SlowProgress/SlowProgress';
 
 /**
  * Props of {@link EntityKubernetesJobsCard}.
@@ -36,10 +37,10 @@ export function EntityKubernetesJobsCard(props: EntityKubernetesJobsCardProps) {
   });
 
   let content;
-  if (error) {
+  if (error && !value) {
     content = <JobsErrorPanel error={error} />;
   } else if (!value) {
-    content = <Progress />;
+    content = <SlowProgress />;
   } else if (value.items.length === 0) {
     content = (
       <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />

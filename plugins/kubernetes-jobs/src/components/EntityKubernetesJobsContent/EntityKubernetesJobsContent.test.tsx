@@ -1,5 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { act, screen, within } from '@testing-library/react';
 import { ResponseError } from '@backstage/errors';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
@@ -24,7 +23,6 @@ describe('EntityKubernetesJobsContent', () => {
   afterEach(() => {
     jest.useRealTimers();
   });
-
   it('explains which annotation to add when the entity is not linked to Kubernetes', async () => {
     const api = mockKubernetesJobsApi();
     await renderWithApis(<EntityKubernetesJobsContent />, {
@@ -68,35 +66,17 @@ describe('EntityKubernetesJobsContent', () => {
 
     const cacheRow = screen.getByText('shop-cache-check').closest('tr')!;
     expect(within(cacheRow).getByText('Failed')).toBeInTheDocument();
-    expect(
-      within(cacheRow).getByText('BackoffLimitExceeded'),
-    ).toBeInTheDocument();
+    // The cause in plain words, not Kubernetes' reason.
+    expect(cacheRow).toHaveTextContent(
+      'Cache check failed: 1 of 3 nodes unreachable',
+    );
+    expect(cacheRow).not.toHaveTextContent('BackoffLimitExceeded');
 
     const nightlyRow = screen.getByText('shop-nightly-export').closest('tr')!;
     expect(within(nightlyRow).getByText('Never run')).toBeInTheDocument();
     expect(
       within(nightlyRow).getByText(/Runs every day at 02:00/),
     ).toBeInTheDocument();
-  });
-
-  it('offers Kill only on a definition whose last run is active', async () => {
-    const api = mockKubernetesJobsApi({
-      getDefinitions: jest.fn().mockResolvedValue({
-        items: [migrateSucceeded, reindexRunning],
-        errors: [],
-      }),
-    });
-    await renderWithApis(<EntityKubernetesJobsContent />, {
-      api,
-      entity: shopEntity,
-    });
-    await screen.findByText('shop-reindex');
-    expect(
-      screen.getByRole('button', { name: 'Kill run shop-reindex-abc12' }),
-    ).toBeInTheDocument();
-    expect(screen.getAllByRole('button', { name: /^Kill run/ })).toHaveLength(
-      1,
-    );
   });
 
   it('says there is nothing to run yet when the entity has no definitions', async () => {
@@ -168,90 +148,6 @@ describe('EntityKubernetesJobsContent', () => {
     ).toBeInTheDocument();
   });
 
-  it('runs a definition after confirmation and shows the new run without a reload', async () => {
-    const running = makeRun({
-      name: 'shop-db-migrate-new01',
-      state: 'Running',
-      finishedAt: undefined,
-      durationSeconds: 1,
-    });
-    const api = mockKubernetesJobsApi({
-      getDefinitions: jest
-        .fn()
-        .mockResolvedValueOnce({ items: [migrateSucceeded], errors: [] })
-        .mockResolvedValue({
-          items: [makeSummary({}, running)],
-          errors: [],
-        }),
-      runDefinition: jest.fn().mockResolvedValue(running),
-    });
-    const { alertApi } = await renderWithApis(<EntityKubernetesJobsContent />, {
-      api,
-      entity: shopEntity,
-    });
-
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Run shop-db-migrate' }),
-    );
-    const dialog = screen.getByRole('dialog', { name: 'Run shop-db-migrate?' });
-    expect(dialog).toHaveTextContent(
-      'This starts a new run of the Job shop-db-migrate in namespace shop on cluster sandbox, now.',
-    );
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Run' }));
-
-    expect(api.runDefinition).toHaveBeenCalledWith(
-      expect.objectContaining({
-        cluster: 'sandbox',
-        namespace: 'shop',
-        kind: 'Job',
-        name: 'shop-db-migrate',
-      }),
-      SHOP_REF,
-    );
-    await waitFor(() =>
-      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
-    );
-    expect(await screen.findByText('Running')).toBeInTheDocument();
-    expect(alertApi.post).toHaveBeenCalledWith(
-      expect.objectContaining({ message: 'Started shop-db-migrate-new01' }),
-    );
-  });
-
-  it('shows the backend 409 message when a run is already active, without closing', async () => {
-    const conflict = await ResponseError.fromResponse(
-      errorResponse(
-        409,
-        'ConflictError',
-        'shop-reindex already has an active run (shop-reindex-abc12); it runs one at a time',
-      ),
-    );
-    const api = mockKubernetesJobsApi({
-      getDefinitions: jest
-        .fn()
-        .mockResolvedValue({ items: [reindexRunning], errors: [] }),
-      runDefinition: jest.fn().mockRejectedValue(conflict),
-    });
-    await renderWithApis(<EntityKubernetesJobsContent />, {
-      api,
-      entity: shopEntity,
-    });
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Run shop-reindex' }),
-    );
-    const dialog = screen.getByRole('dialog');
-    expect(dialog).toHaveTextContent(
-      'A run of this Job is already in progress',
-    );
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Run' }));
-
-    const alert = await within(dialog).findByRole('alert');
-    expect(alert).toHaveTextContent('The run was not started');
-    expect(alert).toHaveTextContent(
-      'shop-reindex already has an active run (shop-reindex-abc12); it runs one at a time',
-    );
-    expect(screen.getByRole('dialog')).toBeInTheDocument();
-  });
-
   it('refreshes by itself while a run is active, and stops once it finished', async () => {
     jest.useFakeTimers({ advanceTimers: true });
     const finished = makeSummary(
@@ -281,37 +177,6 @@ describe('EntityKubernetesJobsContent', () => {
       jest.advanceTimersByTime(15000);
     });
     expect(api.getDefinitions).toHaveBeenCalledTimes(2);
-  });
-
-  it('keeps an open Run dialog open while the list refreshes', async () => {
-    jest.useFakeTimers({ advanceTimers: true });
-    const later = makeSummary(
-      { name: 'shop-reindex', description: 'Rebuilds the search index' },
-      reindexRunning.stats.lastRun,
-    );
-    const api = mockKubernetesJobsApi({
-      getDefinitions: jest
-        .fn()
-        .mockResolvedValueOnce({ items: [reindexRunning], errors: [] })
-        .mockResolvedValue({ items: [later], errors: [] }),
-    });
-    await renderWithApis(<EntityKubernetesJobsContent />, {
-      api,
-      entity: shopEntity,
-    });
-    await userEvent.click(
-      await screen.findByRole('button', { name: 'Run shop-reindex' }),
-    );
-    await act(async () => {
-      jest.advanceTimersByTime(3000);
-    });
-    // The refreshed description shows in the row and in the dialog, which stayed open.
-    expect(
-      await screen.findAllByText('Rebuilds the search index'),
-    ).toHaveLength(2);
-    expect(
-      screen.getByRole('dialog', { name: 'Run shop-reindex?' }),
-    ).toBeInTheDocument();
   });
 
   it('refreshes on a hint about one of its Jobs instead of polling, and ignores other Jobs', async () => {
@@ -402,5 +267,73 @@ describe('EntityKubernetesJobsContent', () => {
     expect(screen.queryByText(/Cluster sandbox/)).not.toBeInTheDocument();
     // Not "nothing to run" while a cluster has not answered in full.
     expect(screen.queryByText('No Jobs to run yet')).not.toBeInTheDocument();
+  });
+
+  it('says which kind a cluster refused, and still lists the rest of it', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [migrateSucceeded],
+        errors: [
+          {
+            cluster: 'sandbox',
+            kind: 'CronJob',
+            statusCode: 403,
+            message:
+              'Cluster sandbox refused to list CronJobs in namespace shop',
+          },
+        ],
+      }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(
+      await screen.findByText(
+        /Cluster sandbox could be read only in part: some of its Jobs are missing below/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/\(its scheduled tasks\): Cluster sandbox refused/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('shop-db-migrate')).toBeInTheDocument();
+  });
+
+  it('keeps the list when a refresh fails, and says so', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValueOnce({ items: [reindexRunning], errors: [] })
+        .mockRejectedValue(new Error('Failed to fetch')),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    await screen.findByText('shop-reindex');
+    await act(async () => {
+      jest.advanceTimersByTime(3000);
+    });
+    expect(
+      await screen.findByText(/Could not refresh: Failed to fetch/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('shop-reindex')).toBeInTheDocument();
+  });
+
+  it('says what it is waiting for when the clusters are slow to answer', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api: mockKubernetesJobsApi(),
+      entity: shopEntity,
+    });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+    await act(async () => {
+      jest.advanceTimersByTime(6000);
+    });
+    expect(screen.getByRole('status')).toHaveTextContent(
+      'Still waiting for the clusters to answer',
+    );
   });
 });

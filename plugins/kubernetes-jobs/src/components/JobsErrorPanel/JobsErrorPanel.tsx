@@ -1,4 +1,5 @@
 import { ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
+import Alert from '@material-ui/lab/Alert';
 import { describeError } from '../../utils/errors';
 
 /**
@@ -30,4 +31,19 @@ export function JobsErrorPanel(props: JobsErrorPanelProps) {
     );
   }
   return <ResponseErrorPanel error={error} title={description.title} />;
+}
+
+/**
+ * Says that a refresh failed while the page keeps showing what it loaded before, rather than
+ * replacing a useful page with an error.
+ *
+ * @public
+ */
+export function RefreshErrorAlert(props: JobsErrorPanelProps) {
+  const description = describeError(props.error, 'load');
+  return (
+    <Alert severity="warning" role="status">
+      Could not refresh: {description.message}. Showing what was loaded before.
+    </Alert>
+  );
 }

@@ -103,6 +103,43 @@ describe('KubernetesJobsPage', () => {
     expect(jobNames()).toEqual(['shop-nightly-export']);
   });
 
+  it('searches by words and counts what it shows', async () => {
+    await renderPage();
+    await screen.findByText('newsletter-export');
+    expect(screen.getByText('Jobs (4)')).toBeInTheDocument();
+
+    await userEvent.type(
+      screen.getByRole('searchbox', { name: 'Search' }),
+      'shop export',
+    );
+    expect(jobNames()).toEqual(['shop-nightly-export']);
+    expect(screen.getByText('Jobs (1 of 4)')).toBeInTheDocument();
+    // The table has no search box of its own, whose matches the title would not count.
+    expect(screen.getAllByRole('searchbox')).toHaveLength(1);
+  });
+
+  it('says when no Job matches, and clears the filters on request', async () => {
+    await renderPage(['/?q=nothing-like-this&namespace=shop']);
+    expect(
+      await screen.findByText('No Jobs match these filters'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Jobs (0 of 4)')).toBeInTheDocument();
+    expect(screen.queryByText('No records to display')).not.toBeInTheDocument();
+
+    const clear = screen.getAllByRole('button', { name: 'Clear filters' });
+    await userEvent.click(clear[clear.length - 1]);
+    expect(jobNames()).toHaveLength(4);
+    expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveValue('');
+  });
+
+  it('calls a killed last run Stopped in its filter', async () => {
+    await renderPage();
+    await screen.findByText('newsletter-export');
+    await userEvent.click(filter('Last run'));
+    expect(screen.getByRole('option', { name: 'Stopped' })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: 'Killed' })).toBeNull();
+  });
+
   it('filters by the owner of the component', async () => {
     await renderPage();
     await screen.findByText('newsletter-export');

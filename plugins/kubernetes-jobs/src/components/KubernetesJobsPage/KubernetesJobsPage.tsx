@@ -4,10 +4,10 @@ import {
   EmptyState,
   Header,
   Page,
-  Progress,
   WarningPanel,
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import { DefinitionSummary } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useDefinitions } from '../../hooks/useDefinitions';
 import {
@@ -20,20 +20,51 @@ import { laggingClusters } from '../../utils/clusters';
 import { definitionPath, parseDefinitionKind } from '../../utils/paths';
 import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
-import { DefinitionFiltersBar } from '../DefinitionFiltersBar/DefinitionFiltersBar';
+import {
+  DefinitionFiltersBar,
+  hasFilters,
+} from '../DefinitionFiltersBar/DefinitionFiltersBar';
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
 import { DefinitionView } from '../DefinitionView/DefinitionView';
-import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
+import {
+  JobsErrorPanel,
+  RefreshErrorAlert,
+} from '../JobsErrorPanel/JobsErrorPanel';
+import { SlowProgress } from '../SlowProgress/SlowProgress';
 
-const FILTER_KEYS = ['cluster', 'namespace', 'state', 'owner'] as const;
+/** The filters' query parameters; the search is `q`, as in the catalog. */
+const FILTER_PARAMS = {
+  cluster: 'cluster',
+  namespace: 'namespace',
+  state: 'state',
+  owner: 'owner',
+  search: 'q',
+} as const satisfies Record<keyof DefinitionFilters, string>;
 
 function readFilters(params: URLSearchParams): DefinitionFilters {
   return {
-    cluster: params.get('cluster') ?? undefined,
-    namespace: params.get('namespace') ?? undefined,
-    state: (params.get('state') as LastRunFilter | null) ?? undefined,
-    owner: params.get('owner') ?? undefined,
+    cluster: params.get(FILTER_PARAMS.cluster) ?? undefined,
+    namespace: params.get(FILTER_PARAMS.namespace) ?? undefined,
+    state:
+      (params.get(FILTER_PARAMS.state) as LastRunFilter | null) ?? undefined,
+    owner: params.get(FILTER_PARAMS.owner) ?? undefined,
+    search: params.get(FILTER_PARAMS.search) ?? undefined,
   };
+}
+
+function NoMatch(props: { onClear: () => void }) {
+  return (
+    <EmptyState
+      missing="data"
+      title="No Jobs match these filters"
+      description="Other Jobs are hidden by the search or the filters above."
+      action={
+        <Button variant="outlined" color="primary" onClick={props.onClear}>
+          Clear filters
+        </Button>
+      }
+    />
+  );
 }
 
 function AllDefinitions() {
@@ -42,21 +73,21 @@ function AllDefinitions() {
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = readFilters(searchParams);
 
-  if (error) {
+  if (error && !value) {
     return <JobsErrorPanel error={error} />;
   }
   if (!value) {
-    return <Progress />;
+    return <SlowProgress />;
   }
 
   const setFilters = (next: DefinitionFilters) => {
     const params = new URLSearchParams(searchParams);
-    for (const key of FILTER_KEYS) {
-      const v = next[key];
+    for (const [key, param] of Object.entries(FILTER_PARAMS)) {
+      const v = next[key as keyof DefinitionFilters];
       if (v) {
-        params.set(key, v);
+        params.set(param, v);
       } else {
-        params.delete(key);
+        params.delete(param);
       }
     }
     setSearchParams(params, { replace: true });
@@ -82,6 +113,7 @@ function AllDefinitions() {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      {error && <RefreshErrorAlert error={error} />}
       <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
       <DefinitionFiltersBar
         clusters={distinct(value.items.map(i => i.definition.cluster))}
@@ -98,12 +130,19 @@ function AllDefinitions() {
         />
       ) : (
         <DefinitionsTable
-          title={`Jobs (${items.length} of ${value.items.length})`}
+          // Counts what the table shows: the filters and the search are both ours.
+          title={
+            hasFilters(filters)
+              ? `Jobs (${items.length} of ${value.items.length})`
+              : `Jobs (${value.items.length})`
+          }
           items={items}
           getDetailsLink={detailsLink}
           renderActions={renderActions}
           showEntity
           showOwner
+          search={false}
+          emptyContent={<NoMatch onClear={() => setFilters({})} />}
         />
       )}
     </Box>

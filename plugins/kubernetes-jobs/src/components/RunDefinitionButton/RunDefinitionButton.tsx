@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { ReactNode, useEffect, useRef, useState } from 'react';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
+import { toastApiRef } from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   JobDefinition,
@@ -9,6 +11,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useRunDefinition } from '../../hooks/useRunDefinition';
 import { ActionButton } from '../ActionButton/ActionButton';
+import { OnlyMembersCan } from '../Person/Person';
 import { RunDialog } from '../RunDialog/RunDialog';
 
 /**
@@ -24,16 +27,43 @@ export interface RunDefinitionButtonProps {
   hasActiveRun?: boolean;
   /** Called with the new run once the backend created it. */
   onStarted?: (run: JobRun) => void;
+  /**
+   * Called when the backend refused because a run is already active (409): what the page
+   * shows is out of date, and should be loaded again.
+   */
+  onConflict?: () => void;
+}
+
+/** Why Run is disabled, or undefined when it may be pressed. */
+function runDisabledReason(
+  props: RunDefinitionButtonProps,
+  allowed: boolean,
+): ReactNode | undefined {
+  const { definition, hasActiveRun } = props;
+  if (!allowed) {
+    return (
+      <OnlyMembersCan
+        ownerRef={definition.entityOwnerRef}
+        action="run this Job"
+      />
+    );
+  }
+  if (hasActiveRun && !definition.allowParallelRuns) {
+    return 'A run is in progress, and this Job runs one at a time: wait for it to finish or stop it.';
+  }
+  return undefined;
 }
 
 /**
- * The Run button of a definition: checks the permission, confirms, starts the run.
+ * The Run button of a definition: checks the permission, confirms, starts the run. Disabled,
+ * with the reason written next to it, when the user may not run the Job or when a run is
+ * already active and the Job runs one at a time.
  *
  * @public
  */
 export function RunDefinitionButton(props: RunDefinitionButtonProps) {
-  const { definition, entityRef, hasActiveRun, onStarted } = props;
-  const alertApi = useApi(alertApiRef);
+  const { definition, entityRef, hasActiveRun, onStarted, onConflict } = props;
+  const toastApi = useApi(toastApiRef);
   const [open, setOpen] = useState(false);
   const action = useRunDefinition();
   const permission = usePermission({
@@ -50,21 +80,24 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
     const run = await action.execute(definition, entityRef);
     if (run) {
       setOpen(false);
-      alertApi.post({
-        message: `Started ${run.name}`,
-        severity: 'success',
-        display: 'transient',
+      toastApi.post({
+        title: `Started ${run.name}`,
+        status: 'success',
+        timeout: 5000,
       });
       onStarted?.(run);
     }
   };
 
-  let disabledReason: string | undefined;
-  if (permission.loading) {
-    disabledReason = 'Checking whether you may run this Job…';
-  } else if (!permission.allowed) {
-    disabledReason = 'You are not allowed to run this Job';
-  }
+  // A refusal is shown in the dialog; a conflict also means the page missed the active run.
+  const { error } = action;
+  const onConflictRef = useRef(onConflict);
+  onConflictRef.current = onConflict;
+  useEffect(() => {
+    if (error && ResponseError.is(error) && error.statusCode === 409) {
+      onConflictRef.current?.();
+    }
+  }, [error]);
 
   return (
     <>
@@ -73,7 +106,12 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
         ariaLabel={`Run ${definition.name}`}
         icon={<PlayArrowIcon />}
         onClick={() => setOpen(true)}
-        disabledReason={disabledReason}
+        busy={permission.loading}
+        disabledReason={
+          permission.loading
+            ? undefined
+            : runDisabledReason(props, permission.allowed)
+        }
       />
       {open && (
         <RunDialog

@@ -1,20 +1,17 @@
-import { ReactNode, useState } from 'react';
-import { InfoCard, Progress } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { ReactNode } from 'react';
+import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
-import Tab from '@material-ui/core/Tab';
-import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { useRunEvents } from '../../hooks/useRunEvents';
 import { formatDuration, formatTimestamp } from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
-import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
-import { RunEventsTable } from '../RunEventsTable/RunEventsTable';
+import { describeAttempts, describeFailure, runTitle } from '../../utils/words';
+import { Person, RunTrigger } from '../Person/Person';
 import { RunLogs } from '../RunLogs/RunLogs';
 import { RunStatus } from '../RunStatus/RunStatus';
+import { RunTechnicalDetails } from './RunTechnicalDetails';
 
 /**
  * Props of {@link RunDetails}.
@@ -24,7 +21,7 @@ import { RunStatus } from '../RunStatus/RunStatus';
 export interface RunDetailsProps {
   run: JobRun;
   entityRef: string;
-  /** The Kill button, shown while the run is active. */
+  /** The Stop button, shown while the run is active. */
   actions?: ReactNode;
 }
 
@@ -41,47 +38,82 @@ function Field(props: { label: string; children: ReactNode }) {
   );
 }
 
-function RunEvents(props: { run: JobRun; entityRef: string }) {
-  const events = useRunEvents(props.run, props.entityRef);
-  if (events.error) {
-    return <JobsErrorPanel error={events.error} />;
-  }
-  if (!events.value) {
-    return <Progress />;
-  }
-  return <RunEventsTable events={events.value} />;
+/** Whether logs can still be shown: Kubernetes has the run, or its record saved them. */
+function hasLogs(run: JobRun): boolean {
+  return !run.removedFromCluster || !!run.evidenceSavedAt;
 }
 
-function podSummary(run: JobRun): string {
-  const parts = [
-    run.pods.active && `${run.pods.active} running`,
-    run.pods.succeeded && `${run.pods.succeeded} succeeded`,
-    run.pods.failed && `${run.pods.failed} failed`,
-    run.pods.terminating && `${run.pods.terminating} stopping`,
-  ].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'none';
+function Outcome(props: { run: JobRun }) {
+  const { run } = props;
+  if (run.state === 'Failed') {
+    return (
+      <Box mt={2}>
+        <Alert severity="error">
+          <AlertTitle>Why it failed</AlertTitle>
+          {describeFailure(run) ??
+            'Kubernetes gave no reason. The logs below may say more.'}
+        </Alert>
+      </Box>
+    );
+  }
+  if (run.state === 'Killed') {
+    return (
+      <Box mt={2}>
+        <Alert severity="info">
+          This run was stopped before it finished
+          {run.killedBy && (
+            <>
+              {' '}
+              by <Person entityRef={run.killedBy} />
+            </>
+          )}
+          {run.killedAt && ` at ${formatTimestamp(run.killedAt)}`}.
+          {hasLogs(run) && ' What it had done until then is in its logs below.'}
+        </Alert>
+      </Box>
+    );
+  }
+  return null;
 }
 
 /**
- * One run: what happened, who started or killed it, and its logs and events.
+ * What the logs section can show: live logs, those saved when the run ended, or nothing once
+ * Kubernetes deleted the run without anything saved.
+ */
+function Logs(props: { run: JobRun; entityRef: string }) {
+  const { run, entityRef } = props;
+  if (!hasLogs(run)) {
+    return (
+      <Typography>
+        Kubernetes no longer has this run, and its logs were not saved. Its
+        outcome, and who started it, are kept in the history above.
+      </Typography>
+    );
+  }
+  return <RunLogs key={run.name} run={run} entityRef={entityRef} />;
+}
+
+/**
+ * One run: what happened, who started or stopped it, and its logs; Kubernetes' own view of it
+ * (its Job, pods and events) is in a collapsed "Technical details" section.
  *
  * @public
  */
 export function RunDetails(props: RunDetailsProps) {
   const { run, entityRef, actions } = props;
-  const [tab, setTab] = useState<'logs' | 'events'>('logs');
-  const tabId = (name: string) => `run-${run.name}-tab-${name}`;
-  const panelId = (name: string) => `run-${run.name}-panel-${name}`;
+  const active = isActiveRun(run);
+  const stopped = run.state === 'Killed';
 
   return (
     <InfoCard
-      title={`Run ${run.name}`}
+      title={runTitle(run)}
+      titleTypographyProps={{ component: 'h3' }}
       subheader={
         run.isDefinition
-          ? 'The definition itself ran: this is the first run of its history.'
+          ? 'This run happened when the Job was set up: it is the first of its history.'
           : undefined
       }
-      action={isActiveRun(run) ? actions : undefined}
+      action={active ? actions : undefined}
     >
       <Box
         component="dl"
@@ -93,89 +125,38 @@ export function RunDetails(props: RunDetailsProps) {
           <RunStatus state={run.state} />
         </Field>
         <Field label="Started">
-          {formatTimestamp(run.startedAt ?? run.createdAt)}
+          {formatTimestamp(run.startedAt ?? run.triggeredAt ?? run.createdAt)}{' '}
+          <RunTrigger run={run} />
         </Field>
-        <Field label="Finished">
+        <Field label={stopped ? 'Stopped' : 'Finished'}>
           {formatTimestamp(run.finishedAt ?? run.killedAt)}
-        </Field>
-        <Field label={isActiveRun(run) ? 'Running for' : 'Took'}>
-          {formatDuration(runDurationSeconds(run))}
-        </Field>
-        <Field label="Triggered by">
-          {run.triggeredBy && (
-            <EntityRefLink entityRef={run.triggeredBy} defaultKind="user" />
+          {run.killedBy && (
+            <>
+              {' '}
+              by <Person entityRef={run.killedBy} />
+            </>
           )}
         </Field>
-        {run.killedBy && (
-          <Field label="Killed by">
-            <EntityRefLink entityRef={run.killedBy} defaultKind="user" />
-            {run.killedAt && ` at ${formatTimestamp(run.killedAt)}`}
-          </Field>
-        )}
-        <Field label="Pods">{podSummary(run)}</Field>
+        <Field label={active ? 'Running for' : 'Took'}>
+          {formatDuration(runDurationSeconds(run))}
+        </Field>
+        <Field label="Attempts">{describeAttempts(run)}</Field>
       </Box>
 
-      {run.state === 'Failed' && (
-        <Box mt={2}>
-          <Alert severity="error">
-            <AlertTitle>
-              Failed{run.failure?.reason ? `: ${run.failure.reason}` : ''}
-            </AlertTitle>
-            {run.failure?.message ??
-              'Kubernetes gave no reason. The logs and events below may say more.'}
-          </Alert>
-        </Box>
-      )}
-      {run.state === 'Killed' && (
-        <Box mt={2}>
-          <Alert severity="info">
-            This run was killed before it finished; its pods were stopped.
-          </Alert>
-        </Box>
-      )}
+      <Outcome run={run} />
 
-      {run.removedFromCluster ? (
-        <Box mt={2}>
-          <Alert severity="info">
-            This run's Job has been deleted from the cluster. Its outcome is
-            kept in the history; its logs and events went with it.
-          </Alert>
-        </Box>
-      ) : (
-        <Box mt={2}>
-          <Tabs
-            value={tab}
-            onChange={(_, value) => setTab(value)}
-            indicatorColor="primary"
-            aria-label={`Details of run ${run.name}`}
-          >
-            <Tab
-              value="logs"
-              label="Logs"
-              id={tabId('logs')}
-              aria-controls={panelId('logs')}
-            />
-            <Tab
-              value="events"
-              label="Events"
-              id={tabId('events')}
-              aria-controls={panelId('events')}
-            />
-          </Tabs>
-          <Box
-            mt={2}
-            role="tabpanel"
-            id={panelId(tab)}
-            aria-labelledby={tabId(tab)}
-          >
-            {tab === 'logs' ? (
-              <RunLogs key={run.name} run={run} entityRef={entityRef} />
-            ) : (
-              <RunEvents run={run} entityRef={entityRef} />
-            )}
-          </Box>
-        </Box>
-      )}
+      <Box mt={3}>
+        <Typography variant="h6" component="h3" gutterBottom>
+          Logs
+        </Typography>
+        <Logs run={run} entityRef={entityRef} />
+      </Box>
+
+      <RunTechnicalDetails
+        run={run}
+        entityRef={entityRef}
+        hasEvents={hasLogs(run)}
+      />
     </InfoCard>
   );
 }

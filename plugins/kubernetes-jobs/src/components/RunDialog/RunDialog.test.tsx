@@ -7,7 +7,7 @@ import { errorResponse } from '../../__testUtils__/mockKubernetesJobsApi';
 import { RunDialog } from './RunDialog';
 
 describe('RunDialog', () => {
-  it('says what will run where, and that a CronJob keeps its schedule', async () => {
+  it('says what will run where in plain words, and that a scheduled task keeps its schedule', async () => {
     await renderInTestApp(
       <RunDialog
         open
@@ -26,13 +26,19 @@ describe('RunDialog', () => {
       name: 'Run shop-nightly-export?',
     });
     expect(dialog).toHaveTextContent(
-      'This starts a new run of the CronJob shop-nightly-export in namespace shop on cluster sandbox, now.',
+      'This starts a new run of shop-nightly-export on sandbox, now.',
     );
     expect(dialog).toHaveTextContent('Exports the day’s orders for accounting');
-    expect(dialog).toHaveTextContent('It runs export (shop-export:2.0).');
     expect(dialog).toHaveTextContent(
       'This run comes in addition to its schedule (every day at 02:00), which does not change.',
     );
+    // Kubernetes' terms wait under technical details, closed.
+    expect(dialog).not.toHaveTextContent(/namespace|CronJob|shop-export:2\.0/);
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Technical details/ }),
+    );
+    expect(dialog).toHaveTextContent('export: shop-export:2.0');
+    expect(dialog).toHaveTextContent('NamespaceshopClustersandbox');
   });
 
   it('is a modal dialog that keeps keyboard focus inside it', async () => {
@@ -110,11 +116,37 @@ describe('RunDialog', () => {
         onClose={jest.fn()}
       />,
     );
-    const alert = within(screen.getByRole('dialog')).getByRole('alert');
+    const dialog = screen.getByRole('dialog');
+    const alert = within(dialog).getByRole('alert');
     expect(alert).toHaveTextContent('You are not allowed to run this Job');
     expect(alert).toHaveTextContent(
       'user:default/guest may not run Jobs of component:default/shop',
     );
+    // Trying again would be refused again.
+    expect(within(dialog).getByRole('button', { name: 'Run' })).toBeDisabled();
+  });
+
+  it('lets the user try again after an error that may pass', async () => {
+    const error = await ResponseError.fromResponse(
+      errorResponse(
+        503,
+        'ServiceUnavailableError',
+        'Cluster sandbox did not answer',
+      ),
+    );
+    await renderInTestApp(
+      <RunDialog
+        open
+        error={error}
+        definition={makeDefinition()}
+        onConfirm={jest.fn()}
+        onClose={jest.fn()}
+      />,
+    );
+    expect(
+      within(screen.getByRole('dialog')).getByRole('alert'),
+    ).toHaveTextContent('Cluster sandbox did not answer');
+    expect(screen.getByRole('button', { name: 'Run' })).toBeEnabled();
   });
 
   it('warns when a run is already active and only one may run at a time', async () => {
@@ -130,6 +162,7 @@ describe('RunDialog', () => {
     expect(
       screen.getByText(/A run of this Job is already in progress/),
     ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run' })).toBeDisabled();
     rerender(
       <RunDialog
         open
@@ -142,5 +175,6 @@ describe('RunDialog', () => {
     expect(
       screen.queryByText(/A run of this Job is already in progress/),
     ).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run' })).toBeEnabled();
   });
 });

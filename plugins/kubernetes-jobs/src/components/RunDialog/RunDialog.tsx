@@ -9,7 +9,9 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { JobDefinition } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { describeSchedule } from '../../utils/format';
-import { describeError } from '../../utils/errors';
+import { describeError, isRefusal } from '../../utils/errors';
+import { DefinitionTechnicalFacts } from '../DefinitionView/DefinitionTechnicalFacts';
+import { TechnicalDetails } from '../TechnicalDetails/TechnicalDetails';
 
 /**
  * Props of {@link RunDialog}.
@@ -30,7 +32,9 @@ export interface RunDialogProps {
 }
 
 /**
- * Asks for confirmation before starting a run, saying what will run where.
+ * Asks for confirmation before starting a run, saying what will run where. When the backend
+ * refuses (a run already active, not allowed), it says so and Run stays disabled: pressing it
+ * again would only be refused again.
  *
  * @public
  */
@@ -40,6 +44,8 @@ export function RunDialog(props: RunDialogProps) {
   const titleId = `run-dialog-title-${definition.uid}`;
   const descriptionId = `run-dialog-description-${definition.uid}`;
   const failure = error && describeError(error, 'run');
+  const oneAtATimeBusy = !!hasActiveRun && !definition.allowParallelRuns;
+  const refused = !!error && isRefusal(error);
 
   return (
     <Dialog
@@ -54,23 +60,11 @@ export function RunDialog(props: RunDialogProps) {
       <DialogContent>
         <div id={descriptionId}>
           <DialogContentText>
-            This starts a new run of the{' '}
-            {definition.kind === 'CronJob' ? 'CronJob' : 'Job'}{' '}
-            <strong>{definition.name}</strong> in namespace{' '}
-            <strong>{definition.namespace}</strong> on cluster{' '}
+            This starts a new run of <strong>{definition.name}</strong> on{' '}
             <strong>{definition.cluster}</strong>, now.
           </DialogContentText>
           {definition.description && (
             <DialogContentText>{definition.description}</DialogContentText>
-          )}
-          {definition.containers.length > 0 && (
-            <DialogContentText>
-              It runs{' '}
-              {definition.containers
-                .map(c => (c.image ? `${c.name} (${c.image})` : c.name))
-                .join(', ')}
-              .
-            </DialogContentText>
           )}
           {definition.kind === 'CronJob' && definition.schedule && (
             <DialogContentText>
@@ -83,8 +77,8 @@ export function RunDialog(props: RunDialogProps) {
             You can follow the run on this page and stop it at any time.
           </DialogContentText>
         </div>
-        {hasActiveRun && !definition.allowParallelRuns && !failure && (
-          <Alert severity="info">
+        {oneAtATimeBusy && !failure && (
+          <Alert severity="info" role="status">
             A run of this Job is already in progress, and it runs one at a time:
             wait for it to finish or stop it first.
           </Alert>
@@ -95,16 +89,19 @@ export function RunDialog(props: RunDialogProps) {
             {failure.message}
           </Alert>
         )}
+        <TechnicalDetails about="of this Job">
+          <DefinitionTechnicalFacts definition={definition} />
+        </TechnicalDetails>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={pending}>
-          Cancel
+          {refused ? 'Close' : 'Cancel'}
         </Button>
         <Button
           onClick={onConfirm}
           color="primary"
           variant="contained"
-          disabled={pending}
+          disabled={pending || oneAtATimeBusy || refused}
           startIcon={
             pending ? <CircularProgress size={16} color="inherit" /> : undefined
           }

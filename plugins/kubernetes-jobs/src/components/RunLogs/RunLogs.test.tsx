@@ -25,18 +25,22 @@ const running = makeRun({
 function setup() {
   let line = 0;
   return mockKubernetesJobsApi({
-    getRunPods: jest.fn().mockResolvedValue([
-      {
-        name: 'shop-reindex-abc12-old',
-        containers: ['main'],
-        createdAt: '2025-01-10T10:00:00Z',
-      },
-      {
-        name: 'shop-reindex-abc12-new',
-        containers: ['main'],
-        createdAt: '2025-01-10T10:01:00Z',
-      },
-    ]),
+    getRunPods: jest.fn().mockResolvedValue({
+      items: [
+        {
+          name: 'shop-reindex-abc12-new',
+          phase: 'Running',
+          containers: ['main'],
+          createdAt: '2025-01-10T10:01:00Z',
+        },
+        {
+          name: 'shop-reindex-abc12-old',
+          phase: 'Failed',
+          containers: ['main'],
+          createdAt: '2025-01-10T10:00:00Z',
+        },
+      ],
+    }),
     getRunLogs: jest.fn(async (_run, _ref, options) => {
       line += 1;
       return {
@@ -85,15 +89,95 @@ describe('RunLogs', () => {
       value: { writeText },
     });
     const api = setup();
-    const { alertApi } = await renderWithApis(
+    const { toastApi } = await renderWithApis(
       <RunLogs run={{ ...running, state: 'Succeeded' }} entityRef={SHOP_REF} />,
       { api },
     );
     await screen.findByText('indexed batch 1');
     await userEvent.click(screen.getByRole('button', { name: 'Copy' }));
     expect(writeText).toHaveBeenCalledWith('indexed batch 1');
-    expect(alertApi.post).toHaveBeenCalledWith(
-      expect.objectContaining({ message: 'Logs copied to the clipboard' }),
+    expect(toastApi.post).toHaveBeenCalledWith(
+      expect.objectContaining({ title: 'Logs copied to the clipboard' }),
     );
+  });
+
+  it('numbers the attempts, and does not show a stopped run’s pod as running', async () => {
+    const api = setup();
+    await renderWithApis(
+      <RunLogs run={{ ...running, state: 'Killed' }} entityRef={SHOP_REF} />,
+      { api },
+    );
+    await screen.findByText('indexed batch 1');
+    await userEvent.click(screen.getByRole('button', { name: /Attempt/ }));
+    expect(
+      screen.getAllByRole('option').map(option => option.textContent),
+    ).toEqual(['Attempt 1 (failed)', 'Attempt 2 (stopped)']);
+    // One container: nothing to choose.
+    expect(
+      screen.queryByRole('button', { name: /Container/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('labels logs saved when the run ended, and does not call them gone', async () => {
+    const api = setup();
+    api.getRunPods.mockResolvedValue({
+      items: [
+        {
+          name: 'shop-reindex-abc12-new',
+          containers: ['main'],
+          createdAt: '2025-01-10T10:01:00Z',
+        },
+      ],
+      savedAt: '2025-01-10T10:05:00Z',
+    });
+    api.getRunLogs.mockResolvedValue({
+      pod: 'shop-reindex-abc12-new',
+      container: 'main',
+      text: 'indexed 4000 of 120000 products',
+      savedAt: '2025-01-10T10:05:00Z',
+    });
+    await renderWithApis(
+      <RunLogs run={{ ...running, state: 'Killed' }} entityRef={SHOP_REF} />,
+      { api },
+    );
+    expect(
+      await screen.findByText('indexed 4000 of 120000 products'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('note')).toHaveTextContent(
+      /^Saved when the run ended \(.+\)$/,
+    );
+    expect(
+      screen.queryByText(/gone|no longer available/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says so when a finished run left nothing to show', async () => {
+    const api = setup();
+    api.getRunPods.mockResolvedValue({ items: [] });
+    await renderWithApis(
+      <RunLogs run={{ ...running, state: 'Succeeded' }} entityRef={SHOP_REF} />,
+      { api },
+    );
+    expect(
+      await screen.findByText(/The logs of this run are no longer available/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/pods/)).not.toBeInTheDocument();
+    expect(api.getRunLogs).not.toHaveBeenCalled();
+  });
+
+  it('says why a container has no log yet in plain words', async () => {
+    const api = setup();
+    api.getRunLogs.mockResolvedValue({
+      pod: 'shop-reindex-abc12-new',
+      container: 'main',
+      text: '',
+      waiting: 'ContainerCreating',
+    });
+    await renderWithApis(<RunLogs run={running} entityRef={SHOP_REF} />, {
+      api,
+    });
+    expect(
+      await screen.findByText('(not started yet: it is being prepared)'),
+    ).toBeInTheDocument();
   });
 });

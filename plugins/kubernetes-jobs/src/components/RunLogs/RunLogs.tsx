@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { LogViewer, Progress } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
+import { toastApiRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import IconButton from '@material-ui/core/IconButton';
@@ -13,7 +14,9 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import { JobRun, RunPod } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useRunLogs } from '../../hooks/useRunLogs';
 import { useRunPods } from '../../hooks/useRunPods';
+import { formatTimestamp } from '../../utils/format';
 import { isActiveRun } from '../../utils/runs';
+import { describeAttemptPhase, describeWaiting } from '../../utils/words';
 import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
 
 /**
@@ -26,21 +29,32 @@ export interface RunLogsProps {
   entityRef: string;
 }
 
-function newestPod(pods: RunPod[]): RunPod | undefined {
+/** The pods of a run in the order they started: attempt 1, 2, … */
+function byStart(pods: RunPod[]): RunPod[] {
   return [...pods].sort((a, b) =>
-    (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
-  )[0];
+    (a.createdAt ?? '').localeCompare(b.createdAt ?? ''),
+  );
+}
+
+function SavedLabel(props: { savedAt: string }) {
+  return (
+    <Typography variant="body2" color="textSecondary" role="note">
+      Saved when the run ended ({formatTimestamp(props.savedAt)})
+    </Typography>
+  );
 }
 
 /**
- * The logs of a run: choose the pod and container, follow while it runs, copy them.
- * Render it with `key={run.name}` so that choosing another run resets the choices.
+ * The logs of a run: choose the attempt (pod) and container, follow while it runs, copy them.
+ * Once Kubernetes deleted the pods, the backend serves the logs saved when the run ended, and
+ * they are labelled so. Render it with `key={run.name}` so that choosing another run resets
+ * the choices.
  *
  * @public
  */
 export function RunLogs(props: RunLogsProps) {
   const { run, entityRef } = props;
-  const alertApi = useApi(alertApiRef);
+  const toastApi = useApi(toastApiRef);
   const pods = useRunPods(run, entityRef);
   const [podName, setPodName] = useState<string>();
   const [containerName, setContainerName] = useState<string>();
@@ -49,8 +63,9 @@ export function RunLogs(props: RunLogsProps) {
 
   // Default to the newest pod (a retried Job has several) and its first container,
   // and keep the user's choice while it still exists.
-  const podList = pods.value ?? [];
-  const pod = podList.find(p => p.name === podName) ?? newestPod(podList);
+  const podList = byStart(pods.value?.items ?? []);
+  const pod =
+    podList.find(p => p.name === podName) ?? podList[podList.length - 1];
   const container =
     pod?.containers.find(c => c === containerName) ?? pod?.containers[0];
 
@@ -60,18 +75,26 @@ export function RunLogs(props: RunLogsProps) {
     follow,
   });
 
-  if (pods.error) {
+  if (pods.error && !pods.value) {
     return <JobsErrorPanel error={pods.error} />;
   }
   if (!pods.value) {
     return <Progress />;
   }
+  const savedAt = logs.value?.savedAt ?? pods.value.savedAt;
   if (podList.length === 0) {
-    return (
+    if (active) {
+      return <Typography>This run has not started yet.</Typography>;
+    }
+    return savedAt ? (
+      <>
+        <SavedLabel savedAt={savedAt} />
+        <Typography>This run left no logs.</Typography>
+      </>
+    ) : (
       <Typography>
-        {active
-          ? 'This run has no pod yet: Kubernetes is still scheduling it.'
-          : 'The pods of this run are gone, and their logs with them: Kubernetes keeps logs only while the pods exist.'}
+        The logs of this run are no longer available: Kubernetes deletes them
+        some time after a run ends, and none were saved for this one.
       </Typography>
     );
   }
@@ -79,15 +102,16 @@ export function RunLogs(props: RunLogsProps) {
   const copy = async () => {
     try {
       await window.navigator.clipboard.writeText(logs.value?.text ?? '');
-      alertApi.post({
-        message: 'Logs copied to the clipboard',
-        severity: 'success',
-        display: 'transient',
+      toastApi.post({
+        title: 'Logs copied to the clipboard',
+        status: 'success',
+        timeout: 5000,
       });
     } catch (e) {
-      alertApi.post({
-        message: `Could not copy the logs: ${(e as Error).message}`,
-        severity: 'error',
+      toastApi.post({
+        title: 'Could not copy the logs',
+        description: (e as Error).message,
+        status: 'danger',
       });
     }
   };
@@ -100,39 +124,46 @@ export function RunLogs(props: RunLogsProps) {
         flexWrap="wrap"
         style={{ gap: 16 }}
       >
-        <TextField
-          select
-          id="kubernetes-jobs-logs-pod"
-          label="Pod"
-          value={pod?.name ?? ''}
-          onChange={e => setPodName(e.target.value)}
-          variant="outlined"
-          size="small"
-          style={{ minWidth: 280 }}
-        >
-          {podList.map(p => (
-            <MenuItem key={p.name} value={p.name}>
-              {p.name}
-              {p.phase ? ` (${p.phase})` : ''}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          select
-          id="kubernetes-jobs-logs-container"
-          label="Container"
-          value={container ?? ''}
-          onChange={e => setContainerName(e.target.value)}
-          variant="outlined"
-          size="small"
-          style={{ minWidth: 180 }}
-        >
-          {(pod?.containers ?? []).map(c => (
-            <MenuItem key={c} value={c}>
-              {c}
-            </MenuItem>
-          ))}
-        </TextField>
+        {podList.length > 1 && (
+          <TextField
+            select
+            id="kubernetes-jobs-logs-attempt"
+            label="Attempt"
+            value={pod?.name ?? ''}
+            onChange={e => setPodName(e.target.value)}
+            variant="outlined"
+            size="small"
+            style={{ minWidth: 220 }}
+          >
+            {podList.map((p, i) => {
+              const phase = describeAttemptPhase(p.phase, active);
+              return (
+                <MenuItem key={p.name} value={p.name} title={p.name}>
+                  Attempt {i + 1}
+                  {phase ? ` (${phase})` : ''}
+                </MenuItem>
+              );
+            })}
+          </TextField>
+        )}
+        {(pod?.containers.length ?? 0) > 1 && (
+          <TextField
+            select
+            id="kubernetes-jobs-logs-container"
+            label="Container"
+            value={container ?? ''}
+            onChange={e => setContainerName(e.target.value)}
+            variant="outlined"
+            size="small"
+            style={{ minWidth: 180 }}
+          >
+            {(pod?.containers ?? []).map(c => (
+              <MenuItem key={c} value={c}>
+                {c}
+              </MenuItem>
+            ))}
+          </TextField>
+        )}
         <FormControlLabel
           control={
             <Switch
@@ -156,6 +187,7 @@ export function RunLogs(props: RunLogsProps) {
           </span>
         </Tooltip>
       </Box>
+      {savedAt && <SavedLabel savedAt={savedAt} />}
       {logs.error && <JobsErrorPanel error={logs.error} />}
       {!logs.value && !logs.error && <Progress />}
       {logs.value && (
@@ -168,7 +200,7 @@ export function RunLogs(props: RunLogsProps) {
             text={
               logs.value.text ||
               (logs.value.waiting
-                ? `(the container has not started yet: ${logs.value.waiting})`
+                ? `(not started yet: ${describeWaiting(logs.value.waiting)})`
                 : '(no output yet)')
             }
             onCopyLog={copy}

@@ -20,7 +20,8 @@ export interface RunStatusProps {
 }
 
 /**
- * The state of a run as an icon and a word, so it never relies on colour alone.
+ * The state of a run as an icon and a word, so it never relies on colour alone. A run the API
+ * calls Killed shows as Stopped.
  *
  * @public
  */
@@ -44,7 +45,8 @@ function StatusIndicator(props: RunStatusProps) {
     case 'Pending':
       return <StatusPending>Pending</StatusPending>;
     case 'Killed':
-      return <StatusAborted>Killed</StatusAborted>;
+      // The API's Killed: the portal's one verb for ending a run early is "stop".
+      return <StatusAborted>Stopped</StatusAborted>;
     default:
       return (
         <Typography variant="body2" color="textSecondary" component="span">

@@ -1,6 +1,5 @@
-import { ReactNode } from 'react';
+import { ReactNode, useMemo, useRef } from 'react';
 import { Link, Table, TableColumn } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
@@ -14,6 +13,8 @@ import {
   formatTimestamp,
 } from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
+import { describeFailure } from '../../utils/words';
+import { Person, RunTrigger } from '../Person/Person';
 import { RunStatus } from '../RunStatus/RunStatus';
 
 /**
@@ -27,8 +28,6 @@ export interface RunsTableProps {
   selectedRun?: string;
   /** Where a run's name links to (its events and logs). */
   getRunLink: (run: JobRun) => string;
-  /** The Kill button of an active run. */
-  renderActions?: (run: JobRun) => ReactNode;
   /** Loads older runs; the "Show older runs" button shows only when given. */
   onShowOlderRuns?: () => void;
   /** True while older runs are loading. */
@@ -76,22 +75,23 @@ function Time(props: { iso?: string }) {
   ) : null;
 }
 
-function Person(props: { entityRef?: string }) {
-  return props.entityRef ? (
-    <EntityRefLink entityRef={props.entityRef} defaultKind="user" hideIcon />
-  ) : null;
+function Secondary(props: { children: ReactNode }) {
+  return (
+    <Typography variant="body2" color="textSecondary" component="div">
+      {props.children}
+    </Typography>
+  );
 }
 
 /**
- * The history of a definition: one row per run, newest first, and a button to load older runs.
- *
- * @public
+ * The columns, built once: material-table resets its state (and warns) when it gets new column
+ * functions at every render. What changes (the selected run, the link builder) is read through
+ * a ref.
  */
-export function RunsTable(props: RunsTableProps) {
-  const { runs, selectedRun, getRunLink, renderActions } = props;
-  const theme = useTheme();
-
-  const columns: TableColumn<JobRun>[] = [
+function buildColumns(current: {
+  current: Pick<RunsTableProps, 'getRunLink' | 'selectedRun'>;
+}): TableColumn<JobRun>[] {
+  return [
     {
       title: 'Run',
       field: 'name',
@@ -99,16 +99,16 @@ export function RunsTable(props: RunsTableProps) {
       render: run => (
         <>
           <Link
-            to={getRunLink(run)}
-            aria-current={run.name === selectedRun ? 'true' : undefined}
+            to={current.current.getRunLink(run)}
+            aria-current={
+              run.name === current.current.selectedRun ? 'true' : undefined
+            }
             style={{ whiteSpace: 'nowrap' }}
           >
             {run.name}
           </Link>
           {run.isDefinition && (
-            <Typography variant="body2" color="textSecondary">
-              the definition itself ran
-            </Typography>
+            <Secondary>ran when the Job was set up</Secondary>
           )}
         </>
       ),
@@ -116,54 +116,95 @@ export function RunsTable(props: RunsTableProps) {
     {
       title: 'State',
       field: 'state',
-      render: run => (
-        <>
-          <RunStatus state={run.state} />
-          {run.failure?.reason && (
-            <Typography variant="body2" color="textSecondary">
-              {run.failure.reason}
-            </Typography>
-          )}
-        </>
-      ),
+      cellStyle: { minWidth: 160, maxWidth: 360 },
+      render: run => {
+        const failure = describeFailure(run);
+        return (
+          <>
+            <RunStatus state={run.state} />
+            {failure && (
+              <Typography
+                variant="body2"
+                color="textSecondary"
+                component="div"
+                style={{ overflowWrap: 'normal', wordBreak: 'normal' }}
+              >
+                {failure}
+              </Typography>
+            )}
+          </>
+        );
+      },
     },
     {
       title: 'Started',
       field: 'startedAt',
-      render: run => <Time iso={run.startedAt ?? run.createdAt} />,
+      render: run => (
+        <>
+          <Time iso={run.startedAt ?? run.triggeredAt ?? run.createdAt} />
+          <Secondary>
+            <RunTrigger run={run} />
+          </Secondary>
+        </>
+      ),
     },
     {
       title: 'Finished',
       field: 'finishedAt',
-      render: run => <Time iso={run.finishedAt ?? run.killedAt} />,
+      render: run => (
+        <>
+          <Time iso={run.finishedAt ?? run.killedAt} />
+          {run.killedBy && (
+            <Secondary>
+              stopped by <Person entityRef={run.killedBy} />
+            </Secondary>
+          )}
+        </>
+      ),
     },
     {
       title: 'Took',
       field: 'durationSeconds',
       render: run => {
         const duration = formatDuration(runDurationSeconds(run));
-        return isActiveRun(run) && duration ? `${duration} so far` : duration;
+        return (
+          <span style={{ whiteSpace: 'nowrap' }}>
+            {isActiveRun(run) && duration ? `${duration} so far` : duration}
+          </span>
+        );
       },
     },
-    {
-      title: 'Triggered by',
-      field: 'triggeredBy',
-      render: run => <Person entityRef={run.triggeredBy} />,
-    },
-    {
-      title: 'Killed by',
-      field: 'killedBy',
-      render: run => <Person entityRef={run.killedBy} />,
-    },
   ];
-  if (renderActions) {
-    columns.push({
-      title: 'Actions',
-      sorting: false,
-      searchable: false,
-      render: run => (isActiveRun(run) ? renderActions(run) : null),
-    });
-  }
+}
+
+/**
+ * The history of a definition: one row per run, newest first, and a button to load older runs.
+ * It has no Stop buttons: a run is stopped from its details below the table, so a page never
+ * shows two Stop buttons for the same run.
+ *
+ * @public
+ */
+export function RunsTable(props: RunsTableProps) {
+  const { runs, selectedRun } = props;
+  const theme = useTheme();
+  const current = useRef(props);
+  current.current = props;
+  const columns = useMemo(() => buildColumns(current), []);
+  const selectedColor = theme.palette.action.selected;
+  const options = useMemo(
+    () => ({
+      // One scrolling list rather than pages of ten: older runs are appended at its
+      // end, where the user who asked for them is looking, and the run's details stay
+      // just below the table.
+      paging: false,
+      maxBodyHeight: 440,
+      search: false,
+      padding: 'dense' as const,
+      rowStyle: (run: JobRun) =>
+        run.name === selectedRun ? { backgroundColor: selectedColor } : {},
+    }),
+    [selectedRun, selectedColor],
+  );
 
   return (
     <>
@@ -171,21 +212,9 @@ export function RunsTable(props: RunsTableProps) {
         title="Runs"
         columns={columns}
         // Copies, since material-table writes into its rows; a stable `id` keeps each row
-        // (and an open Kill dialog) across refreshes.
+        // across refreshes.
         data={runs.map(run => ({ ...run, id: run.uid }))}
-        options={{
-          // One scrolling list rather than pages of ten: older runs are appended at its
-          // end, where the user who asked for them is looking, and the run's details stay
-          // just below the table.
-          paging: false,
-          maxBodyHeight: 440,
-          search: false,
-          padding: 'dense',
-          rowStyle: (run: JobRun) =>
-            run.name === selectedRun
-              ? { backgroundColor: theme.palette.action.selected }
-              : {},
-        }}
+        options={options}
         emptyContent={
           <Typography style={{ padding: 16 }}>
             This Job has not run yet.

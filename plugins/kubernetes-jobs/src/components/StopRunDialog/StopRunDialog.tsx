@@ -8,18 +8,23 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { describeError } from '../../utils/errors';
-import { formatRelativeTime, shortEntityName } from '../../utils/format';
+import { describeError, isRefusal } from '../../utils/errors';
+import { formatRelativeTime } from '../../utils/format';
+import { RunTrigger } from '../Person/Person';
+import {
+  TechnicalDetails,
+  TechnicalFacts,
+} from '../TechnicalDetails/TechnicalDetails';
 
 /**
- * Props of {@link KillDialog}.
+ * Props of {@link StopRunDialog}.
  *
  * @public
  */
-export interface KillDialogProps {
+export interface StopRunDialogProps {
   open: boolean;
   run: JobRun;
-  /** True while the run is being killed. */
+  /** True while the run is being stopped. */
   pending?: boolean;
   /** Why the last attempt failed, as the backend said it. */
   error?: Error;
@@ -28,15 +33,16 @@ export interface KillDialogProps {
 }
 
 /**
- * Asks for confirmation before killing a run, saying what happens to it.
+ * Asks for confirmation before stopping a run (the API's "kill"), saying what happens to it.
  *
  * @public
  */
-export function KillDialog(props: KillDialogProps) {
+export function StopRunDialog(props: StopRunDialogProps) {
   const { open, run, pending, error, onConfirm, onClose } = props;
-  const titleId = `kill-dialog-title-${run.uid}`;
-  const descriptionId = `kill-dialog-description-${run.uid}`;
+  const titleId = `stop-dialog-title-${run.uid}`;
+  const descriptionId = `stop-dialog-description-${run.uid}`;
   const failure = error && describeError(error, 'kill');
+  const refused = !!error && isRefusal(error);
   const started = run.startedAt ?? run.triggeredAt ?? run.createdAt;
 
   return (
@@ -49,21 +55,26 @@ export function KillDialog(props: KillDialogProps) {
       fullWidth
     >
       <DialogTitle id={titleId}>
-        Kill this run of {run.definition.name}?
+        Stop this run of {run.definition.name}?
       </DialogTitle>
       <DialogContent>
         <div id={descriptionId}>
           <DialogContentText>
-            The run <strong>{run.name}</strong> in namespace{' '}
-            <strong>{run.namespace}</strong> on cluster{' '}
-            <strong>{run.cluster}</strong>
-            {started && <> started {formatRelativeTime(started)}</>}
-            {run.triggeredBy && <> by {shortEntityName(run.triggeredBy)}</>}.
+            This run of <strong>{run.definition.name}</strong> on{' '}
+            <strong>{run.cluster}</strong> started
+            {started && ` ${formatRelativeTime(started)}`}
+            {(run.trigger || run.triggeredBy) && (
+              <>
+                {' '}
+                <RunTrigger run={run} link={false} />
+              </>
+            )}
+            .
           </DialogContentText>
           <DialogContentText>
-            Killing it stops its pods now; work in progress may be left half
-            done. The run stays in the history as Killed, and you can start a
-            new one later.
+            Stopping it ends its work now; work in progress may be left half
+            done. The run stays in the history as Stopped, with its logs, and
+            you can start a new one later.
           </DialogContentText>
         </div>
         {failure && (
@@ -72,21 +83,30 @@ export function KillDialog(props: KillDialogProps) {
             {failure.message}
           </Alert>
         )}
+        <TechnicalDetails about="of this run">
+          <TechnicalFacts
+            facts={[
+              ['Job', run.name],
+              ['Namespace', run.namespace],
+              ['Cluster', run.cluster],
+            ]}
+          />
+        </TechnicalDetails>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={pending}>
-          Cancel
+          {refused ? 'Close' : 'Cancel'}
         </Button>
         <Button
           onClick={onConfirm}
           color="secondary"
           variant="contained"
-          disabled={pending}
+          disabled={pending || refused}
           startIcon={
             pending ? <CircularProgress size={16} color="inherit" /> : undefined
           }
         >
-          {pending ? 'Killing…' : 'Kill run'}
+          {pending ? 'Stopping…' : 'Stop run'}
         </Button>
       </DialogActions>
     </Dialog>

@@ -1,0 +1,118 @@
+import { ReactNode } from 'react';
+import { InfoCard } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { DefinitionDetails } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  describeSchedule,
+  formatDuration,
+  formatPercent,
+  plural,
+} from '../../utils/format';
+import { Person } from '../Person/Person';
+import { TechnicalDetails } from '../TechnicalDetails/TechnicalDetails';
+import { DefinitionTechnicalFacts } from './DefinitionTechnicalFacts';
+
+function Fact(props: { label: string; children: ReactNode }) {
+  return (
+    <Box minWidth={180} maxWidth={420}>
+      <Typography variant="overline" color="textSecondary" component="dt">
+        {props.label}
+      </Typography>
+      <Typography variant="body2" component="dd" style={{ margin: 0 }}>
+        {props.children}
+      </Typography>
+    </Box>
+  );
+}
+
+/** "12 runs: 8 succeeded, 2 failed, 1 stopped, 1 active." */
+function historyCounts(details: DefinitionDetails): string {
+  const { counts } = details.stats;
+  if (counts.total === 0) {
+    return 'Never ran.';
+  }
+  const parts = [
+    `${counts.succeeded} succeeded`,
+    `${counts.failed} failed`,
+    counts.killed > 0 && `${counts.killed} stopped`,
+    counts.active > 0 && `${counts.active} active`,
+  ].filter(Boolean);
+  return `${plural(counts.total, 'run')}: ${parts.join(', ')}.`;
+}
+
+/** Props of {@link DefinitionAbout}. */
+export interface DefinitionAboutProps {
+  details: DefinitionDetails;
+  /** Shows which component the definition belongs to (on the global Jobs page). */
+  showEntity?: boolean;
+}
+
+/**
+ * What a definition does, in plain words: when it runs, how many at once, whom it belongs to
+ * and how its runs went. Where it lives and what it runs in Kubernetes' terms is under
+ * "Technical details".
+ */
+export function DefinitionAbout(props: DefinitionAboutProps) {
+  const { definition, stats } = props.details;
+  const { succeeded, failed } = stats.counts;
+  return (
+    <InfoCard title="About this Job">
+      {definition.description && (
+        <Typography paragraph>{definition.description}</Typography>
+      )}
+      <Box
+        component="dl"
+        display="flex"
+        flexWrap="wrap"
+        style={{ gap: 24, margin: 0 }}
+      >
+        <Fact label="When">
+          {definition.kind === 'CronJob' && definition.schedule
+            ? `Runs ${describeSchedule(
+                definition.schedule,
+                definition.timeZone,
+              )}${
+                definition.suspended ? ' (schedule paused)' : ''
+              }, and when someone presses Run`
+            : 'Only when someone presses Run'}
+        </Fact>
+        <Fact label="At the same time">
+          {definition.allowParallelRuns
+            ? 'Several runs may be active at once'
+            : 'One run at a time'}
+        </Fact>
+        {props.showEntity && definition.entityRef && (
+          <Fact label="Belongs to">
+            <EntityRefLink entityRef={definition.entityRef} />
+          </Fact>
+        )}
+        {definition.entityOwnerRef && (
+          <Fact label="Owned by">
+            <Person entityRef={definition.entityOwnerRef} defaultKind="group" />
+          </Fact>
+        )}
+        <Fact label="History">
+          {historyCounts(props.details)}
+          {stats.successRate !== undefined && (
+            <>
+              {' '}
+              Success rate{' '}
+              <span style={{ whiteSpace: 'nowrap' }}>
+                {formatPercent(stats.successRate)}
+              </span>{' '}
+              of the {plural(succeeded + failed, 'run')} that finished without
+              being stopped.
+            </>
+          )}
+          {stats.typicalDurationSeconds !== undefined &&
+            ` Usually takes ${formatDuration(stats.typicalDurationSeconds)}.`}
+        </Fact>
+      </Box>
+      <TechnicalDetails about="of this Job">
+        <DefinitionTechnicalFacts definition={definition} />
+      </TechnicalDetails>
+    </InfoCard>
+  );
+}
