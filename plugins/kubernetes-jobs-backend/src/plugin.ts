@@ -2,10 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { kubernetesJobsPermissions } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { registerActions } from './actions/registerActions';
 import { watchNamespacesThatEntitiesName } from './cache/catalogNamespaces';
 import { WatchCaches } from './cache/WatchCaches';
 import { ClusterRegistry } from './cluster/ClusterRegistry';
@@ -13,6 +15,7 @@ import { readPluginOptions } from './config';
 import { DatabaseRunStore } from './database/RunStore';
 import { ChangeSignals } from './push/ChangeSignals';
 import { CompletionNotifier } from './push/CompletionNotifier';
+import { AuthorizedOperations } from './router/AuthorizedOperations';
 import { createRouter } from './router/createRouter';
 import { ClusterAccess } from './service/ClusterAccess';
 import { DefinitionReader } from './service/DefinitionReader';
@@ -46,6 +49,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         signals: signalsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger, config, permissionsRegistry, lifecycle } = deps;
@@ -123,33 +127,35 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           logger,
           options,
         });
-        deps.httpRouter.use(
-          await createRouter({
+        // One door for the HTTP routes and the registered actions (MCP, templates): the same
+        // authorization, audit and services behind both.
+        const operations = new AuthorizedOperations({
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          catalog: deps.catalog,
+          clusters: access,
+          reader,
+          actions: new RunActions({
+            client: access.client,
+            caches,
+            store,
             logger,
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            auditor: deps.auditor,
-            catalog: deps.catalog,
-            clusters: access,
-            reader,
-            actions: new RunActions({
-              client: access.client,
-              caches,
-              store,
-              logger,
-              annotationKey,
-              allowParallelRunsByDefault,
-              evidence,
-            }),
-            details: new RunDetails({
-              client: access.client,
-              caches,
-              store,
-              reader,
-              annotationKey,
-            }),
+            annotationKey,
+            allowParallelRunsByDefault,
+            evidence,
           }),
+          details: new RunDetails({
+            client: access.client,
+            caches,
+            store,
+            reader,
+            annotationKey,
+          }),
+        });
+        deps.httpRouter.use(
+          await createRouter({ httpAuth: deps.httpAuth, operations }),
         );
+        registerActions(deps.actionsRegistry, { operations });
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',
