@@ -12,6 +12,7 @@ export function mockKubernetesJobsApi(
     runDefinition: jest.fn(pending),
     getRun: jest.fn(pending),
     killRun: jest.fn(pending),
+    setSchedule: jest.fn(pending),
     getRunEvents: jest.fn(pending),
     getRunPods: jest.fn(pending),
     getRunLogs: jest.fn(pending),

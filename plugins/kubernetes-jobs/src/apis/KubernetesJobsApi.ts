@@ -3,7 +3,9 @@ import {
   DefinitionDetails,
   DefinitionListResponse,
   DefinitionLocation,
+  JobDefinition,
   JobRun,
+  ParameterValue,
   RunEventList,
   RunHistoryPage,
   RunLocation,
@@ -71,11 +73,27 @@ export interface KubernetesJobsApi {
     options: GetRunHistoryOptions,
   ): Promise<RunHistoryPage>;
 
-  /** Starts a new run of a definition. Rejects with a 409 when a run is already active. */
+  /**
+   * Starts a new run of a definition, with values for the parameters it declares. Rejects with
+   * a 409 when a run is already active, a 400 naming the parameter (`parameters.NAME: why`)
+   * when a value is refused.
+   */
   runDefinition(
     definition: DefinitionLocation,
     entityRef: string,
+    parameters?: Record<string, ParameterValue>,
   ): Promise<JobRun>;
+
+  /**
+   * Pauses (`suspend: true`) or resumes a CronJob's schedule. Only for CronJobs whose owners
+   * opted in (`scheduleControl`); rejects with a 409 otherwise. Answers the definition as it is
+   * now.
+   */
+  setSchedule(
+    definition: DefinitionLocation,
+    entityRef: string,
+    suspend: boolean,
+  ): Promise<JobDefinition>;
 
   /** One run. */
   getRun(run: RunLocation, entityRef: string): Promise<JobRun>;

@@ -104,6 +104,33 @@ describe('KubernetesJobsClient', () => {
     );
   });
 
+  it('posts the values of the parameters with the run, and pauses a schedule', async () => {
+    const { client, fetch } = setup(json({ name: 'x' }, 201));
+    fetch.mockImplementation(async () => json({ name: 'x' }));
+    const cronJob = {
+      cluster: 'sandbox',
+      namespace: 'shop',
+      kind: 'CronJob' as const,
+      name: 'shop-nightly-export',
+    };
+    await client.runDefinition(cronJob, 'component:default/shop', {
+      EXPORT_DATE: '2026-11-30',
+      DRY_RUN: true,
+    });
+    expect(JSON.parse(fetch.mock.calls[0][1].body)).toEqual({
+      entityRef: 'component:default/shop',
+      parameters: { EXPORT_DATE: '2026-11-30', DRY_RUN: true },
+    });
+    await client.setSchedule(cronJob, 'component:default/shop', true);
+    expect(fetch.mock.calls[1][0]).toBe(
+      `${BASE}/definitions/sandbox/shop/cronjob/shop-nightly-export/schedule`,
+    );
+    expect(JSON.parse(fetch.mock.calls[1][1].body)).toEqual({
+      entityRef: 'component:default/shop',
+      suspend: true,
+    });
+  });
+
   it('stops a run through the kill route', async () => {
     const { client, fetch } = setup(json({ state: 'Killed' }));
     await client.killRun(

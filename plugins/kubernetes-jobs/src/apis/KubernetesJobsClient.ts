@@ -4,7 +4,9 @@ import {
   DefinitionDetails,
   DefinitionListResponse,
   DefinitionLocation,
+  JobDefinition,
   JobRun,
+  ParameterValue,
   RunEventList,
   RunHistoryPage,
   RunLocation,
@@ -65,9 +67,20 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
   async runDefinition(
     definition: DefinitionLocation,
     entityRef: string,
+    parameters?: Record<string, ParameterValue>,
   ): Promise<JobRun> {
     return this.request('POST', `${definitionPath(definition)}/runs`, {
-      body: { entityRef },
+      body: { entityRef, ...(parameters && { parameters }) },
+    });
+  }
+
+  async setSchedule(
+    definition: DefinitionLocation,
+    entityRef: string,
+    suspend: boolean,
+  ): Promise<JobDefinition> {
+    return this.request('POST', `${definitionPath(definition)}/schedule`, {
+      body: { entityRef, suspend },
     });
   }
 

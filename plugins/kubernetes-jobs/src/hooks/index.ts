@@ -6,6 +6,7 @@ export { useRunPods } from './useRunPods';
 export { useRunLogs } from './useRunLogs';
 export { useRunDefinition } from './useRunDefinition';
 export { useKillRun } from './useKillRun';
+export { useSetSchedule } from './useSetSchedule';
 export type { PolledAsyncState } from './usePolledAsync';
 export type { OlderRunsState } from './useOlderRuns';
 export type { ActionState } from './useAction';

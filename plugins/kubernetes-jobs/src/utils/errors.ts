@@ -7,7 +7,7 @@ export interface ErrorDescription {
   statusCode?: number;
 }
 
-type Action = 'run' | 'kill' | 'load' | 'history';
+type Action = 'run' | 'kill' | 'load' | 'history' | 'schedule';
 
 const TITLES: Record<Action, Record<number, string>> = {
   run: {
@@ -28,6 +28,11 @@ const TITLES: Record<Action, Record<number, string>> = {
     403: 'You are not allowed to see older runs',
     404: 'This Job no longer exists',
   },
+  schedule: {
+    403: 'You are not allowed to change this schedule',
+    404: 'This Job no longer exists',
+    409: 'This schedule cannot be changed from the portal',
+  },
 };
 
 const DEFAULT_TITLES = {
@@ -35,6 +40,7 @@ const DEFAULT_TITLES = {
   kill: 'The run could not be stopped',
   load: 'The Jobs could not be loaded',
   history: 'Older runs could not be loaded',
+  schedule: 'The schedule could not be changed',
 };
 
 /** Turns an error from the backend into a title and the backend's own explanation. */

@@ -45,9 +45,18 @@ describe('describeSchedule', () => {
     );
     expect(describeSchedule('15 * * * *')).toBe('every hour at minute 15');
   });
-  it('falls back to the expression', () => {
-    expect(describeSchedule('*/5 * * * *')).toBe('on schedule "*/5 * * * *"');
-    expect(describeSchedule('@daily')).toBe('on schedule "@daily"');
+  it('says other schedules in cronstrue words, and unknown ones as written', () => {
+    expect(describeSchedule('*/5 * * * *')).toBe('every 5 minutes');
+    expect(describeSchedule('*/15 9-17 * * 1-5', 'Europe/Paris')).toBe(
+      'every 15 minutes, between 09:00 and 17:59, Monday through Friday (Europe/Paris)',
+    );
+    expect(describeSchedule('@daily')).toBe('every day at 00:00');
+    expect(describeSchedule('@weekly', 'UTC')).toBe(
+      'every Sunday at 00:00 (UTC)',
+    );
+    // What neither understands is shown as written.
+    expect(describeSchedule('61 * * * *')).toBe('on schedule "61 * * * *"');
+    expect(describeSchedule('@every 5m')).toBe('on schedule "@every 5m"');
   });
 });
 

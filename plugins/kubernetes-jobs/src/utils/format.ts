@@ -1,3 +1,4 @@
+import cronstrue from 'cronstrue';
 /** "45 s", "3 min 20 s", "2 h 5 min". */
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
@@ -125,12 +126,27 @@ function isNumberIn(value: string, max: number): boolean {
   return /^\d+$/.test(value) && Number(value) <= max;
 }
 
+/** The macros Kubernetes accepts in a CronJob's schedule. */
+const MACROS: Record<string, string> = {
+  '@hourly': 'every hour, on the hour',
+  '@daily': 'every day at 00:00',
+  '@midnight': 'every day at 00:00',
+  '@weekly': 'every Sunday at 00:00',
+  '@monthly': 'on the first day of every month at 00:00',
+  '@yearly': 'every 1 January at 00:00',
+  '@annually': 'every 1 January at 00:00',
+};
+
 /**
- * Describes a cron schedule in words for the common cases (hourly, daily, weekly),
- * and falls back to the expression itself for anything else.
+ * Describes a cron schedule in words: the common cases (hourly, daily, weekly) and Kubernetes'
+ * macros in our own words, others in cronstrue's, and the expression itself for anything else.
  */
 export function describeSchedule(schedule: string, timeZone?: string): string {
   const zone = timeZone ? ` (${timeZone})` : '';
+  const macro = MACROS[schedule.trim()];
+  if (macro) {
+    return `${macro}${zone}`;
+  }
   const fields = schedule.trim().split(/\s+/);
   if (fields.length !== 5) {
     return `on schedule "${schedule}"${zone}`;
@@ -148,6 +164,22 @@ export function describeSchedule(schedule: string, timeZone?: string): string {
       if (isNumberIn(dayOfWeek, 7)) {
         return `every ${WEEKDAYS[Number(dayOfWeek) % 7]} at ${at()}${zone}`;
       }
+    }
+  }
+  return describeWithCronstrue(schedule, zone);
+}
+
+/** Any other schedule, in cronstrue's words ("every 15 minutes, Monday through Friday"). */
+function describeWithCronstrue(schedule: string, zone: string): string {
+  if (!schedule.trim().startsWith('@')) {
+    try {
+      const words = cronstrue.toString(schedule, {
+        use24HourTimeFormat: true,
+        throwExceptionOnParseError: true,
+      });
+      return `${words.charAt(0).toLowerCase()}${words.slice(1)}${zone}`;
+    } catch {
+      // Not a schedule cronstrue understands: show it as written.
     }
   }
   return `on schedule "${schedule}"${zone}`;

@@ -3,7 +3,10 @@ import { InfoCard } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { DefinitionDetails } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  DefinitionDetails,
+  JobDefinition,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import {
   describeSchedule,
   formatDuration,
@@ -11,6 +14,7 @@ import {
   plural,
 } from '../../utils/format';
 import { Person } from '../Person/Person';
+import { ScheduleControl } from '../ScheduleControl/ScheduleControl';
 import { TechnicalDetails } from '../TechnicalDetails/TechnicalDetails';
 import { DefinitionTechnicalFacts } from './DefinitionTechnicalFacts';
 
@@ -47,6 +51,10 @@ export interface DefinitionAboutProps {
   details: DefinitionDetails;
   /** Shows which component the definition belongs to (on the global Jobs page). */
   showEntity?: boolean;
+  /** The entity the definition belongs to, for pausing or resuming its schedule. */
+  entityRef?: string;
+  /** Called once its schedule was paused or resumed. */
+  onScheduleChanged?: (definition: JobDefinition) => void;
 }
 
 /**
@@ -110,6 +118,21 @@ export function DefinitionAbout(props: DefinitionAboutProps) {
             ` Usually takes ${formatDuration(stats.typicalDurationSeconds)}.`}
         </Fact>
       </Box>
+      {props.entityRef && (
+        <ScheduleControl
+          definition={definition}
+          entityRef={props.entityRef}
+          onChanged={props.onScheduleChanged}
+        />
+      )}
+      {definition.parameters && definition.parameters.length > 0 && (
+        <Box mt={2}>
+          <Typography variant="body2">
+            Asks, at each run, for:{' '}
+            {definition.parameters.map(p => p.title ?? p.name).join(', ')}.
+          </Typography>
+        </Box>
+      )}
       <TechnicalDetails about="of this Job">
         <DefinitionTechnicalFacts definition={definition} />
       </TechnicalDetails>

@@ -132,7 +132,12 @@ export function DefinitionView(props: DefinitionViewProps) {
       {details.error && <RefreshErrorAlert error={details.error} />}
       <Grid container spacing={3}>
         <Grid item xs={12}>
-          <DefinitionAbout details={details.value} showEntity={showEntity} />
+          <DefinitionAbout
+            details={details.value}
+            showEntity={showEntity}
+            entityRef={entityRef}
+            onScheduleChanged={details.retry}
+          />
         </Grid>
         <Grid item xs={12}>
           <RunsTable
@@ -158,6 +163,19 @@ export function DefinitionView(props: DefinitionViewProps) {
                   ownerRef={loaded.entityOwnerRef}
                   onStopped={details.retry}
                 />
+              }
+              runAgain={
+                selectedRun.parameters &&
+                (loaded.parameters?.length ?? 0) > 0 ? (
+                  <RunDefinitionButton
+                    definition={loaded}
+                    entityRef={entityRef}
+                    hasActiveRun={stats.counts.active > 0 || !!activeRun}
+                    initialValues={selectedRun.parameters}
+                    onStarted={showNewRun}
+                    onConflict={details.retry}
+                  />
+                ) : undefined
               }
             />
           </Grid>

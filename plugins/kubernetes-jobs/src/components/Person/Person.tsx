@@ -76,7 +76,11 @@ export function RunTrigger(props: RunTriggerProps) {
 export interface OnlyMembersCanProps {
   /** The owner of the entity (`spec.owner`), when known. */
   ownerRef?: string;
-  action: 'run this Job' | 'stop this run';
+  action:
+    | 'run this Job'
+    | 'stop this run'
+    | 'pause this schedule'
+    | 'resume this schedule';
 }
 
 /**

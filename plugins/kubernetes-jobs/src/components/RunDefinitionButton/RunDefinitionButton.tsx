@@ -7,6 +7,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   JobDefinition,
   JobRun,
+  ParameterValue,
   kubernetesJobsRunPermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useRunDefinition } from '../../hooks/useRunDefinition';
@@ -25,6 +26,11 @@ export interface RunDefinitionButtonProps {
   entityRef: string;
   /** True when the definition already has an active run. */
   hasActiveRun?: boolean;
+  /**
+   * Values to fill the Run dialog with instead of the defaults: a past run's, for "Run again".
+   * The button then says "Run again".
+   */
+  initialValues?: Record<string, ParameterValue>;
   /** Called with the new run once the backend created it. */
   onStarted?: (run: JobRun) => void;
   /**
@@ -48,6 +54,9 @@ function runDisabledReason(
       />
     );
   }
+  if (definition.parametersError) {
+    return 'The choices this Job asks for are written wrongly: its owners must fix them before it can run.';
+  }
   if (hasActiveRun && !definition.allowParallelRuns) {
     return 'A run is in progress, and this Job runs one at a time: wait for it to finish or stop it.';
   }
@@ -62,7 +71,15 @@ function runDisabledReason(
  * @public
  */
 export function RunDefinitionButton(props: RunDefinitionButtonProps) {
-  const { definition, entityRef, hasActiveRun, onStarted, onConflict } = props;
+  const {
+    definition,
+    entityRef,
+    hasActiveRun,
+    initialValues,
+    onStarted,
+    onConflict,
+  } = props;
+  const again = !!initialValues;
   const toastApi = useApi(toastApiRef);
   const [open, setOpen] = useState(false);
   const action = useRunDefinition();
@@ -76,8 +93,12 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
     action.reset();
   };
 
-  const confirm = async () => {
-    const run = await action.execute(definition, entityRef);
+  const confirm = async (parameters: Record<string, ParameterValue>) => {
+    const run = await action.execute(
+      definition,
+      entityRef,
+      definition.parameters?.length ? parameters : undefined,
+    );
     if (run) {
       setOpen(false);
       toastApi.post({
@@ -102,8 +123,12 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
   return (
     <>
       <ActionButton
-        label="Run"
-        ariaLabel={`Run ${definition.name}`}
+        label={again ? 'Run again' : 'Run'}
+        ariaLabel={
+          again
+            ? `Run ${definition.name} again with these values`
+            : `Run ${definition.name}`
+        }
         icon={<PlayArrowIcon />}
         onClick={() => setOpen(true)}
         busy={permission.loading}
@@ -120,7 +145,9 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
           hasActiveRun={hasActiveRun}
           pending={action.pending}
           error={action.error}
+          initialValues={initialValues}
           onConfirm={confirm}
+          onEdit={action.reset}
           onClose={close}
         />
       )}

@@ -23,6 +23,8 @@ export interface RunDetailsProps {
   entityRef: string;
   /** The Stop button, shown while the run is active. */
   actions?: ReactNode;
+  /** "Run again" with this run's values, shown once it is over. */
+  runAgain?: ReactNode;
 }
 
 function Field(props: { label: string; children: ReactNode }) {
@@ -36,6 +38,14 @@ function Field(props: { label: string; children: ReactNode }) {
       </Typography>
     </Box>
   );
+}
+
+/** A parameter's value as a person reads it: yes/no for a checkbox. */
+function formatParameter(value: string | number | boolean): string {
+  if (typeof value === 'boolean') {
+    return value ? 'Yes' : 'No';
+  }
+  return String(value);
 }
 
 /** Whether logs can still be shown: Kubernetes has the run, or its record saved them. */
@@ -100,7 +110,7 @@ function Logs(props: { run: JobRun; entityRef: string }) {
  * @public
  */
 export function RunDetails(props: RunDetailsProps) {
-  const { run, entityRef, actions } = props;
+  const { run, entityRef, actions, runAgain } = props;
   const active = isActiveRun(run);
   const stopped = run.state === 'Killed';
 
@@ -113,7 +123,7 @@ export function RunDetails(props: RunDetailsProps) {
           ? 'This run happened when the Job was set up: it is the first of its history.'
           : undefined
       }
-      action={active ? actions : undefined}
+      action={active ? actions : runAgain}
     >
       <Box
         component="dl"
@@ -142,6 +152,27 @@ export function RunDetails(props: RunDetailsProps) {
         </Field>
         <Field label="Attempts">{describeAttempts(run)}</Field>
       </Box>
+
+      {run.parameters && Object.keys(run.parameters).length > 0 && (
+        <Box mt={2}>
+          <Typography variant="overline" color="textSecondary" component="h4">
+            Chosen for this run
+          </Typography>
+          <Box
+            component="dl"
+            display="flex"
+            flexWrap="wrap"
+            style={{ gap: 24, margin: 0 }}
+            aria-label="Chosen for this run"
+          >
+            {Object.entries(run.parameters).map(([name, value]) => (
+              <Field key={name} label={name}>
+                {formatParameter(value)}
+              </Field>
+            ))}
+          </Box>
+        </Box>
+      )}
 
       <Outcome run={run} />
 

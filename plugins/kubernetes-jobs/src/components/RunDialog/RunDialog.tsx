@@ -7,10 +7,20 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import { JobDefinition } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useState } from 'react';
+import { ResponseError } from '@backstage/errors';
+import {
+  JobDefinition,
+  ParameterValue,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { describeSchedule } from '../../utils/format';
 import { describeError, isRefusal } from '../../utils/errors';
 import { DefinitionTechnicalFacts } from '../DefinitionView/DefinitionTechnicalFacts';
+import {
+  ParametersForm,
+  initialInput,
+  valuesOf,
+} from '../ParametersForm/ParametersForm';
 import { TechnicalDetails } from '../TechnicalDetails/TechnicalDetails';
 
 /**
@@ -27,8 +37,35 @@ export interface RunDialogProps {
   pending?: boolean;
   /** Why the last attempt failed, as the backend said it. */
   error?: Error;
-  onConfirm: () => void;
+  /** Values to start from instead of the defaults: a past run's, for "Run again". */
+  initialValues?: Record<string, ParameterValue>;
+  /** Called with the values of the definition's parameters (empty when it declares none). */
+  onConfirm: (parameters: Record<string, ParameterValue>) => void;
   onClose: () => void;
+  /** Called when a value is changed, so an earlier refusal can be forgotten. */
+  onEdit?: () => void;
+}
+
+/**
+ * The backend refuses a value as `parameters.NAME: why` (400): that answer belongs next to the
+ * field, not in a banner.
+ */
+function refusedParameter(
+  error: Error | undefined,
+  names: string[],
+): { name: string; problem: string } | undefined {
+  if (!error || !ResponseError.is(error) || error.statusCode !== 400) {
+    return undefined;
+  }
+  const match = /^parameters\.([^:]+): (.+)$/s.exec(error.cause.message ?? '');
+  if (!match || !names.includes(match[1])) {
+    return undefined;
+  }
+  const problem = match[2];
+  return {
+    name: match[1],
+    problem: problem.charAt(0).toUpperCase() + problem.slice(1),
+  };
 }
 
 /**
@@ -41,11 +78,32 @@ export interface RunDialogProps {
 export function RunDialog(props: RunDialogProps) {
   const { open, definition, hasActiveRun, pending, error, onConfirm, onClose } =
     props;
+  const declared = definition.parameters ?? [];
+  const [input, setInput] = useState(() =>
+    initialInput(declared, props.initialValues),
+  );
+  const [tried, setTried] = useState(false);
   const titleId = `run-dialog-title-${definition.uid}`;
   const descriptionId = `run-dialog-description-${definition.uid}`;
-  const failure = error && describeError(error, 'run');
+  const { values, problems } = valuesOf(declared, input);
+  const backendProblem = refusedParameter(
+    error,
+    declared.map(p => p.name),
+  );
+  const fieldProblems = backendProblem
+    ? { ...problems, [backendProblem.name]: backendProblem.problem }
+    : problems;
+  const failure = error && !backendProblem && describeError(error, 'run');
   const oneAtATimeBusy = !!hasActiveRun && !definition.allowParallelRuns;
   const refused = !!error && isRefusal(error);
+  const unusable = !!definition.parametersError;
+
+  const confirm = () => {
+    setTried(true);
+    if (Object.keys(problems).length === 0) {
+      onConfirm(values);
+    }
+  };
 
   return (
     <Dialog
@@ -77,6 +135,38 @@ export function RunDialog(props: RunDialogProps) {
             You can follow the run on this page and stop it at any time.
           </DialogContentText>
         </div>
+        {unusable && (
+          <Alert severity="warning" role="alert">
+            <AlertTitle>This Job cannot be run for now</AlertTitle>
+            The choices it asks for are written wrongly, so the portal cannot
+            offer them. Ask its owners to fix them.
+            <TechnicalDetails about="of the problem">
+              {definition.parametersError}
+            </TechnicalDetails>
+          </Alert>
+        )}
+        {!unusable && declared.length > 0 && (
+          <form
+            aria-label="Choices for this run"
+            noValidate
+            onSubmit={e => {
+              e.preventDefault();
+              confirm();
+            }}
+          >
+            <ParametersForm
+              parameters={declared}
+              input={input}
+              onChange={next => {
+                setInput(next);
+                props.onEdit?.();
+              }}
+              problems={fieldProblems}
+              showProblems={tried || !!backendProblem}
+              disabled={pending}
+            />
+          </form>
+        )}
         {oneAtATimeBusy && !failure && (
           <Alert severity="info" role="status">
             A run of this Job is already in progress, and it runs one at a time:
@@ -98,10 +188,10 @@ export function RunDialog(props: RunDialogProps) {
           {refused ? 'Close' : 'Cancel'}
         </Button>
         <Button
-          onClick={onConfirm}
+          onClick={confirm}
           color="primary"
           variant="contained"
-          disabled={pending || oneAtATimeBusy || refused}
+          disabled={pending || oneAtATimeBusy || refused || unusable}
           startIcon={
             pending ? <CircularProgress size={16} color="inherit" /> : undefined
           }
