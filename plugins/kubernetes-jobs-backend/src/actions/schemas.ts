@@ -74,6 +74,21 @@ export const definitionSchema = (z: Zod): ZodObject =>
         ),
       description: z.string().optional(),
       schedule: z.string().optional().describe('A CronJob’s schedule.'),
+      suspended: z
+        .boolean()
+        .describe(
+          'For a CronJob: true while its schedule is paused (it does not run on schedule).',
+        ),
+      scheduleControl: z
+        .boolean()
+        .optional()
+        .describe(
+          'For a CronJob: true when its author allows set-schedule to pause and resume it.',
+        ),
+      nextScheduleTime: z
+        .string()
+        .optional()
+        .describe('For a CronJob whose schedule runs: when it runs next.'),
       allowParallelRuns: z
         .boolean()
         .describe('When false, a new run is refused while one is active.'),
