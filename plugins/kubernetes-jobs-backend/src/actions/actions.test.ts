@@ -34,7 +34,7 @@ const auditEvents: AuditEvent[] = [];
 let admin: SandboxAdmin;
 let backend: Awaited<ReturnType<typeof startTestBackend>>;
 
-function backendFeatures(result: AuthorizeResult) {
+function backendFeatures(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
   return [
     kubernetesJobsPlugin,
     actionsRegistryServiceFactory,
