@@ -1,6 +1,7 @@
 /*
  * The sample backend: catalog, guest sign-in, the permission framework, and the kubernetes-jobs
- * backend plugin talking to the clusters in app-config.yaml (the sandbox cluster by default).
+ * backend plugin talking to the clusters in app-config.yaml (the sandbox cluster by default),
+ * its actions served to MCP clients.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { jobAssistantPermissionPolicyModule } from './permissions/module';
@@ -24,5 +25,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@job-assistant/plugin-kubernetes-jobs-backend'));
+
+// The plugin's actions as MCP tools for AI assistants, at /api/mcp-actions/v1; which plugins'
+// actions it serves is backend.actions.pluginSources in app-config.yaml.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();
