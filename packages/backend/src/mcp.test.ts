@@ -1,0 +1,288 @@
+import {
+  actionsRegistryServiceFactory,
+  actionsServiceFactory,
+} from '@backstage/backend-defaults/alpha';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import kubernetesJobsPlugin from '@job-assistant/plugin-kubernetes-jobs-backend';
+import {
+  SANDBOX_ADMIN_TOKEN,
+  SandboxCluster,
+  startSandboxCluster,
+} from '@job-assistant/sandbox-cluster';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { AddressInfo } from 'net';
+import path from 'path';
+import { jobAssistantPermissionPolicyModule } from './permissions/module';
+import {
+  authWithActors,
+  httpAuthWithActors,
+} from './__testUtils__/authWithActors';
+
+/**
+ * The sample backend's MCP server end to end: an MCP client (the official SDK, over Streamable
+ * HTTP) lists the kubernetes-jobs actions as tools and calls them as a user, through the real
+ * actions registry, actions service, permission backend with the sample policy, catalog (the
+ * demo's entities) and the sandbox cluster. What an AI assistant connected to
+ * /api/mcp-actions/v1 gets.
+ */
+jest.setTimeout(60000);
+
+const memberships: Record<string, string[]> = {
+  'user:default/guest': ['user:default/guest', 'group:default/team-shop'],
+  'user:default/marco': ['user:default/marco', 'group:default/team-marketing'],
+};
+
+let sandbox: SandboxCluster;
+let backend: Awaited<ReturnType<typeof startTestBackend>>;
+let baseUrl: string;
+
+const admin = (method: string, urlPath: string, body?: unknown) =>
+  fetch(`${sandbox.url}${urlPath}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).then(r => r.json());
+
+beforeAll(async () => {
+  sandbox = await startSandboxCluster({ timeScale: 0.05 });
+  await admin('POST', '/api/v1/namespaces', { metadata: { name: 'shop' } });
+  await admin('POST', '/apis/batch/v1/namespaces/shop/jobs', {
+    metadata: {
+      name: 'shop-reindex',
+      labels: { 'backstage.io/kubernetes-id': 'shop' },
+      annotations: { 'job-assistant': 'enable' },
+    },
+    spec: {
+      suspend: true,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'main',
+              image: 'busybox',
+              command: ['sh', '-c', 'sleep 600'],
+            },
+          ],
+        },
+      },
+    },
+  });
+
+  const examples = path.resolve(__dirname, '../../../examples');
+  backend = await startTestBackend({
+    features: [
+      catalogPlugin,
+      permissionPlugin,
+      jobAssistantPermissionPolicyModule,
+      kubernetesJobsPlugin,
+      mcpActionsPlugin,
+      // The registry and actions service createBackend() installs, not the in-memory mocks.
+      actionsRegistryServiceFactory,
+      actionsServiceFactory,
+      mockServices.userInfo.mock({
+        getUserInfo: async credentials => {
+          const ref = (credentials.principal as { userEntityRef: string })
+            .userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs: memberships[ref] ?? [ref],
+          };
+        },
+      }).factory,
+      authWithActors,
+      httpAuthWithActors,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { actions: { pluginSources: ['kubernetes-jobs'] } },
+          permission: { enabled: true },
+          catalog: {
+            rules: [{ allow: ['Component', 'System', 'Group', 'User'] }],
+            locations: [
+              { type: 'file', target: path.join(examples, 'entities.yaml') },
+              { type: 'file', target: path.join(examples, 'org.yaml') },
+            ],
+          },
+          kubernetes: {
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  {
+                    name: 'sandbox',
+                    url: sandbox.url,
+                    skipTLSVerify: true,
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: SANDBOX_ADMIN_TOKEN,
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      }),
+    ],
+  });
+  baseUrl = `http://127.0.0.1:${
+    (backend.server.address() as AddressInfo).port
+  }`;
+
+  // The catalog ingests the example files in the background.
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const res = await fetch(
+      `${baseUrl}/api/catalog/entities/by-name/component/default/shop`,
+      {
+        headers: {
+          authorization: mockCredentials.user.header('user:default/guest'),
+        },
+      },
+    );
+    if (res.status === 200) break;
+    if (Date.now() > deadline) {
+      throw new Error(`catalog never ingested the examples: ${res.status}`);
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+}, 90000);
+
+afterAll(async () => {
+  await backend?.stop();
+  await sandbox?.close();
+});
+
+/** An MCP client signed in as `user`, as an assistant is with the user's token. */
+async function connect(user: string): Promise<Client> {
+  const client = new Client({ name: 'mcp-test', version: '0.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(
+      new URL(`${baseUrl}/api/mcp-actions/v1`),
+      {
+        requestInit: {
+          headers: { authorization: mockCredentials.user.header(user) },
+        },
+      },
+    ),
+  );
+  return client;
+}
+
+const reindex = {
+  entityRef: 'component:default/shop',
+  cluster: 'sandbox',
+  namespace: 'shop',
+  kind: 'Job',
+  name: 'shop-reindex',
+};
+
+it('offers the seven kubernetes-jobs tools, with hints saying what each changes', async () => {
+  const client = await connect('user:default/guest');
+  const { tools } = await client.listTools();
+  await client.close();
+  expect(
+    Object.fromEntries(
+      tools.map(t => [
+        t.name,
+        [
+          t.annotations?.readOnlyHint,
+          t.annotations?.destructiveHint,
+          t.annotations?.idempotentHint,
+        ],
+      ]),
+    ),
+  ).toEqual({
+    // [readOnly, destructive, idempotent]
+    'kubernetes-jobs.list-definitions': [true, false, true],
+    'kubernetes-jobs.get-definition': [true, false, true],
+    'kubernetes-jobs.get-run': [true, false, true],
+    'kubernetes-jobs.get-run-logs': [true, false, true],
+    'kubernetes-jobs.run-definition': [false, false, false],
+    'kubernetes-jobs.kill-run': [false, true, true],
+    'kubernetes-jobs.set-schedule': [false, false, true],
+  });
+  const run = tools.find(t => t.name === 'kubernetes-jobs.run-definition');
+  expect(run?.inputSchema.required).toEqual(
+    expect.arrayContaining(['entityRef', 'cluster', 'namespace', 'kind']),
+  );
+});
+
+it("lists the guest's definitions", async () => {
+  const client = await connect('user:default/guest');
+  const result = await client.callTool({
+    name: 'kubernetes-jobs.list-definitions',
+    arguments: { entityRef: 'component:default/shop' },
+  });
+  await client.close();
+  expect(result.isError).toBeFalsy();
+  const output = result.structuredContent as any;
+  expect(output.errors).toEqual([]);
+  expect(output.items.map((i: any) => i.definition.name)).toEqual([
+    'shop-reindex',
+  ]);
+});
+
+it('runs as the owner; a non-owner may not stop the run, by the sample policy', async () => {
+  const owner = await connect('user:default/guest');
+  const started = await owner.callTool({
+    name: 'kubernetes-jobs.run-definition',
+    arguments: reindex,
+  });
+  await owner.close();
+  expect(started.isError).toBeFalsy();
+  const run = started.structuredContent as any;
+  expect(run.triggeredBy).toBe('user:default/guest');
+  const job = await admin(
+    'GET',
+    `/apis/batch/v1/namespaces/shop/jobs/${run.name}`,
+  );
+  expect(job.metadata.annotations['job-assistant/triggered-by']).toBe(
+    'user:default/guest',
+  );
+
+  const since = sandbox.requests.length;
+  const other = await connect('user:default/marco');
+  const refused = await other.callTool({
+    name: 'kubernetes-jobs.kill-run',
+    arguments: {
+      entityRef: 'component:default/shop',
+      cluster: 'sandbox',
+      namespace: 'shop',
+      name: run.name,
+    },
+  });
+  await other.close();
+  expect(refused.isError).toBe(true);
+  expect(refused.content).toEqual([
+    {
+      type: 'text',
+      text: 'NotAllowedError: You are not allowed to stop the Jobs of component:default/shop',
+    },
+  ]);
+  expect(sandbox.requests.slice(since).filter(r => r.method !== 'GET')).toEqual(
+    [],
+  );
+});
+
+it('refuses a client whose token is not valid', async () => {
+  const res = await fetch(`${baseUrl}/api/mcp-actions/v1`, {
+    method: 'POST',
+    headers: {
+      authorization: mockCredentials.user.invalidHeader(),
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  expect(res.status).toBe(401);
+});
