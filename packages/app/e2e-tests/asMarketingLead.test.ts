@@ -34,21 +34,14 @@ test('@as-marco a marketing lead runs the newsletter’s Jobs and only looks at 
   await page.goto('/catalog/default/component/shop');
   await page.getByRole('tab', { name: 'Jobs' }).click();
   await expect(runButton(page, 'shop-db-migrate')).toBeDisabled();
-  await expect(
-    page
-      .getByRole('row')
-      .filter({
-        has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }),
-      })
-      .getByTitle('You are not allowed to run this Job'),
-  ).toBeVisible();
+  await expect(runButton(page, 'shop-db-migrate')).toHaveAccessibleDescription(
+    'Only members of team-shop can run this Job',
+  );
 
   // He still sees what ran and who ran it: the guest's migration from the first phase.
   await expect(
-    page
-      .getByRole('row')
-      .filter({
-        has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }),
-      }),
-  ).toContainText(/Succeeded|Killed|Failed/);
+    page.getByRole('row').filter({
+      has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }),
+    }),
+  ).toContainText(/Succeeded|Stopped|Failed/);
 });

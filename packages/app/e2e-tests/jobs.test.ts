@@ -62,7 +62,9 @@ async function stopLeftovers(page: Page, name: string) {
       .getByRole('dialog')
       .getByRole('button', { name: 'Stop run' })
       .click();
-    await expect(definitionRow(page, name).getByText('Stopped')).toBeVisible({
+    await expect(
+      definitionRow(page, name).getByText('Stopped', { exact: true }),
+    ).toBeVisible({
       timeout: RUN_TIMEOUT,
     });
   }
@@ -111,8 +113,10 @@ test('a migration runs, and the tab follows it to Succeeded without a reload', a
   const row = definitionRow(page, 'shop-db-migrate');
   await run(page, 'shop-db-migrate');
 
-  await expect(row.getByText('Running')).toBeVisible({ timeout: RUN_TIMEOUT });
-  await expect(row.getByText('Succeeded')).toBeVisible({
+  await expect(row.getByText('Running', { exact: true })).toBeVisible({
+    timeout: RUN_TIMEOUT,
+  });
+  await expect(row.getByText('Succeeded', { exact: true })).toBeVisible({
     timeout: RUN_TIMEOUT,
   });
   // The person as the catalog presents them, as everywhere in the portal.
@@ -146,7 +150,9 @@ test('a failing check says why in plain words on the tab and its page, with Kube
     timeout: RUN_TIMEOUT,
   });
 
-  await expect(row.getByText('Failed')).toBeVisible({ timeout: RUN_TIMEOUT });
+  await expect(row.getByText('Failed', { exact: true })).toBeVisible({
+    timeout: RUN_TIMEOUT,
+  });
   // The cause a person understands (the backend's failure summary), not Kubernetes' reason.
   await expect(row).toContainText('Cache check failed', {
     timeout: RUN_TIMEOUT,
@@ -174,7 +180,9 @@ test('a failing check says why in plain words on the tab and its page, with Kube
     name: 'Technical details of this run',
   });
   await technical.click();
-  const details = page.getByRole('region').filter({ hasText: 'Kubernetes events' });
+  const details = page
+    .getByRole('region')
+    .filter({ hasText: 'Kubernetes events' });
   await expect(details).toContainText('BackoffLimitExceeded');
 });
 
@@ -185,7 +193,9 @@ test('Run is disabled with its reason while the reindex runs; a stopped reindex 
   await stopLeftovers(page, 'shop-reindex');
   const row = definitionRow(page, 'shop-reindex');
   await run(page, 'shop-reindex');
-  await expect(row.getByText('Running')).toBeVisible({ timeout: RUN_TIMEOUT });
+  await expect(row.getByText('Running', { exact: true })).toBeVisible({
+    timeout: RUN_TIMEOUT,
+  });
 
   // It runs one at a time: Run says so, on the page and to assistive technology.
   const runAgain = row.getByRole('button', {
@@ -229,12 +239,14 @@ test('Run is disabled with its reason while the reindex runs; a stopped reindex 
   await expect(
     page.getByText(/^Indexed \d+\/120000 products/).first(),
   ).toBeVisible({ timeout: RUN_TIMEOUT });
-  await expect(page.getByText(/logs of this run are no longer available/)).toBeHidden();
+  await expect(
+    page.getByText(/logs of this run are no longer available/),
+  ).toBeHidden();
 
   // Back to the list: the stopped run is the last run.
   await page.getByRole('link', { name: 'All Jobs' }).click();
   await expect(
-    definitionRow(page, 'shop-reindex').getByText('Stopped'),
+    definitionRow(page, 'shop-reindex').getByText('Stopped', { exact: true }),
   ).toBeVisible();
 });
 
@@ -253,13 +265,12 @@ test('the Jobs page lists every Job with filters and links to its component', as
   const filters = page.getByRole('search', { name: 'Filter Jobs' });
   // The header counts what the table shows, search included.
   await filters.getByRole('searchbox', { name: 'Search' }).fill('newsletter');
-  await expect(page.getByRole('heading', { name: /^Jobs \(1 of \d+\)$/ })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: /^Jobs \(1 of \d+\)$/ }),
+  ).toBeVisible();
   await filters.getByRole('searchbox', { name: 'Search' }).fill('no-such-job');
   await expect(page.getByText('No Jobs match these filters')).toBeVisible();
-  await page
-    .getByRole('button', { name: 'Clear filters' })
-    .last()
-    .click();
+  await page.getByRole('button', { name: 'Clear filters' }).last().click();
   await expect(definitionRow(page, 'shop-db-migrate')).toBeVisible();
 
   await filters.getByRole('button', { name: /^Namespace/ }).click();
@@ -271,4 +282,86 @@ test('the Jobs page lists every Job with filters and links to its component', as
     .getByRole('link', { name: 'newsletter', exact: true })
     .click();
   await expect(page).toHaveURL(/\/catalog\/default\/component\/newsletter/);
+});
+
+test('the nightly export asks for its choices, runs with them, offers Run again, and its schedule can be paused and resumed', async ({
+  page,
+}) => {
+  await openShopJobs(page);
+  const row = definitionRow(page, 'shop-nightly-export');
+  await row
+    .getByRole('button', { name: 'Run shop-nightly-export', exact: true })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Run shop-nightly-export?' });
+  const form = dialog.getByRole('form', { name: 'Choices for this run' });
+  await form.getByLabel(/Day to export/).fill('2026-11-30');
+  // Out of range: the dialog refuses before anything is sent.
+  const most = form.getByLabel(/At most this many orders/);
+  await most.fill('0');
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(form).toContainText(/at least 1/i);
+  await most.fill('120');
+  await form.getByLabel(/Dry run/).check();
+  await page.screenshot({ path: `${SCREENSHOTS}/run-dialog-parameters.png` });
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByText('Succeeded', { exact: true })).toBeVisible({
+    timeout: RUN_TIMEOUT,
+  });
+
+  // The run's page: the values it ran with, and its own words in the log prove they reached it.
+  await row
+    .getByRole('link', { name: 'shop-nightly-export', exact: true })
+    .click();
+  const chosen = page.getByRole('definition').filter({ hasText: '120' });
+  await expect(chosen.first()).toBeVisible();
+  await expect(
+    page.getByText(
+      'Exporting the orders of 2026-11-30 as csv (at most 120) to s3://shop-exports/',
+    ),
+  ).toBeVisible({ timeout: RUN_TIMEOUT });
+  await expect(
+    page.getByText('Dry run: 1832 orders found, nothing written'),
+  ).toBeVisible();
+
+  await page
+    .getByRole('button', {
+      name: 'Run shop-nightly-export again with these values',
+    })
+    .click();
+  const again = page.getByRole('dialog', { name: 'Run shop-nightly-export?' });
+  await expect(again.getByLabel(/Day to export/)).toHaveValue('2026-11-30');
+  await again.getByRole('button', { name: 'Cancel' }).click();
+
+  // The schedule, in words, paused and resumed by its owners.
+  const schedule = page.getByRole('group', { name: 'Schedule' });
+  await expect(schedule).toContainText(
+    'Runs on its own every day at 02:00 (Europe/Paris)',
+  );
+  await schedule
+    .getByRole('button', { name: 'Pause the schedule of shop-nightly-export' })
+    .click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: 'Pause schedule' })
+    .click();
+  await expect(schedule).toContainText('The schedule is paused', {
+    timeout: RUN_TIMEOUT,
+  });
+  await page.reload();
+  await expect(page.getByRole('group', { name: 'Schedule' })).toContainText(
+    'The schedule is paused',
+  );
+  await page
+    .getByRole('group', { name: 'Schedule' })
+    .getByRole('button', { name: 'Resume the schedule of shop-nightly-export' })
+    .click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: 'Resume schedule' })
+    .click();
+  await expect(page.getByRole('group', { name: 'Schedule' })).toContainText(
+    'Runs on its own',
+    { timeout: RUN_TIMEOUT },
+  );
 });
