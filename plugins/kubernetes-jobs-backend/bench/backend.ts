@@ -63,7 +63,7 @@ function databaseConfig(): { description: string; config: object } {
 }
 
 export async function startBenchBackend(options: {
-  sandbox: SandboxCluster;
+  sandbox: Pick<SandboxCluster, 'url'>;
   entities: Entity[];
 }): Promise<BenchBackend> {
   const signals: RecordedSignal[] = [];

@@ -10,7 +10,7 @@
 import { startSandboxCluster } from '@job-assistant/sandbox-cluster';
 import { performance } from 'node:perf_hooks';
 import { startBenchBackend } from './backend';
-import { heapAfterGc, requestWindow, waitFor } from './measure';
+import { heapAfterGc, positiveInt, requestWindow } from './measure';
 import {
   catalogEntities,
   JOBS_PER_ENTITY,
@@ -34,43 +34,11 @@ import {
   rawBaselines,
   readFigures,
   signalFigures,
+  warmUp,
 } from './scenarios';
 import { viewerFigures } from './viewers';
 
-function positiveInt(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(
-      `${name}: a whole number of at least 1, got ${process.env[name]}`,
-    );
-  }
-  return value;
-}
-
 const log = (message: string) => console.log(`bench: ${message}`);
-
-/** Until the plugin answers with every definition and the history of every run. */
-async function warmUp(
-  ctx: Pick<BenchContext, 'backend'>,
-  definitions: number,
-  expectedRuns: number,
-) {
-  return waitFor(
-    async () => {
-      const page = JSON.parse((await api(ctx, 'GET', '/definitions')).text);
-      const runs = page.items.reduce(
-        (sum: number, item: any) => sum + (item.stats?.counts?.total ?? 0),
-        0,
-      );
-      const synced = (page.clusters ?? []).every((c: any) => c.synced);
-      return synced && page.items.length === definitions && runs >= expectedRuns
-        ? { runs }
-        : undefined;
-    },
-    180_000,
-    500,
-  );
-}
 
 async function main() {
   const n = positiveInt('BENCH_N', 50);

@@ -9,6 +9,7 @@ export interface Sample {
   n: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
@@ -25,6 +26,7 @@ export function summarize(latencies: number[]): Sample {
     n: sorted.length,
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? NaN,
   };
 }
@@ -45,6 +47,14 @@ export async function sample(
   return summarize(latencies);
 }
 
+/** A request answered with a status other than 2xx; the message holds the start of the body. */
+export class ResponseStatusError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.name = 'ResponseStatusError';
+  }
+}
+
 /** A request, timed until its body is read (what a browser waits for). */
 export async function timedFetch(
   url: string,
@@ -55,14 +65,26 @@ export async function timedFetch(
   const text = await response.text();
   const ms = performance.now() - start;
   if (!response.ok) {
-    throw new Error(
+    throw new ResponseStatusError(
       `${init.method ?? 'GET'} ${url} -> ${response.status}: ${text.slice(
         0,
         500,
       )}`,
+      response.status,
     );
   }
   return { ms, status: response.status, text };
+}
+
+/** A whole number of at least 1 from the environment, or `fallback`. */
+export function positiveInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `${name}: a whole number of at least 1, got ${process.env[name]}`,
+    );
+  }
+  return value;
 }
 
 export const sleep = (ms: number) =>

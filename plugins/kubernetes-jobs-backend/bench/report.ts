@@ -35,7 +35,7 @@ export function machine() {
   };
 }
 
-function ms(v: number | undefined): string {
+export function formatMs(v: number | undefined): string {
   if (v === undefined || Number.isNaN(v)) return '-';
   return `${v.toFixed(v >= 100 ? 0 : 1)} ms`;
 }
@@ -60,29 +60,38 @@ function cells(figure: Figure): string[] {
   if (figure.met !== undefined) met = figure.met ? 'met' : 'NOT met';
   return [
     figure.name,
-    figure.value ?? ms(figure.sample?.p50),
-    figure.value ? '' : ms(figure.sample?.p95),
+    figure.value ?? formatMs(figure.sample?.p50),
+    figure.value ? '' : formatMs(figure.sample?.p95),
     figure.ratio ? `${figure.ratio.value.toFixed(1)}x ${figure.ratio.to}` : '',
     figure.target ?? '',
     met,
   ];
 }
 
-/** Prints the figures as an aligned table, then the notes. */
-export function printTable(figures: Figure[]): void {
-  const header = ['figure', 'p50', 'p95', 'ratio (p50)', 'target', 'met?'];
-  const rows = [header, ...figures.map(cells)];
-  const widths = header.map((_, c) => Math.max(...rows.map(r => r[c].length)));
+/** Prints rows under a header, columns aligned; `right` says which columns are numbers. */
+export function printColumns(
+  header: string[],
+  rows: string[][],
+  right: (column: number) => boolean = () => false,
+): void {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map(r => r[c].length)));
   const line = (r: string[]) =>
     r
       .map((cell, c) =>
-        c === 1 || c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]),
+        right(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]),
       )
       .join('  ')
       .trimEnd();
   console.log(line(header));
   console.log(widths.map(w => '-'.repeat(w)).join('  '));
-  for (const row of rows.slice(1)) console.log(line(row));
+  for (const row of rows) console.log(line(row));
+}
+
+/** Prints the figures as an aligned table, then the notes. */
+export function printTable(figures: Figure[]): void {
+  const header = ['figure', 'p50', 'p95', 'ratio (p50)', 'target', 'met?'];
+  printColumns(header, figures.map(cells), c => c === 1 || c === 2);
   const notes = figures.filter(f => f.note);
   if (notes.length) {
     console.log('');
@@ -91,13 +100,19 @@ export function printTable(figures: Figure[]): void {
 }
 
 /**
- * Writes the results as JSON where the repository stays clean: BENCH_RESULTS names a file,
- * otherwise the system's temporary directory.
+ * Writes the results as JSON where the repository stays clean: the variable `env`
+ * (BENCH_RESULTS) names a file, otherwise `name` in the system's temporary directory.
  */
-export function writeResults(results: unknown): string {
+export function writeResults(
+  results: unknown,
+  options: { env: string; name: string } = {
+    env: 'BENCH_RESULTS',
+    name: 'results.json',
+  },
+): string {
   const file =
-    process.env.BENCH_RESULTS ??
-    path.join(os.tmpdir(), 'kubernetes-jobs-bench', 'results.json');
+    process.env[options.env] ??
+    path.join(os.tmpdir(), 'kubernetes-jobs-bench', options.name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;

@@ -67,15 +67,40 @@ export function api(
   method: string,
   path: string,
   body?: unknown,
+  signal?: AbortSignal,
 ) {
   return timedFetch(`${ctx.backend.baseUrl}${path}`, {
     method,
+    signal,
     headers: {
       authorization: ctx.backend.authorization,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/** Until the plugin answers with every definition and the history of every run. */
+export async function warmUp(
+  ctx: Pick<BenchContext, 'backend'>,
+  definitions: number,
+  expectedRuns: number,
+) {
+  return waitFor(
+    async () => {
+      const page = JSON.parse((await api(ctx, 'GET', '/definitions')).text);
+      const runs = page.items.reduce(
+        (sum: number, item: any) => sum + (item.stats?.counts?.total ?? 0),
+        0,
+      );
+      const synced = (page.clusters ?? []).every((c: any) => c.synced);
+      return synced && page.items.length === definitions && runs >= expectedRuns
+        ? { runs }
+        : undefined;
+    },
+    180_000,
+    500,
+  );
 }
 
 export const entityTabPath = (e: number) =>
