@@ -11,6 +11,7 @@ import { Registry } from './registry/registry';
 import { RESOURCES, STORAGE } from './registry/resources';
 import { DEMO_PRE_RUN_JOBS, demoObjects, SANDBOX_ADMIN_TOKEN } from './seed';
 import { SandboxUser } from './server/auth';
+import { FaultController, SandboxFaults } from './server/faults';
 import { ApiServer, SandboxRequestRecord } from './server/server';
 import { Store } from './store/store';
 
@@ -41,6 +42,12 @@ export interface SandboxClusterOptions {
    * 410 Expired). Default 1000.
    */
   historySize?: number;
+  /**
+   * Serves the fault control API at `/sandbox/faults` (cluster-admin tokens
+   * only), for trying a client against faults from curl. Default false;
+   * `SandboxCluster.faults` works either way.
+   */
+  faultApi?: boolean;
 }
 
 /**
@@ -61,6 +68,8 @@ export interface SandboxCluster {
    * requests. Returns the stored objects, whose new uids later objects' ownerReferences can name.
    */
   restore(objects: JsonObject[]): JsonObject[];
+  /** Injects faults: latency, error answers, broken watches and lists, an apiserver away. */
+  faults: SandboxFaults;
   /** Stops the server, the controllers, their timers and open watches. */
   close(): Promise<void>;
 }
@@ -159,6 +168,7 @@ export async function startSandboxCluster(
   collector.start();
 
   const requests: SandboxRequestRecord[] = [];
+  const faults = new FaultController();
   const server = new ApiServer({
     store,
     registry,
@@ -166,10 +176,13 @@ export async function startSandboxCluster(
     clock,
     tokens: options.tokens ?? DEFAULT_TOKENS,
     requests,
+    faults,
+    faultApi: options.faultApi,
   });
 
   const stop = async () => {
     clock.close();
+    faults.dispose();
     jobController.stop();
     collector.stop();
     kubelet.stop();
@@ -201,6 +214,7 @@ export async function startSandboxCluster(
     url,
     requests,
     restore: objects => objects.map(object => restoreObject(registry, object)),
+    faults,
     close() {
       closing ??= stop();
       return closing;

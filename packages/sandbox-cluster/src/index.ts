@@ -12,4 +12,10 @@ export { startSandboxCluster } from './cluster';
 export type { SandboxCluster, SandboxClusterOptions } from './cluster';
 export type { SandboxRbacRule, SandboxUser } from './server/auth';
 export type { SandboxRequestRecord } from './server/server';
+export type {
+  SandboxActiveFault,
+  SandboxFault,
+  SandboxFaultMatch,
+  SandboxFaults,
+} from './server/faults';
 export { SANDBOX_ADMIN_TOKEN, demoObjects, seedDemo } from './seed';

@@ -276,6 +276,24 @@ export function untranslated(message: string): ApiError {
   return new ApiError(failure(500, undefined, message));
 }
 
+/** 503 ServiceUnavailable (apierrors.NewServiceUnavailable). */
+export function serviceUnavailable(message: string): ApiError {
+  return new ApiError(failure(503, 'ServiceUnavailable', message));
+}
+
+/**
+ * 429 TooManyRequests (apierrors.NewTooManyRequests); the server turns
+ * `details.retryAfterSeconds` into a `Retry-After` header, like the apiserver.
+ */
+export function tooManyRequests(
+  message: string,
+  retryAfterSeconds: number,
+): ApiError {
+  return new ApiError(
+    failure(429, 'TooManyRequests', message, { retryAfterSeconds }),
+  );
+}
+
 /** 500 InternalError: a sandbox bug, reported the way the apiserver would. */
 export function internalError(message: string): ApiError {
   return new ApiError(

@@ -88,16 +88,20 @@ export function isAllowed(
 
 /** Checks RBAC. @throws ApiError 403 with the apiserver's message */
 export function authorize(user: SandboxUser, attrs: ResourceAttributes) {
-  if (isAllowed(user, attrs)) {
-    return;
+  if (!isAllowed(user, attrs)) {
+    throw forbiddenRequest(user, attrs);
   }
+}
+
+/** The 403 the apiserver answers when RBAC refuses `attrs` to `user`. */
+export function forbiddenRequest(user: SandboxUser, attrs: ResourceAttributes) {
   const resource = attrs.subresource
     ? `${attrs.resource}/${attrs.subresource}`
     : attrs.resource;
   const scope = attrs.namespace
     ? `in the namespace "${attrs.namespace}"`
     : 'at the cluster scope';
-  throw forbidden(
+  return forbidden(
     { group: attrs.group, resource: attrs.resource },
     attrs.name,
     `User "${user.name}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.group}" ${scope}`,

@@ -2,13 +2,15 @@
  * The HTTP front of the sandbox: parses Kubernetes API paths, authenticates,
  * authorizes (before looking anything up, like the apiserver), dispatches to
  * the registry / watch / log handlers and renders errors as Status bodies.
- * Every request is recorded for tests.
+ * Every request is recorded for tests. Injected faults (faults.ts) are
+ * applied here, and optionally controlled over HTTP at /sandbox/faults.
  */
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
   ApiError,
   badRequest,
+  forbiddenPath,
   internalError,
   methodNotAllowed,
   notAcceptable,
@@ -36,6 +38,7 @@ import {
   apiVersions,
   KUBERNETES_VERSION,
 } from './discovery';
+import { FaultController, parseFault } from './faults';
 import { serveLogs } from './logs';
 import { WatchStream } from './watch';
 
@@ -87,7 +90,12 @@ export interface ApiServerOptions {
   clock: Clock;
   tokens: Record<string, SandboxUser>;
   requests: SandboxRequestRecord[];
+  faults: FaultController;
+  /** Serve the fault control API at /sandbox/faults (cluster admins only). */
+  faultApi?: boolean;
 }
+
+const FAULT_API = '/sandbox/faults';
 
 function queryObject(url: URL): Record<string, string> {
   const query: Record<string, string> = {};
@@ -161,8 +169,19 @@ function resolveResource(
 export class ApiServer {
   private readonly server: http.Server;
   private readonly watches = new Set<WatchStream>();
+  private bound?: { host: string; port: number };
+  private closed = false;
 
   constructor(private readonly options: ApiServerOptions) {
+    options.faults.attach({
+      goAway: () => this.stopListening(),
+      comeBack: async () => {
+        if (!this.closed && this.bound) {
+          options.store.compactAll();
+          await this.listen(this.bound.host, this.bound.port);
+        }
+      },
+    });
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(error => {
         // Last resort: never leave a request hanging.
@@ -182,6 +201,8 @@ export class ApiServer {
       });
     });
     const address = this.server.address() as AddressInfo;
+    // Coming back after an `away` fault: the same port, as a restarted apiserver.
+    this.bound = { host, port: address.port };
     const shownHost =
       address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return `http://${shownHost}:${address.port}`;
@@ -189,9 +210,15 @@ export class ApiServer {
 
   /** Ends open watches and log streams and stops listening. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const watch of [...this.watches]) {
       watch.close();
     }
+    await this.stopListening();
+  }
+
+  /** Refuses new connections and cuts the open ones (watches included). */
+  private async stopListening(): Promise<void> {
     await new Promise<void>(resolve => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -226,6 +253,13 @@ export class ApiServer {
     };
     try {
       ctx.user = authenticate(req.headers.authorization, this.options.tokens);
+      if (
+        this.options.faultApi &&
+        (url.pathname === FAULT_API || url.pathname.startsWith(`${FAULT_API}/`))
+      ) {
+        await this.faultApi(ctx);
+        return;
+      }
       await this.route(ctx);
     } catch (error) {
       const apiError =
@@ -284,6 +318,11 @@ export class ApiServer {
     };
     if (error.warnings.length) {
       headers.Warning = error.warnings.map(w => `299 - ${JSON.stringify(w)}`);
+    }
+    // Like the apiserver's responsewriters: a retry delay in the Status is also a header.
+    const retryAfter = error.status.details?.retryAfterSeconds;
+    if (retryAfter) {
+      headers['Retry-After'] = String(retryAfter);
     }
     record(error.code);
     res.writeHead(error.code, headers);
@@ -427,6 +466,9 @@ export class ApiServer {
     if (!info.verbs.includes(verb) || (verb === 'create' && name)) {
       throw methodNotAllowed();
     }
+    await this.options.faults.beforeRequest(attrs, ctx.user!, () =>
+      this.readBody(ctx.req),
+    );
     if (subresource === 'log') {
       if (verb !== 'get') throw methodNotAllowed();
       const pod = registry.get(info, request.namespace, name!);
@@ -458,19 +500,34 @@ export class ApiServer {
           200,
           registry.get(info, request.namespace, name!),
         );
-      case 'list':
-        return this.sendJson(
-          ctx,
-          200,
-          registry.list(info, listNamespace, {
-            labelSelector: query.labelSelector,
-            fieldSelector: query.fieldSelector,
-            limit: query.limit ? Number(query.limit) : undefined,
-            continue: query.continue,
-            resourceVersion: query.resourceVersion,
-            resourceVersionMatch: query.resourceVersionMatch,
-          }),
+      case 'list': {
+        const list = registry.list(info, listNamespace, {
+          labelSelector: query.labelSelector,
+          fieldSelector: query.fieldSelector,
+          limit: query.limit ? Number(query.limit) : undefined,
+          continue: query.continue,
+          resourceVersion: query.resourceVersion,
+          resourceVersionMatch: query.resourceVersionMatch,
+        });
+        const text = JSON.stringify(list);
+        const resetAfter = this.options.faults.listResetAfter(
+          attrs,
+          Buffer.byteLength(text),
         );
+        if (resetAfter === undefined) {
+          return this.sendJson(ctx, 200, list);
+        }
+        // The head promises the whole body; the connection dies part way.
+        ctx.record(200);
+        ctx.res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(text),
+        });
+        ctx.res.write(Buffer.from(text).subarray(0, resetAfter), () =>
+          ctx.res.destroy(),
+        );
+        return undefined;
+      }
       case 'watch': {
         let fieldSelector = query.fieldSelector;
         if (name) {
@@ -486,6 +543,10 @@ export class ApiServer {
           registry,
           clock,
           () => this.watches.delete(stream),
+          this.options.faults.forWatch(
+            attrs,
+            Boolean(query.resourceVersion) && query.resourceVersion !== '0',
+          ),
         );
         this.watches.add(stream);
         ctx.record(200);
@@ -560,6 +621,59 @@ export class ApiServer {
       }
       default:
         throw methodNotAllowed();
+    }
+  }
+
+  /**
+   * The fault control API, for cluster admins: GET lists the faults, POST
+   * starts one (JSON, see SandboxFault; `away` needs `forMs`, as nothing
+   * could bring the apiserver back over HTTP), DELETE ends all of them or,
+   * with an id, one. Not recorded as requests.
+   */
+  private async faultApi(ctx: Context) {
+    const { faults } = this.options;
+    const method = ctx.req.method ?? 'GET';
+    const id = ctx.url.pathname.slice(FAULT_API.length + 1);
+    const reply = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      ctx.res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+      });
+      ctx.res.end(text);
+    };
+    try {
+      if (ctx.user!.rules) {
+        throw forbiddenPath(
+          `forbidden: User "${
+            ctx.user!.name
+          }" cannot ${method.toLowerCase()} path "${ctx.url.pathname}"`,
+        );
+      }
+      if (method === 'GET' && !id) {
+        return reply(200, { items: faults.list() });
+      }
+      if (method === 'DELETE') {
+        await (id ? faults.remove(id) : faults.clear());
+        return reply(200, { items: faults.list() });
+      }
+      if (method !== 'POST' || id) {
+        throw methodNotAllowed();
+      }
+      const parsed = parseJson(await this.readBody(ctx.req));
+      const fault = parseFault(parsed.ok ? parsed.value : undefined);
+      if (fault.type === 'away') {
+        if (!fault.forMs) {
+          throw badRequest('fault: away needs forMs');
+        }
+        // Answered before the connections are cut.
+        ctx.res.once('finish', () => void faults.inject(fault));
+        return reply(202, { fault });
+      }
+      return reply(201, { id: await faults.inject(fault), fault });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return this.sendError(ctx.res, error, () => {});
     }
   }
 

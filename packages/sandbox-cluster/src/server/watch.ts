@@ -3,6 +3,7 @@
  * ADDED events when starting from "now" (resourceVersion unset or "0"),
  * replay of the history from a given resourceVersion, BOOKMARKs, and a 410
  * ERROR event when that resourceVersion is older than the kept history.
+ * Injected faults (faults.ts) cut, silence or expire a stream.
  */
 import { ServerResponse } from 'node:http';
 import {
@@ -15,6 +16,7 @@ import { ObjectFilter, Registry } from '../registry/registry';
 import { ResourceInfo } from '../registry/resources';
 import { ResourceVersionTooOld, Store, StoreEvent } from '../store/store';
 import { Clock } from '../controllers/clock';
+import { WatchFaults } from './faults';
 
 /** Query parameters that shape a watch. */
 export interface WatchOptions {
@@ -43,6 +45,7 @@ function truthy(value: string | undefined): boolean {
 export class WatchStream {
   private readonly cancels: Array<() => void> = [];
   private closed = false;
+  private sent = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -53,6 +56,7 @@ export class WatchStream {
     private readonly registry: Registry,
     private readonly clock: Clock,
     private readonly onClose: () => void,
+    private readonly faults: WatchFaults = {},
   ) {}
 
   /**
@@ -67,6 +71,7 @@ export class WatchStream {
     registry: Registry,
     clock: Clock,
     onClose: () => void,
+    faults?: WatchFaults,
   ): WatchStream {
     const filter = registry.compileFilter(
       info,
@@ -97,6 +102,7 @@ export class WatchStream {
       registry,
       clock,
       onClose,
+      faults,
     );
   }
 
@@ -141,8 +147,13 @@ export class WatchStream {
   }
 
   private send(event: WatchEvent) {
-    if (!this.closed) {
-      this.res.write(`${JSON.stringify(event)}\n`);
+    if (this.closed) {
+      return;
+    }
+    this.res.write(`${JSON.stringify(event)}\n`);
+    this.sent++;
+    if (this.sent === this.faults.dropAfterEvents) {
+      this.close(true);
     }
   }
 
@@ -167,8 +178,26 @@ export class WatchStream {
       'Transfer-Encoding': 'chunked',
     });
     res.flushHeaders();
+    res.on('close', () => this.close());
     const rv = options.resourceVersion;
     const bookmarks = truthy(options.allowWatchBookmarks);
+    if (this.faults.dropAfterEvents === 0) {
+      this.close(true);
+      return;
+    }
+    if (this.faults.stall) {
+      // Open and silent until the client gives up: no events, no bookmarks, no timeout.
+      return;
+    }
+    if (this.faults.gone && rv && rv !== '0') {
+      const tooOld = new ResourceVersionTooOld(
+        Number(rv),
+        this.store.currentRv + 1,
+      );
+      this.send({ type: 'ERROR', object: expiredStatus(tooOld.message) });
+      this.close();
+      return;
+    }
 
     if (!rv || rv === '0') {
       // "Start now": the current state as synthetic ADDED events.
@@ -202,6 +231,9 @@ export class WatchStream {
           this.send(event);
         }
       }
+    }
+    if (this.closed) {
+      return; // dropped by a fault during the initial events
     }
 
     this.cancels.push(
@@ -238,17 +270,22 @@ export class WatchStream {
         );
       }
     }
-    res.on('close', () => this.close());
   }
 
-  /** Ends the stream (timeout, client gone or sandbox shutdown). */
-  close() {
+  /**
+   * Ends the stream (timeout, client gone or sandbox shutdown); `cut` drops
+   * the connection instead, without the chunked body's end.
+   */
+  close(cut = false) {
     if (this.closed) {
       return;
     }
     this.closed = true;
     this.cancels.forEach(cancel => cancel());
-    if (!this.res.writableEnded) {
+    if (cut) {
+      // After what was written is flushed: the chunked body never ends.
+      this.res.socket?.end();
+    } else if (!this.res.writableEnded) {
       this.res.end();
     }
     this.onClose();

@@ -207,6 +207,17 @@ export class Store {
     return clone(stored);
   }
 
+  /**
+   * Forgets the change history, as a restarted apiserver's empty watch cache
+   * does: every resourceVersion given out so far is too old (etcd's
+   * revision moves on meanwhile, as leases and Events are written).
+   */
+  compactAll() {
+    this.history.length = 0;
+    this.revision += 1;
+    this.compactedRv = this.revision;
+  }
+
   private record(event: StoreEvent) {
     this.history.push(event);
     while (this.history.length > this.historySize) {
