@@ -160,6 +160,14 @@ describe.each(databases.eachSupportedId())('on %s', databaseId => {
       .set('authorization', jane)
       .send({ entityRef: SHOP });
     expect(created.status).toBe(201);
+    // The tracker records the run when the watch brings its Job, a moment after the answer.
+    await eventually(
+      async () =>
+        knex('kubernetes_jobs_runs')
+          .where({ job_name: created.body.name })
+          .first(),
+      15000,
+    );
     await first.stop();
 
     await eventually(async () => {
