@@ -1,30 +1,16 @@
-import {
-  actionsRegistryServiceFactory,
-  actionsServiceFactory,
-} from '@backstage/backend-defaults/alpha';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import kubernetesJobsPlugin from '@job-assistant/plugin-kubernetes-jobs-backend';
 import {
-  SANDBOX_ADMIN_TOKEN,
   SandboxCluster,
   startSandboxCluster,
 } from '@job-assistant/sandbox-cluster';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { AddressInfo } from 'net';
-import path from 'path';
-import { jobAssistantPermissionPolicyModule } from './permissions/module';
 import {
-  authWithActors,
-  httpAuthWithActors,
-} from './__testUtils__/authWithActors';
+  sandboxAdmin,
+  startSampleBackend,
+} from './__testUtils__/sampleBackend';
 
 /**
  * The sample backend's MCP server end to end: an MCP client (the official SDK, over Streamable
@@ -35,27 +21,14 @@ import {
  */
 jest.setTimeout(60000);
 
-const memberships: Record<string, string[]> = {
-  'user:default/guest': ['user:default/guest', 'group:default/team-shop'],
-  'user:default/marco': ['user:default/marco', 'group:default/team-marketing'],
-};
-
 let sandbox: SandboxCluster;
-let backend: Awaited<ReturnType<typeof startTestBackend>>;
+let backend: Awaited<ReturnType<typeof startSampleBackend>>;
 let baseUrl: string;
-
-const admin = (method: string, urlPath: string, body?: unknown) =>
-  fetch(`${sandbox.url}${urlPath}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then(r => r.json());
+let admin: ReturnType<typeof sandboxAdmin>;
 
 beforeAll(async () => {
   sandbox = await startSandboxCluster({ timeScale: 0.05 });
+  admin = sandboxAdmin(sandbox);
   await admin('POST', '/api/v1/namespaces', { metadata: { name: 'shop' } });
   await admin('POST', '/apis/batch/v1/namespaces/shop/jobs', {
     metadata: {
@@ -80,81 +53,13 @@ beforeAll(async () => {
     },
   });
 
-  const examples = path.resolve(__dirname, '../../../examples');
-  backend = await startTestBackend({
-    features: [
-      catalogPlugin,
-      permissionPlugin,
-      jobAssistantPermissionPolicyModule,
-      kubernetesJobsPlugin,
-      mcpActionsPlugin,
-      // The registry and actions service createBackend() installs, not the in-memory mocks.
-      actionsRegistryServiceFactory,
-      actionsServiceFactory,
-      mockServices.userInfo.mock({
-        getUserInfo: async credentials => {
-          const ref = (credentials.principal as { userEntityRef: string })
-            .userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: memberships[ref] ?? [ref],
-          };
-        },
-      }).factory,
-      authWithActors,
-      httpAuthWithActors,
-      mockServices.rootConfig.factory({
-        data: {
-          backend: { actions: { pluginSources: ['kubernetes-jobs'] } },
-          permission: { enabled: true },
-          catalog: {
-            rules: [{ allow: ['Component', 'System', 'Group', 'User'] }],
-            locations: [
-              { type: 'file', target: path.join(examples, 'entities.yaml') },
-              { type: 'file', target: path.join(examples, 'org.yaml') },
-            ],
-          },
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'sandbox',
-                    url: sandbox.url,
-                    skipTLSVerify: true,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: SANDBOX_ADMIN_TOKEN,
-                  },
-                ],
-              },
-            ],
-          },
-        },
-      }),
-    ],
+  backend = await startSampleBackend({
+    sandbox,
+    features: [mcpActionsPlugin],
   });
   baseUrl = `http://127.0.0.1:${
     (backend.server.address() as AddressInfo).port
   }`;
-
-  // The catalog ingests the example files in the background.
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const res = await fetch(
-      `${baseUrl}/api/catalog/entities/by-name/component/default/shop`,
-      {
-        headers: {
-          authorization: mockCredentials.user.header('user:default/guest'),
-        },
-      },
-    );
-    if (res.status === 200) break;
-    if (Date.now() > deadline) {
-      throw new Error(`catalog never ingested the examples: ${res.status}`);
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
 }, 90000);
 
 afterAll(async () => {

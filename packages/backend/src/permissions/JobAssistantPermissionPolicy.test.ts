@@ -1,8 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   AuthorizeResult,
   createPermission,
@@ -17,36 +13,15 @@ import {
   SandboxCluster,
   startSandboxCluster,
 } from '@job-assistant/sandbox-cluster';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import kubernetesJobsPlugin from '@job-assistant/plugin-kubernetes-jobs-backend';
-import path from 'path';
 import request from 'supertest';
 import { JobAssistantPermissionPolicy } from './JobAssistantPermissionPolicy';
-import { jobAssistantPermissionPolicyModule } from './module';
 import {
-  authWithActors,
-  httpAuthWithActors,
-} from '../__testUtils__/authWithActors';
-
-const memberships: Record<string, string[]> = {
-  'user:default/guest': ['user:default/guest', 'group:default/team-shop'],
-  'user:default/marco': ['user:default/marco', 'group:default/team-marketing'],
-  'user:default/sam': ['user:default/sam', 'group:default/sre'],
-};
-const userInfo = mockServices.userInfo.mock({
-  getUserInfo: async credentials => {
-    const ref = (credentials.principal as { userEntityRef: string })
-      .userEntityRef;
-    return {
-      userEntityRef: ref,
-      ownershipEntityRefs: memberships[ref] ?? [ref],
-    };
-  },
-});
+  demoUserInfo,
+  startSampleBackend,
+} from '../__testUtils__/sampleBackend';
 
 describe('JobAssistantPermissionPolicy', () => {
-  const policy = new JobAssistantPermissionPolicy(userInfo, [
+  const policy = new JobAssistantPermissionPolicy(demoUserInfo, [
     'group:default/sre',
   ]);
   const userFor = (ref: string) =>
@@ -109,7 +84,6 @@ describe('the sample policy in a backend', () => {
   let sandbox: SandboxCluster;
   let server: any;
 
-  const examples = path.resolve(__dirname, '../../../../examples');
   const admin = (method: string, urlPath: string, body?: unknown) =>
     fetch(`${sandbox.url}${urlPath}`, {
       method,
@@ -151,63 +125,7 @@ describe('the sample policy in a backend', () => {
     await definition('shop', 'shop-reindex', 'shop');
     await definition('marketing', 'newsletter-export', 'newsletter');
 
-    const backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        permissionPlugin,
-        jobAssistantPermissionPolicyModule,
-        kubernetesJobsPlugin,
-        userInfo.factory,
-        authWithActors,
-        httpAuthWithActors,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            catalog: {
-              rules: [{ allow: ['Component', 'System', 'Group', 'User'] }],
-              locations: [
-                { type: 'file', target: path.join(examples, 'entities.yaml') },
-                { type: 'file', target: path.join(examples, 'org.yaml') },
-              ],
-            },
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'sandbox',
-                      url: sandbox.url,
-                      skipTLSVerify: true,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: SANDBOX_ADMIN_TOKEN,
-                    },
-                  ],
-                },
-              ],
-            },
-          },
-        }),
-      ],
-    });
-    server = backend.server;
-
-    // The catalog ingests the example files in the background.
-    const deadline = Date.now() + 15000;
-    for (;;) {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-name/component/default/newsletter')
-        .set('authorization', asUser('user:default/guest'));
-      if (res.status === 200) break;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `catalog never ingested the examples: ${res.status} ${JSON.stringify(
-            res.body,
-          )}`,
-        );
-      }
-      await new Promise(r => setTimeout(r, 250));
-    }
+    server = (await startSampleBackend({ sandbox })).server;
   }, 90000);
 
   afterAll(async () => {
