@@ -319,6 +319,38 @@ describe.each(databases.eachSupportedId())(
       ).rejects.toMatchObject({ name: 'ConflictError' });
     });
 
+    it('keeps the record when the tracker recognised the reservation before the create call answered', async () => {
+      const { store } = await createStore(databaseId);
+      const id = await store.reserve(key, {
+        entityRef: 'component:default/shop',
+        triggeredBy: 'user:default/jane',
+        triggeredAt: new Date('2026-11-01T10:00:00.000Z'),
+        exclusive: true,
+      });
+      // The Job carries the reservation's user and time, as the backend sent it: the tracker
+      // (another replica's, say) fills the reservation in with what the Job shows.
+      await store.observe([{ key, run: run('r', 'Running') }]);
+      await store.attach(id, run('r', 'Pending'));
+
+      const { runs } = await store.listRuns(key, { limit: 10 });
+      expect(runs).toEqual([
+        expect.objectContaining({
+          uid: 'r',
+          state: 'Running',
+          triggeredBy: 'user:default/jane',
+          trigger: 'portal',
+        }),
+      ]);
+      await expect(
+        store.reserve(key, {
+          entityRef: 'component:default/shop',
+          triggeredBy: 'x',
+          triggeredAt: new Date(),
+          exclusive: true,
+        }),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+    });
+
     it('computes stats for many definitions at once', async () => {
       const { store } = await createStore(databaseId);
       const other: DefinitionKey = { ...key, name: 'export' };

@@ -239,6 +239,11 @@ export class DatabaseRunStore implements RunStore {
     const tracked = await tx<Row>(TABLE)
       .where({ job_uid: run.uid })
       .first('id', 'state');
+    if (tracked?.id === id) {
+      // The tracker (of this replica or another) saw the Job first and recognised this very
+      // reservation as its run: the record is complete, and newer than `run` may be.
+      return;
+    }
     if (!tracked) {
       await tx<Row>(TABLE)
         .where({ id })
