@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: type check, then every package's tests (unit, HTTP-edge, sandbox
+# Runs the whole test suite: lint, formatting and type check, then every package's tests (unit, HTTP-edge, sandbox
 # conformance, integration through the sandbox cluster over real HTTP, and the database tests
 # on SQLite and PostgreSQL), then the end-to-end tests in Chromium (scripts/e2e.sh).
 # Installs what it needs first (Node 22 included).
@@ -13,6 +13,10 @@ export CI=true
 # The database tests run against SQLite and against this PostgreSQL.
 start_test_postgres
 trap stop_test_postgres EXIT
+
+echo "== lint and formatting"
+yarn backstage-cli repo lint
+yarn prettier --check .
 
 echo "== type check"
 yarn tsc --noEmit
