@@ -41,6 +41,8 @@ test('an open definition page shows a run started outside the portal, by push al
     page.getByText('shop-nightly-export', { exact: false }).first(),
   ).toBeVisible();
 
+  // The page's own first loads (its last run, that run's logs) finish first.
+  await page.waitForLoadState('networkidle');
   const apiCalls: string[] = [];
   page.on('request', r => {
     if (r.url().includes('/api/kubernetes-jobs/')) apiCalls.push(r.url());
