@@ -4,6 +4,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { actionsRegistryServiceFactory } from '@backstage/backend-defaults/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { SANDBOX_ADMIN_TOKEN } from '@job-assistant/sandbox-cluster';
@@ -827,6 +828,108 @@ function requestTo(
 
 const anyRoute = fc.constantFrom(...ROUTES);
 
+/** The registered actions, plus ids that name none. */
+const ACTION_IDS = [
+  'list-definitions',
+  'get-definition',
+  'get-run',
+  'get-run-logs',
+  'run-definition',
+  'kill-run',
+  'set-schedule',
+];
+
+/** Any JSON value an MCP client or a template could put in a field. */
+const JUNK: fc.Arbitrary<unknown> = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), {
+    maxKeys: 3,
+  }),
+  fc.constantFrom(
+    'a'.repeat(300),
+    '__proto__',
+    '../..',
+    'a/b',
+    'ünïcödé',
+    'MIGRATE',
+    '',
+  ),
+);
+
+const field = (valid: fc.Arbitrary<unknown>) =>
+  fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: JUNK, weight: 1 });
+
+/** A call of an action through the registry's HTTP door, its input fuzzed. */
+const actionRequest: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    id: fc.oneof(
+      { arbitrary: fc.constantFrom(...ACTION_IDS), weight: 9 },
+      {
+        arbitrary: fc.constantFrom('no-such-action', 'run-definition/..', ''),
+        weight: 1,
+      },
+    ),
+    input: fc.record(
+      {
+        entityRef: ENTITY_REFS,
+        cluster: field(VALID.cluster()),
+        namespace: field(VALID.namespace()),
+        kind: field(fc.constantFrom('Job', 'CronJob', 'job')),
+        name: field(fc.oneof(VALID.name(), VALID.run())),
+        parameters: field(
+          fc.constantFrom(
+            {},
+            { EXPORT_DATE: '2026-11-30' },
+            [{ name: 'EXPORT_DATE', value: '2026-11-30' }],
+            [{ name: 'LIMIT', value: 1e9 }],
+            [{ name: '__proto__', value: 'x' }],
+          ),
+        ),
+        suspend: field(fc.boolean()),
+        tailLines: field(fc.integer({ min: -5, max: 100000 })),
+        pod: field(fc.string({ maxLength: 20 })),
+        container: field(fc.string({ maxLength: 20 })),
+      },
+      { requiredKeys: [] },
+    ),
+    // Prototype-pollution keys as JSON carries them, which an object literal cannot.
+    pollute: fc.constantFrom(
+      '',
+      '"__proto__":{"polluted":true},',
+      '"constructor":{"prototype":{"polluted":true}},',
+    ),
+    raw: fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 9 },
+      {
+        arbitrary: fc.constantFrom(
+          '',
+          'null',
+          '[]',
+          '"x"',
+          '{',
+          'a'.repeat(20000),
+        ),
+        weight: 1,
+      },
+    ),
+    headers: headersArb(true, false),
+  })
+  .map(r => ({
+    method: 'POST',
+    path: `${API}/.backstage/actions/v1/actions/kubernetes-jobs:${r.id}/invoke`,
+    headers: r.headers,
+    body:
+      r.raw ??
+      (Object.keys(r.input).length
+        ? `{${r.pollute}${json(r.input).slice(1)}`
+        : `{${r.pollute.replace(/,$/, '')}}`),
+  }));
+
 // ---------------------------------------------------------------------------------------------
 // What must hold.
 
@@ -929,6 +1032,8 @@ describe.each(databases.eachSupportedId())(
       backend = await startTestBackend({
         features: [
           kubernetesJobsPlugin,
+          // The registry createBackend() installs: its HTTP door to the actions is fuzzed too.
+          actionsRegistryServiceFactory,
           mockServices.database.factory({ knex }),
           mockServices.rootConfig.factory({ data: admin.config() }),
           // Without a token a request is anonymous (the default would be a signed-in user).
@@ -1038,6 +1143,11 @@ describe.each(databases.eachSupportedId())(
 
     it(`headers (${RUNS} runs)`, async () => {
       await property(anyRoute.chain(r => requestTo(r, { headers: true })));
+    });
+
+    it(`action inputs through the actions registry (${RUNS} runs)`, async () => {
+      await property(actionRequest);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 
     it(`everything at once (${RUNS} runs)`, async () => {
