@@ -81,6 +81,8 @@ export class ResourceWatch {
   private current?: OpenWatch;
   private wake?: () => void;
   private backoffMs: number;
+  /** The watch has delivered something since the newest list. */
+  private deliveredSinceList = false;
   private readonly syncWaiters: Array<() => void> = [];
 
   constructor(
@@ -158,6 +160,9 @@ export class ResourceWatch {
         if (error instanceof GoneError) {
           this.resourceVersion = undefined;
           this.counts.relists++;
+          // Expired before a single event since the list: a 410 storm (compaction, restart).
+          // Relisting at once would hammer the apiserver; back off, like client-go's reflector.
+          if (!this.deliveredSinceList) await this.sleep(this.nextBackoff());
           continue;
         }
         this.counts.restarts++;
@@ -229,6 +234,7 @@ export class ResourceWatch {
       });
     }
     this.resourceVersion = resourceVersion;
+    this.deliveredSinceList = false;
     this.listedAt = startedAt;
     this.synced = true;
     this.syncWaiters.splice(0).forEach(resolve => resolve());
@@ -292,6 +298,7 @@ export class ResourceWatch {
 
   private apply(event: WatchEvent): void {
     const rv = event.object?.metadata?.resourceVersion;
+    if (event.type !== 'ERROR') this.deliveredSinceList = true;
     switch (event.type) {
       case 'BOOKMARK':
         if (rv) this.resourceVersion = rv;
