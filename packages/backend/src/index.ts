@@ -4,7 +4,6 @@
  * its actions served to MCP clients.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { jobAssistantPermissionPolicyModule } from './permissions/module';
 
 const backend = createBackend();
 
@@ -18,7 +17,11 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 // Owners of a component may run and kill its Jobs, others may look, SREs may do everything.
-backend.add(jobAssistantPermissionPolicyModule);
+backend.add(
+  import(
+    '@job-assistant/plugin-permission-backend-module-kubernetes-jobs-policy'
+  ),
+);
 
 // Push to browsers (the Jobs tab updates by itself) and run-finished notifications.
 backend.add(import('@backstage/plugin-signals-backend'));

@@ -7,13 +7,13 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import kubernetesJobsPlugin from '@job-assistant/plugin-kubernetes-jobs-backend';
+import kubernetesJobsPolicyModule from '@job-assistant/plugin-permission-backend-module-kubernetes-jobs-policy';
 import {
   SANDBOX_ADMIN_TOKEN,
   SandboxCluster,
 } from '@job-assistant/sandbox-cluster';
 import path from 'path';
 import request from 'supertest';
-import { jobAssistantPermissionPolicyModule } from '../permissions/module';
 import { authWithActors, httpAuthWithActors } from './authWithActors';
 
 /** The demo's people and their groups, as the catalog's examples/org.yaml names them. */
@@ -73,7 +73,7 @@ export async function startSampleBackend(options: {
     features: [
       catalogPlugin,
       permissionPlugin,
-      jobAssistantPermissionPolicyModule,
+      kubernetesJobsPolicyModule,
       kubernetesJobsPlugin,
       actionsRegistryServiceFactory,
       actionsServiceFactory,

@@ -1,78 +1,11 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
-  AuthorizeResult,
-  createPermission,
-} from '@backstage/plugin-permission-common';
-import {
-  kubernetesJobsKillPermission,
-  kubernetesJobsReadPermission,
-  kubernetesJobsRunPermission,
-} from '@job-assistant/plugin-kubernetes-jobs-common';
-import {
   SANDBOX_ADMIN_TOKEN,
   SandboxCluster,
   startSandboxCluster,
 } from '@job-assistant/sandbox-cluster';
 import request from 'supertest';
-import { JobAssistantPermissionPolicy } from './JobAssistantPermissionPolicy';
-import {
-  demoUserInfo,
-  startSampleBackend,
-} from '../__testUtils__/sampleBackend';
-
-describe('JobAssistantPermissionPolicy', () => {
-  const policy = new JobAssistantPermissionPolicy(demoUserInfo, [
-    'group:default/sre',
-  ]);
-  const userFor = (ref: string) =>
-    ({ credentials: mockCredentials.user(ref), info: {} } as any);
-
-  it('lets everyone read and use other permissions', async () => {
-    for (const permission of [
-      kubernetesJobsReadPermission,
-      createPermission({
-        name: 'catalog.entity.read',
-        attributes: { action: 'read' },
-      }),
-    ]) {
-      await expect(
-        policy.handle({ permission }, userFor('user:default/marco')),
-      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-    }
-  });
-
-  it('lets members of an admin group run and kill everything', async () => {
-    await expect(
-      policy.handle(
-        { permission: kubernetesJobsKillPermission },
-        userFor('user:default/sam'),
-      ),
-    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-  });
-
-  it('lets others run only what their groups own, as a catalog condition', async () => {
-    const decision = await policy.handle(
-      { permission: kubernetesJobsRunPermission },
-      userFor('user:default/guest'),
-    );
-    expect(decision).toEqual({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
-      conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'catalog-entity',
-        params: { claims: ['user:default/guest', 'group:default/team-shop'] },
-      },
-    });
-  });
-
-  it('denies running to a request without a user', async () => {
-    await expect(
-      policy.handle({ permission: kubernetesJobsRunPermission }),
-    ).resolves.toEqual({ result: AuthorizeResult.DENY });
-  });
-});
+import { startSampleBackend } from './__testUtils__/sampleBackend';
 
 /**
  * The policy end to end: the real permission backend and catalog (with the demo's entities), the

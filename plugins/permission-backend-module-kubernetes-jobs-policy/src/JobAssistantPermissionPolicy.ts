@@ -20,17 +20,28 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /**
- * The sample policy: members of the group that owns a component may run and stop its Jobs
- * and pause their schedules;
- * everyone else may only look; members of the admin groups (the SRE group) may do everything.
- * Every other permission is allowed, as in a portal without a policy.
+ * A permission policy for the kubernetes-jobs plugins: members of the group that owns a component
+ * may run and stop its Jobs and pause their schedules; members of the admin groups (the SRE group)
+ * may do all of that for every Job; everyone else may only look. A request without a user is
+ * refused those three permissions. Every other permission, the catalog's and other plugins'
+ * included, is allowed, as in a portal without a policy.
+ *
+ * Ownership is the catalog's: the decision is a condition (`IS_ENTITY_OWNER` on the user's
+ * ownership entity refs) that the catalog evaluates against the entity the definition belongs to.
+ *
+ * @public
  */
 export class JobAssistantPermissionPolicy implements PermissionPolicy {
+  /**
+   * @param userInfo - resolves a user's ownership entity refs (their own ref and their groups)
+   * @param adminGroups - entity refs whose members may run, stop and pause every Job
+   */
   constructor(
     private readonly userInfo: UserInfoService,
     private readonly adminGroups: string[],
   ) {}
 
+  /** Decides one permission request for one user (or none). */
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
