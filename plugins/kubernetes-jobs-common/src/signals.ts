@@ -17,9 +17,13 @@ export const KUBERNETES_JOBS_SIGNAL_CHANNEL = 'kubernetes-jobs';
 export interface KubernetesJobsSignal {
   /** `definition`: the definition object changed; `run`: one of its runs appeared or changed. */
   type: 'definition' | 'run';
+  /** Cluster of the definition. */
   cluster: string;
+  /** Namespace of the definition. */
   namespace: string;
+  /** Kind of the definition. */
   definitionKind: DefinitionKind;
+  /** Name of the definition. */
   definitionName: string;
   /** The run's Job name, for `run` hints. */
   run?: string;

@@ -11,8 +11,11 @@ export type DefinitionKind = 'Job' | 'CronJob';
  * @public
  */
 export interface ObjectLocation {
+  /** Name of the cluster, as configured for the plugin. */
   cluster: string;
+  /** Kubernetes namespace of the object. */
   namespace: string;
+  /** Name of the object (`metadata.name`). */
   name: string;
 }
 
@@ -38,19 +41,27 @@ export type ParameterType =
 export interface ParameterDeclaration {
   /** An environment variable name: letters, digits and `_`, not starting with a digit. */
   name: string;
+  /** Label of the field in the Run dialog; `name` when absent. */
   title?: string;
+  /** Help text shown with the field. */
   description?: string;
+  /** What kind of value it takes; values are checked against it before a run is created. */
   type: ParameterType;
+  /** A run must have a value for it (given, or its `default`). */
   required?: boolean;
+  /** Value used when a run gives none. */
   default?: ParameterValue;
   /** For `enum`. */
   options?: string[];
   /** For `string`: a regular expression the whole value must match. */
   pattern?: string;
+  /** For `string`: the shortest value allowed. */
   minLength?: number;
+  /** For `string`: the longest value allowed. */
   maxLength?: number;
   /** For `number` and `integer`. */
   minimum?: number;
+  /** For `number` and `integer`: the largest value allowed. */
   maximum?: number;
   /** Containers that get it; default: all of them. */
   containers?: string[];
@@ -69,7 +80,9 @@ export type ParameterValue = string | number | boolean;
  * @public
  */
 export interface JobDefinition extends ObjectLocation {
+  /** A Job (run by copying it) or a CronJob (run from its `jobTemplate`). */
   kind: DefinitionKind;
+  /** Kubernetes UID of the definition object. */
   uid: string;
   /** The catalog entity the definition belongs to, when one matches it. */
   entityRef?: string;
@@ -79,13 +92,19 @@ export interface JobDefinition extends ObjectLocation {
   description?: string;
   /** CronJob schedule (and time zone, when set). */
   schedule?: string;
+  /** The CronJob's `spec.timeZone`, when set. */
   timeZone?: string;
   /** `spec.suspend` of the definition itself (a suspended CronJob does not fire on schedule). */
   suspended: boolean;
+  /** Whether several runs may be active at once (annotation `job-assistant/allow-parallel-runs`, else the backend default). */
   allowParallelRuns: boolean;
+  /** The Job template's containers and their images. */
   containers: Array<{ name: string; image?: string }>;
+  /** `spec.backoffLimit`: pod retries before a run counts as failed. */
   backoffLimit?: number;
+  /** `spec.activeDeadlineSeconds`: how long a run may take before Kubernetes stops it. */
   activeDeadlineSeconds?: number;
+  /** When the definition object was created (ISO 8601). */
   createdAt?: string;
   /** The run-time parameters it declares (none when absent). */
   parameters?: ParameterDeclaration[];
@@ -98,6 +117,7 @@ export interface JobDefinition extends ObjectLocation {
   scheduleControl?: boolean;
   /** A CronJob's last scheduled time, and the next one (from its schedule and time zone). */
   lastScheduleTime?: string;
+  /** A CronJob's next scheduled time (ISO 8601), from its schedule and time zone. */
   nextScheduleTime?: string;
 }
 
@@ -126,20 +146,28 @@ export type RunTrigger = 'portal' | 'schedule' | 'outside';
  * @public
  */
 export interface JobRun extends ObjectLocation {
+  /** Kubernetes UID of the run's Job. */
   uid: string;
+  /** The definition the run belongs to. */
   definition: { kind: DefinitionKind; name: string; uid?: string };
   /** True when this run is the definition Job itself (it ran before or without us). */
   isDefinition: boolean;
+  /** Its state as portal users see it. */
   state: RunState;
+  /** When its Job was created (ISO 8601). */
   createdAt?: string;
+  /** When its Job started (`status.startTime`, ISO 8601). */
   startedAt?: string;
+  /** When it succeeded, failed or was stopped (ISO 8601). */
   finishedAt?: string;
+  /** Seconds from `startedAt` to `finishedAt`; absent until it has finished. */
   durationSeconds?: number;
   /**
    * Who started the run from the portal: from the backend's own record, written when it
    * created the run. Never taken from the Job (anyone who may write Jobs could set that).
    */
   triggeredBy?: string;
+  /** When it was started from the portal, from the same record as `triggeredBy`. */
   triggeredAt?: string;
   /**
    * How the run was started: `portal` (recorded by this backend), `schedule` (a CronJob's
@@ -153,6 +181,7 @@ export interface JobRun extends ObjectLocation {
   claimedTriggeredBy?: string;
   /** Who stopped the run from the portal, from the backend's own record. */
   killedBy?: string;
+  /** When it was stopped from the portal, from the same record as `killedBy`. */
   killedAt?: string;
   /**
    * For a failed run, one line in plain words: the failed container's termination message or
@@ -168,6 +197,7 @@ export interface JobRun extends ObjectLocation {
    * there once Kubernetes has deleted the pods.
    */
   evidenceSavedAt?: string;
+  /** Its pods by state, from the Job's status. */
   pods: {
     active: number;
     ready: number;
@@ -175,6 +205,7 @@ export interface JobRun extends ObjectLocation {
     failed: number;
     terminating: number;
   };
+  /** Kubernetes' reason and message for a failed run (the Job's `Failed` condition). */
   failure?: { reason?: string; message?: string };
   /**
    * The Job is gone from the cluster (TTL, cleanup, definition deleted); this run comes from the
@@ -189,7 +220,9 @@ export interface JobRun extends ObjectLocation {
  * @public
  */
 export interface DefinitionStats {
+  /** The most recent run. */
   lastRun?: JobRun;
+  /** Runs by outcome over the recorded history; `active` are those Pending or Running. */
   counts: {
     total: number;
     active: number;
@@ -212,7 +245,9 @@ export interface DefinitionStats {
  * @public
  */
 export interface DefinitionSummary {
+  /** The definition. */
   definition: JobDefinition;
+  /** Aggregates over its recorded runs. */
   stats: DefinitionStats;
 }
 
@@ -222,8 +257,11 @@ export interface DefinitionSummary {
  * @public
  */
 export interface ClusterError {
+  /** Name of the cluster. */
   cluster: string;
+  /** What went wrong, in words that name the cluster. */
   message: string;
+  /** HTTP status of the failed call to the cluster, when there was one. */
   statusCode?: number;
   /** What could not be read, when only that kind was refused (the rest is in the list). */
   kind?: DefinitionKind;
@@ -235,7 +273,9 @@ export interface ClusterError {
  * @public
  */
 export interface DefinitionListResponse {
+  /** The definitions the user may see, with their stats. */
   items: DefinitionSummary[];
+  /** Clusters (or kinds of object in them) that could not be read. */
   errors: ClusterError[];
   /** How current each cluster's data is; a stale cluster's items are what was last known. */
   clusters?: ClusterStatus[];
@@ -247,6 +287,7 @@ export interface DefinitionListResponse {
  * @public
  */
 export interface DefinitionDetails extends DefinitionSummary {
+  /** The first page of its runs, newest first. */
   runs: JobRun[];
   /** Cursor of the next page of older runs (`GET .../runs?cursor=`), when there are more. */
   nextCursor?: string;
@@ -258,7 +299,9 @@ export interface DefinitionDetails extends DefinitionSummary {
  * @public
  */
 export interface RunHistoryPage {
+  /** Runs, newest first. */
   items: JobRun[];
+  /** Cursor of the next page of older runs, when there are more. */
   nextCursor?: string;
 }
 
@@ -268,12 +311,19 @@ export interface RunHistoryPage {
  * @public
  */
 export interface RunEvent {
+  /** `Normal` or `Warning`. */
   type: string;
+  /** Kubernetes' short reason, such as `BackOff` or `Started`. */
   reason?: string;
+  /** Kubernetes' message. */
   message?: string;
+  /** How many times it happened. */
   count: number;
+  /** When it first happened (ISO 8601). */
   firstTimestamp?: string;
+  /** When it last happened (ISO 8601). */
   lastTimestamp?: string;
+  /** What it is about: the Job or one of its pods. */
   involvedObject: { kind?: string; name?: string };
 }
 
@@ -283,9 +333,13 @@ export interface RunEvent {
  * @public
  */
 export interface RunPod {
+  /** Name of the pod. */
   name: string;
+  /** Pod phase: `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`. */
   phase?: string;
+  /** Names of its containers, main containers first, then init containers. */
   containers: string[];
+  /** When the pod was created (ISO 8601). */
   createdAt?: string;
 }
 
@@ -295,6 +349,7 @@ export interface RunPod {
  * @public
  */
 export interface RunPodList {
+  /** The pods. */
   items: RunPod[];
   /** Set when these are the pods saved when the run ended (Kubernetes no longer has them). */
   savedAt?: string;
@@ -306,8 +361,11 @@ export interface RunPodList {
  * @public
  */
 export interface RunLogs {
+  /** Name of the pod. */
   pod: string;
+  /** Name of the container. */
   container: string;
+  /** The log text. */
   text: string;
   /**
    * Why there is no log yet: the container has not started (Kubernetes' waiting reason, such as
@@ -324,6 +382,7 @@ export interface RunLogs {
  * @public
  */
 export interface RunEventList {
+  /** The events. */
   items: RunEvent[];
   /** Set when these are the events saved when the run ended (Kubernetes no longer has them). */
   savedAt?: string;
@@ -335,6 +394,7 @@ export interface RunEventList {
  * @public
  */
 export interface DefinitionLocation extends ObjectLocation {
+  /** Job or CronJob. */
   kind: DefinitionKind;
 }
 
@@ -353,6 +413,7 @@ export type RunLocation = ObjectLocation;
  * @public
  */
 export interface ClusterStatus {
+  /** Name of the cluster. */
   cluster: string;
   /** The first full list has arrived: answers are complete. */
   synced: boolean;

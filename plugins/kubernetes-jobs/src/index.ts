@@ -21,3 +21,4 @@ export type {
 export * from './hooks';
 export { RunStatus } from './components/RunStatus/RunStatus';
 export type { RunStatusProps } from './components/RunStatus/RunStatus';
+export type { EntityKubernetesJobsCardProps } from './components/EntityKubernetesJobsCard/EntityKubernetesJobsCard';

@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { KubernetesJobsClient, kubernetesJobsApiRef } from './apis';
 import { entityContentRouteRef, rootRouteRef } from './routes';
+import type { EntityKubernetesJobsCardProps } from './components/EntityKubernetesJobsCard/EntityKubernetesJobsCard';
 
 /**
  * The kubernetes-jobs frontend plugin, for Backstage's legacy frontend system.
@@ -35,16 +36,17 @@ export const kubernetesJobsPlugin = createPlugin({
  *
  * @public
  */
-export const KubernetesJobsPage = kubernetesJobsPlugin.provide(
-  createRoutableExtension({
-    name: 'KubernetesJobsPage',
-    component: () =>
-      import('./components/KubernetesJobsPage/KubernetesJobsPage').then(
-        m => m.KubernetesJobsPage,
-      ),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const KubernetesJobsPage: () => JSX.Element =
+  kubernetesJobsPlugin.provide(
+    createRoutableExtension({
+      name: 'KubernetesJobsPage',
+      component: () =>
+        import('./components/KubernetesJobsPage/KubernetesJobsPage').then(
+          m => m.KubernetesJobsPage,
+        ),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * The Jobs tab of a catalog entity. Put it in an `EntityLayout.Route` guarded by
@@ -52,23 +54,26 @@ export const KubernetesJobsPage = kubernetesJobsPlugin.provide(
  *
  * @public
  */
-export const EntityKubernetesJobsContent = kubernetesJobsPlugin.provide(
-  createRoutableExtension({
-    name: 'EntityKubernetesJobsContent',
-    component: () =>
-      import(
-        './components/EntityKubernetesJobsContent/EntityKubernetesJobsContent'
-      ).then(m => m.EntityKubernetesJobsContent),
-    mountPoint: entityContentRouteRef,
-  }),
-);
+export const EntityKubernetesJobsContent: () => JSX.Element =
+  kubernetesJobsPlugin.provide(
+    createRoutableExtension({
+      name: 'EntityKubernetesJobsContent',
+      component: () =>
+        import(
+          './components/EntityKubernetesJobsContent/EntityKubernetesJobsContent'
+        ).then(m => m.EntityKubernetesJobsContent),
+      mountPoint: entityContentRouteRef,
+    }),
+  );
 
 /**
  * A card for the entity overview: the entity's Jobs and how their last run went.
  *
  * @public
  */
-export const EntityKubernetesJobsCard = kubernetesJobsPlugin.provide(
+export const EntityKubernetesJobsCard: (
+  props: EntityKubernetesJobsCardProps,
+) => JSX.Element = kubernetesJobsPlugin.provide(
   createComponentExtension({
     name: 'EntityKubernetesJobsCard',
     component: {

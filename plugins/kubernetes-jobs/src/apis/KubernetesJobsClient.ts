@@ -28,11 +28,13 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
 
+  /** Finds the backend with `discoveryApi` and calls it with the user's `fetchApi`. */
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
   }
 
+  /** {@inheritDoc KubernetesJobsApi.getDefinitions} */
   async getDefinitions(options?: {
     entityRef?: string;
   }): Promise<DefinitionListResponse> {
@@ -41,6 +43,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
+  /** {@inheritDoc KubernetesJobsApi.getDefinition} */
   async getDefinition(
     definition: DefinitionLocation,
     entityRef: string,
@@ -50,6 +53,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
+  /** {@inheritDoc KubernetesJobsApi.getRunHistory} */
   async getRunHistory(
     definition: DefinitionLocation,
     entityRef: string,
@@ -64,6 +68,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
+  /** {@inheritDoc KubernetesJobsApi.runDefinition} */
   async runDefinition(
     definition: DefinitionLocation,
     entityRef: string,
@@ -74,6 +79,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
+  /** {@inheritDoc KubernetesJobsApi.setSchedule} */
   async setSchedule(
     definition: DefinitionLocation,
     entityRef: string,
@@ -84,16 +90,19 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     });
   }
 
+  /** {@inheritDoc KubernetesJobsApi.getRun} */
   async getRun(run: RunLocation, entityRef: string): Promise<JobRun> {
     return this.request('GET', runPath(run), { query: { entityRef } });
   }
 
+  /** {@inheritDoc KubernetesJobsApi.killRun} */
   async killRun(run: RunLocation, entityRef: string): Promise<JobRun> {
     return this.request('POST', `${runPath(run)}/kill`, {
       body: { entityRef },
     });
   }
 
+  /** {@inheritDoc KubernetesJobsApi.getRunEvents} */
   async getRunEvents(
     run: RunLocation,
     entityRef: string,
@@ -106,6 +115,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     return listAnswer(response);
   }
 
+  /** {@inheritDoc KubernetesJobsApi.getRunPods} */
   async getRunPods(run: RunLocation, entityRef: string): Promise<RunPodList> {
     const response = await this.request<Partial<RunPodList>>(
       'GET',
@@ -115,6 +125,7 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
     return listAnswer(response);
   }
 
+  /** {@inheritDoc KubernetesJobsApi.getRunLogs} */
   async getRunLogs(
     run: RunLocation,
     entityRef: string,

@@ -8,9 +8,11 @@ import { useCallback, useState } from 'react';
 export interface ActionState<TArgs extends unknown[], TResult> {
   /** Runs the action; resolves to its result, or to undefined when it failed. */
   execute: (...args: TArgs) => Promise<TResult | undefined>;
+  /** True while an attempt is in flight. */
   pending: boolean;
   /** Why the last attempt failed; cleared by `reset` and by the next attempt. */
   error?: Error;
+  /** Forgets the last failure (for example when a dialog is closed). */
   reset: () => void;
 }
 

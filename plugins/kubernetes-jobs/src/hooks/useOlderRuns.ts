@@ -22,6 +22,7 @@ export interface OlderRunsState {
   runs: JobRun[];
   /** True when there are older runs still to load. */
   hasMore: boolean;
+  /** True while a page is being loaded. */
   loading: boolean;
   /** Why the last load failed; cleared by the next one. */
   error?: Error;

@@ -15,6 +15,7 @@ export interface PolledAsyncState<T> {
    * `error` says why), so a page keeps showing what it has.
    */
   value?: T;
+  /** Why the last load failed; cleared by the next successful one. */
   error?: Error;
   /** True while the first load or a refresh is in flight. */
   loading: boolean;
