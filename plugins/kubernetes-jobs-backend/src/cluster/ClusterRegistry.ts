@@ -1,6 +1,14 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+// A backend plugin importing from another backend plugin is what Backstage's
+// `@backstage/no-mixed-plugin-imports` rule discourages (it checks workspace packages only, so it
+// reports nothing for this npm dependency). Kept on purpose: the AWS IAM, Azure, Google service
+// account and service account strategies exist only in @backstage/plugin-kubernetes-backend;
+// @backstage/plugin-kubernetes-node has their interface (`AuthenticationStrategy`) and an
+// extension point for adding strategies to the kubernetes plugin, not the implementations.
+// Reusing them keeps cluster authentication identical to the kubernetes plugin's, for the same
+// `kubernetes.clusterLocatorMethods` config, instead of a second copy of cloud token signing.
 import {
   AwsIamStrategy,
   AzureIdentityStrategy,
