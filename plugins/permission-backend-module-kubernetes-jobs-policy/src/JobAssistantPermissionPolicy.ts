@@ -1,4 +1,6 @@
 import { UserInfoService } from '@backstage/backend-plugin-api';
+// The catalog's conditions live in the catalog backend plugin; Backstage's permission docs import
+// them from there, as here (the catalog backend is in every backend this module goes into).
 import {
   catalogConditions,
   createCatalogConditionalDecision,
