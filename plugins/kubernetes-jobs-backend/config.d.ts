@@ -48,6 +48,14 @@ export interface Config {
      * naming the cluster. Watches are not limited by it. Defaults to 10.
      */
     requestTimeoutSeconds?: number;
+    /** The run history database (Backstage's database service, the plugin's own database). */
+    database?: {
+      /**
+       * When the database cannot be reached at startup, the plugin serves live data and retries
+       * the connection, waiting twice as long each time up to this many seconds. Defaults to 30.
+       */
+      maxRetrySeconds?: number;
+    };
     /**
      * Backstage notifications when a run finishes (needs the notifications backend).
      */

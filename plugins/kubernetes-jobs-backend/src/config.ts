@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { DEFAULT_DEFINITION_ANNOTATION } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { DEFAULT_WATCH_TIMING, WatchTiming } from './cache/ResourceWatch';
+import { ConnectRetry } from './database/ConnectingRunStore';
 import { NotificationOptions } from './push/CompletionNotifier';
 
 /** The plugin's own options, read once at startup. */
@@ -19,6 +20,7 @@ export interface PluginOptions {
   /** How long one call to a cluster may take before it is a 504. */
   requestTimeoutMs: number;
   notifications: NotificationOptions;
+  database: { retry: ConnectRetry };
 }
 
 // A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63.
@@ -80,6 +82,13 @@ export function readPluginOptions(config: Config): PluginOptions {
     },
     requestTimeoutMs:
       positive('kubernetesJobs.requestTimeoutSeconds', 10) * 1000,
+    database: {
+      retry: {
+        firstDelayMs: 1000,
+        maxDelayMs:
+          positive('kubernetesJobs.database.maxRetrySeconds', 30) * 1000,
+      },
+    },
     notifications: {
       enabled:
         config.getOptionalBoolean('kubernetesJobs.notifications.enabled') ??

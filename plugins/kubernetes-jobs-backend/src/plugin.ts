@@ -12,6 +12,7 @@ import { watchNamespacesThatEntitiesName } from './cache/catalogNamespaces';
 import { WatchCaches } from './cache/WatchCaches';
 import { ClusterRegistry } from './cluster/ClusterRegistry';
 import { readPluginOptions } from './config';
+import { ConnectingRunStore } from './database/ConnectingRunStore';
 import { DatabaseRunStore } from './database/RunStore';
 import { ChangeSignals } from './push/ChangeSignals';
 import { CompletionNotifier } from './push/CompletionNotifier';
@@ -60,9 +61,14 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           ClusterRegistry.fromConfig(config, { logger }),
           { logger, requestTimeoutMs: options.requestTimeoutMs },
         );
-        const store = await DatabaseRunStore.create({
-          database: deps.database,
+        // A database that is down does not stop the plugin: it serves the clusters' live data,
+        // says history is unavailable and connects when the database is back.
+        const store = new ConnectingRunStore({
+          connect: () => DatabaseRunStore.create({ database: deps.database }),
+          logger,
+          retry: options.database.retry,
         });
+        await store.start();
 
         // One watch per cluster; the tracker writes history, signals tell browsers.
         const caches = new WatchCaches(access.names(), {
@@ -109,6 +115,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         caches.subscribe(signals);
         caches.start();
         lifecycle.addShutdownHook(() => {
+          store.stop();
           caches.stop();
           tracker.stop();
           signals.stop();
@@ -121,12 +128,23 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           logger,
         });
-        await scheduleHistoryTasks({
-          scheduler: deps.scheduler,
-          store,
-          logger,
-          options,
-        });
+        // Global tasks keep their locks in the database (and the scheduler remembers a failed
+        // first connection): scheduled once the database is there.
+        void store
+          .ready()
+          .then(() =>
+            scheduleHistoryTasks({
+              scheduler: deps.scheduler,
+              store,
+              logger,
+              options,
+            }),
+          )
+          .catch(error =>
+            logger.error(
+              `kubernetes-jobs: history retention could not be scheduled: ${error.message}`,
+            ),
+          );
         // One door for the HTTP routes and the registered actions (MCP, templates): the same
         // authorization, audit and services behind both.
         const operations = new AuthorizedOperations({

@@ -133,6 +133,7 @@ describe('readPluginOptions', () => {
       },
       requestTimeoutMs: 10_000,
       notifications: { enabled: true, notifyOwnerOnFailure: false },
+      database: { retry: { firstDelayMs: 1000, maxDelayMs: 30000 } },
     });
   });
 
