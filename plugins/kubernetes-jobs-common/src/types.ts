@@ -279,6 +279,11 @@ export interface DefinitionListResponse {
   errors: ClusterError[];
   /** How current each cluster's data is; a stale cluster's items are what was last known. */
   clusters?: ClusterStatus[];
+  /**
+   * Set when run history cannot be read (its database is unreachable): stats and runs are only
+   * what the clusters still show, and runs cannot be started until history is back.
+   */
+  historyUnavailable?: boolean;
 }
 
 /**
@@ -291,6 +296,11 @@ export interface DefinitionDetails extends DefinitionSummary {
   runs: JobRun[];
   /** Cursor of the next page of older runs (`GET .../runs?cursor=`), when there are more. */
   nextCursor?: string;
+  /**
+   * Set when run history cannot be read (its database is unreachable): stats and runs are only
+   * what the clusters still show, and runs cannot be started until history is back.
+   */
+  historyUnavailable?: boolean;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
 import { WatchCaches } from '../cache/WatchCaches';
+import { HISTORY_UNAVAILABLE } from '../database/ConnectingRunStore';
 import {
   DefinitionKey,
   RunStore,
@@ -177,6 +178,7 @@ export class DefinitionReader {
         definition: this.toDefinition(location.cluster, definition, selector),
         stats: computeStats(live),
         runs: live.slice(0, limit),
+        historyUnavailable: true,
       };
     }
   }
@@ -197,9 +199,7 @@ export class DefinitionReader {
       );
     } catch (error) {
       this.historyFailed(error);
-      throw new ServiceUnavailableError(
-        'Run history is unavailable right now (the database cannot be reached)',
-      );
+      throw new ServiceUnavailableError(HISTORY_UNAVAILABLE);
     }
     return {
       items: page.runs.map(r => withLive(cache, r)),
@@ -357,6 +357,7 @@ export class DefinitionReader {
       clusters: clusters
         .filter(c => this.options.caches.clusters().includes(c))
         .map(c => this.options.caches.get(c).status()),
+      ...(stats ? {} : { historyUnavailable: true }),
     };
   }
 

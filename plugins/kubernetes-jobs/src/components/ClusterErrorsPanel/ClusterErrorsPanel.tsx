@@ -20,6 +20,24 @@ export interface ClusterErrorsPanelProps {
   errors: ClusterError[];
   /** How current each cluster's data is; those still loading or reconnecting are named. */
   clusters?: ClusterStatus[];
+  /** Run history cannot be read right now: said in plain words. */
+  historyUnavailable?: boolean;
+}
+
+/**
+ * Says that run history cannot be read (the backend's database is away): counts and past runs
+ * cover only what the cluster still keeps, and runs cannot be started until it is back.
+ *
+ * @public
+ */
+export function HistoryUnavailableAlert() {
+  return (
+    <Alert severity="warning" role="status">
+      Run history can't be read right now, so counts and past runs only cover
+      what the cluster still keeps, and new runs can't be started until it is
+      back. Running Jobs carry on.
+    </Alert>
+  );
 }
 
 function LaggingCluster(props: { status: ClusterStatus }) {
@@ -45,18 +63,20 @@ function LaggingCluster(props: { status: ClusterStatus }) {
 
 /**
  * Names the clusters that could not be read, and those still loading or reconnecting, so a
- * partial or out-of-date list is not mistaken for a full, current one.
+ * partial or out-of-date list is not mistaken for a full, current one; and says when run history
+ * is unavailable.
  *
  * @public
  */
 export function ClusterErrorsPanel(props: ClusterErrorsPanelProps) {
-  const { errors } = props;
+  const { errors, historyUnavailable } = props;
   const lagging = laggingClusters({ errors, clusters: props.clusters });
-  if (errors.length === 0 && lagging.length === 0) {
+  if (errors.length === 0 && lagging.length === 0 && !historyUnavailable) {
     return null;
   }
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 8 }}>
+      {historyUnavailable && <HistoryUnavailableAlert />}
       {errors.length > 0 && (
         <WarningPanel
           severity="warning"

@@ -21,6 +21,7 @@ import { RunDetails } from '../RunDetails/RunDetails';
 import { RunsTable } from '../RunsTable/RunsTable';
 import { SlowProgress } from '../SlowProgress/SlowProgress';
 import { StopRunButton } from '../StopRunButton/StopRunButton';
+import { HistoryUnavailableAlert } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { DefinitionAbout } from './DefinitionAbout';
 
 /**
@@ -130,6 +131,7 @@ export function DefinitionView(props: DefinitionViewProps) {
         />
       </Box>
       {details.error && <RefreshErrorAlert error={details.error} />}
+      {details.value.historyUnavailable && <HistoryUnavailableAlert />}
       <Grid container spacing={3}>
         <Grid item xs={12}>
           <DefinitionAbout

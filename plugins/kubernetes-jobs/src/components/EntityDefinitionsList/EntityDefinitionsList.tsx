@@ -54,7 +54,11 @@ export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       {error && <RefreshErrorAlert error={error} />}
-      <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
+      <ClusterErrorsPanel
+        errors={value.errors}
+        clusters={value.clusters}
+        historyUnavailable={value.historyUnavailable}
+      />
       {isEmpty ? (
         <EmptyState
           missing="data"

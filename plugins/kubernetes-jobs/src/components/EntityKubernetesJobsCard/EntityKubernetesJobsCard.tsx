@@ -43,7 +43,11 @@ export function EntityKubernetesJobsCard(props: EntityKubernetesJobsCardProps) {
     content = <SlowProgress />;
   } else if (value.items.length === 0) {
     content = (
-      <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
+      <ClusterErrorsPanel
+        errors={value.errors}
+        clusters={value.clusters}
+        historyUnavailable={value.historyUnavailable}
+      />
     );
     if (value.errors.length === 0 && laggingClusters(value).length === 0) {
       content = <Typography>This component has no runnable Jobs.</Typography>;
@@ -51,7 +55,11 @@ export function EntityKubernetesJobsCard(props: EntityKubernetesJobsCardProps) {
   } else {
     content = (
       <>
-        <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
+        <ClusterErrorsPanel
+          errors={value.errors}
+          clusters={value.clusters}
+          historyUnavailable={value.historyUnavailable}
+        />
         <List dense disablePadding>
           {value.items.map(({ definition, stats }) => (
             <ListItem key={definition.uid} disableGutters>

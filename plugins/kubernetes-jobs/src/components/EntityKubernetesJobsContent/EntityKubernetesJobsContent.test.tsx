@@ -91,6 +91,38 @@ describe('EntityKubernetesJobsContent', () => {
     expect(screen.getByText('job-assistant: enable')).toBeInTheDocument();
   });
 
+  it('says in plain words when run history cannot be read, and still lists the Jobs', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [migrateSucceeded],
+        errors: [],
+        historyUnavailable: true,
+      }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(await screen.findByText('shop-db-migrate')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Run history can't be read right now/),
+    ).toHaveTextContent("new runs can't be started until it is back");
+  });
+
+  it('says nothing about history when it is there', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValue({ items: [migrateSucceeded], errors: [] }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+    });
+    expect(await screen.findByText('shop-db-migrate')).toBeInTheDocument();
+    expect(screen.queryByText(/Run history can't be read/)).toBeNull();
+  });
+
   it('names the clusters that could not be read, and still lists the others', async () => {
     const api = mockKubernetesJobsApi({
       getDefinitions: jest.fn().mockResolvedValue({

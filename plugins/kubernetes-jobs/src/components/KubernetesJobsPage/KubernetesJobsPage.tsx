@@ -114,7 +114,11 @@ function AllDefinitions() {
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       {error && <RefreshErrorAlert error={error} />}
-      <ClusterErrorsPanel errors={value.errors} clusters={value.clusters} />
+      <ClusterErrorsPanel
+        errors={value.errors}
+        clusters={value.clusters}
+        historyUnavailable={value.historyUnavailable}
+      />
       <DefinitionFiltersBar
         clusters={distinct(value.items.map(i => i.definition.cluster))}
         namespaces={distinct(value.items.map(i => i.definition.namespace))}
