@@ -10,6 +10,7 @@ import {
   SandboxFault,
 } from '@job-assistant/sandbox-cluster';
 import request from 'supertest';
+import { DEFAULT_WATCH_TIMING } from './cache/ResourceWatch';
 import { kubernetesJobsPlugin } from './plugin';
 import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
 
@@ -28,6 +29,8 @@ const jane = mockCredentials.user.header('user:default/jane');
 const api = '/api/kubernetes-jobs';
 /** How long the watch cache may take to catch up after a fault ends. */
 const RECOVERY_BOUND_MS = 20000;
+/** After the apiserver was away: the longest retry delay of a watch (30 s), plus a relist. */
+const AWAY_RECOVERY_BOUND_MS = DEFAULT_WATCH_TIMING.maxBackoffMs + 10000;
 
 let admin: SandboxAdmin;
 let backend: Awaited<ReturnType<typeof startTestBackend>>;
@@ -176,7 +179,7 @@ let markers = 0;
  * Time from the end of a fault until the cache is current again: a definition created behind
  * the backend's back shows in the entity's list, and the cluster is synced and not stale.
  */
-async function measureRecovery(): Promise<number> {
+async function measureRecovery(boundMs = RECOVERY_BOUND_MS): Promise<number> {
   const started = Date.now();
   const name = `marker-${++markers}`;
   await admin.createDefinitionJob({ namespace: 'shop', name });
@@ -189,7 +192,7 @@ async function measureRecovery(): Promise<number> {
       res.body.items.some((i: any) => i.definition.name === name)
       ? true
       : undefined;
-  }, RECOVERY_BOUND_MS);
+  }, boundMs);
   return Date.now() - started;
 }
 
@@ -395,7 +398,11 @@ describe('the apiserver away and back', () => {
     );
     await new Promise(r => setTimeout(r, 3000));
     await admin.sandbox.faults.remove(id);
-    expect(await measureRecovery()).toBeLessThan(RECOVERY_BOUND_MS);
+    // While the apiserver is away the watch's retries back off, up to 30 s apart: on a busy
+    // machine the outage lasts long enough for the next retry to come that late.
+    expect(await measureRecovery(AWAY_RECOVERY_BOUND_MS)).toBeLessThan(
+      AWAY_RECOVERY_BOUND_MS,
+    );
   });
 });
 
