@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import { entityTab } from './entityPage';
 
 /**
  * Signed in as another user (scripts/e2e.sh restarts the backend with DEMO_USER=user:default/marco):
@@ -28,11 +29,11 @@ test('@as-marco a marketing lead runs the newsletter’s Jobs and only looks at 
   await signIn(page);
 
   await page.goto('/catalog/default/component/newsletter');
-  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await entityTab(page, 'Jobs').click();
   await expect(runButton(page, 'newsletter-export')).toBeEnabled();
 
   await page.goto('/catalog/default/component/shop');
-  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await entityTab(page, 'Jobs').click();
   await expect(runButton(page, 'shop-db-migrate')).toBeDisabled();
   await expect(runButton(page, 'shop-db-migrate')).toHaveAccessibleDescription(
     'Only members of team-shop can run this Job',

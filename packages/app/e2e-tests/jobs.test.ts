@@ -1,4 +1,5 @@
 import { expect, Locator, Page, test } from '@playwright/test';
+import { entityTab } from './entityPage';
 
 // Screenshots from the real app: into the test report, or, with UPDATE_SCREENSHOTS=1, into
 // docs/screenshots for the READMEs.
@@ -24,7 +25,7 @@ async function signIn(page: Page) {
 
 async function openShopJobs(page: Page) {
   await page.goto('/catalog/default/component/shop');
-  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await entityTab(page, 'Jobs').click();
   await expect(
     page.getByRole('heading', { name: 'Jobs', exact: true }),
   ).toBeVisible();

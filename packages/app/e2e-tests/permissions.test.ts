@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import { entityTab } from './entityPage';
 
 /**
  * The sample policy in the browser. The demo's guest is in team-shop: owner of `shop`, not of
@@ -28,7 +29,7 @@ test('a non-owner sees Run disabled with the reason, and a forged request is ref
 }) => {
   await signIn(page);
   await page.goto('/catalog/default/component/newsletter');
-  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await entityTab(page, 'Jobs').click();
 
   const row = page.getByRole('row').filter({
     has: page.getByRole('link', { name: 'newsletter-export', exact: true }),
@@ -88,7 +89,7 @@ test('a non-owner sees Run disabled with the reason, and a forged request is ref
 test('the owner of a component may run its Jobs', async ({ page }) => {
   await signIn(page);
   await page.goto('/catalog/default/component/shop');
-  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await entityTab(page, 'Jobs').click();
   const row = page.getByRole('row').filter({
     has: page.getByRole('link', { name: 'shop-db-migrate', exact: true }),
   });

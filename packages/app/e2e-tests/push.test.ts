@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { entityTab } from './entityPage';
 
 /**
  * Push, not polling: a page left open shows a run that someone started outside the portal
@@ -32,7 +33,7 @@ test('an open definition page shows a run started outside the portal, by push al
   await expect(sidebar).toBeVisible();
 
   await page.goto('/catalog/default/component/shop');
-  await page.getByRole('tab', { name: 'Jobs' }).click();
+  await entityTab(page, 'Jobs').click();
   await page
     .getByRole('link', { name: 'shop-nightly-export', exact: true })
     .first()
