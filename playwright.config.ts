@@ -1,16 +1,20 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests of the sample app in Debian's Chromium.
+ * End-to-end tests of the sample apps in Debian's Chromium: project `app` for the app on the new
+ * frontend system (packages/app), project `app-legacy` for the legacy one (packages/app-legacy).
  *
  * They expect the backend to serve the built app, with the sandbox cluster seeded with the demo
- * (`scripts/e2e.sh` does both). `PLAYWRIGHT_URL` points them elsewhere, for example at
- * `http://localhost:3000` while `yarn start` runs.
+ * (`scripts/e2e.sh` does both, for each app in turn). `PLAYWRIGHT_URL` points them elsewhere, for
+ * example at `http://localhost:3000` while `yarn start` runs.
  *
  * See https://playwright.dev/docs/test-configuration.
  */
 export default defineConfig({
-  testDir: 'packages/app/e2e-tests',
+  projects: [
+    { name: 'app', testDir: 'packages/app/e2e-tests' },
+    { name: 'app-legacy', testDir: 'packages/app-legacy/e2e-tests' },
+  ],
 
   // A scenario waits for real runs: a migration takes about 15 seconds.
   timeout: 180_000,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end tests in a real browser: builds the app, starts the sandbox cluster (seeded with the
-# demo) and the backend serving the built app on 127.0.0.1:7007, then runs Playwright with
-# Debian's Chromium. Called by scripts/test.sh; can run alone.
+# End-to-end tests in a real browser: builds both sample apps, starts the sandbox cluster (seeded
+# with the demo) and the backend serving a built app on 127.0.0.1:7007, then runs Playwright with
+# Debian's Chromium: first the app on the new frontend system (packages/app) as the guest and as
+# marco, then the legacy-frontend-system app (packages/app-legacy). Called by scripts/test.sh; can
+# run alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup-node.sh
@@ -23,8 +25,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== e2e: building the app"
-yarn workspace app build >"$work/app-build.log" 2>&1 || { cat "$work/app-build.log"; exit 1; }
+for app in app app-legacy; do
+  echo "== e2e: building $app"
+  yarn workspace "$app" build >"$work/$app-build.log" 2>&1 || { cat "$work/$app-build.log"; exit 1; }
+done
 
 SANDBOX_PORT=${SANDBOX_PORT:-16443}
 echo "== e2e: sandbox cluster on 127.0.0.1:$SANDBOX_PORT, backend on 127.0.0.1:7007"
@@ -35,13 +39,14 @@ pids+=($!)
 export SANDBOX_CLUSTER_URL="http://127.0.0.1:$SANDBOX_PORT"
 backend_pid=
 
-# Starts the backend signing the guest in as $1 (a catalog user), and waits until it serves the
-# app and the catalog knows that user: sign-in looks the user up for its groups, and a session
-# issued before the catalog has read the demo's users would have none.
+# Starts the backend signing the guest in as $1 (a catalog user) and serving the built app
+# package $2 (app-backend's app.packageName), and waits until it serves the app and the catalog
+# knows that user: sign-in looks the user up for its groups, and a session issued before the
+# catalog has read the demo's users would have none.
 start_backend() {
-  local user=$1
+  local user=$1 app=$2
   # From source, without `package start`'s file watching, which could restart it mid-test.
-  (cd packages/backend && DEMO_USER="$user" exec setsid node --require @backstage/cli/config/nodeTransform.cjs \
+  (cd packages/backend && DEMO_USER="$user" APP_CONFIG_app_packageName="$app" exec setsid node --require @backstage/cli/config/nodeTransform.cjs \
     src/index.ts --config ../../app-config.yaml --config ../../app-config.e2e.yaml) >>"$work/backend.log" 2>&1 &
   backend_pid=$!
   pids+=("$backend_pid")
@@ -65,14 +70,20 @@ stop_backend() {
 }
 
 status=0
-echo "== e2e: playwright, signed in as guest (team-shop)"
-start_backend user:default/guest
-PLAYWRIGHT_URL=http://127.0.0.1:7007 yarn playwright test --grep-invert @as-marco || status=$?
+export PLAYWRIGHT_URL=http://127.0.0.1:7007
+echo "== e2e: new frontend system app, signed in as guest (team-shop)"
+start_backend user:default/guest app
+yarn playwright test --project app --grep-invert @as-marco || status=$?
 
-echo "== e2e: playwright, signed in as marco (team-marketing)"
+echo "== e2e: new frontend system app, signed in as marco (team-marketing)"
 stop_backend
-start_backend user:default/marco
-PLAYWRIGHT_URL=http://127.0.0.1:7007 yarn playwright test --grep @as-marco || status=$?
+start_backend user:default/marco app
+yarn playwright test --project app --grep @as-marco || status=$?
+
+echo "== e2e: legacy frontend system app, signed in as guest (team-shop)"
+stop_backend
+start_backend user:default/guest app-legacy
+yarn playwright test --project app-legacy || status=$?
 
 if [[ $status -ne 0 ]]; then
   echo "--- backend log (tail)"; tail -40 "$work/backend.log"
