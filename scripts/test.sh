@@ -2,7 +2,8 @@
 # Runs the whole test suite: lint, formatting, package metadata, type check and API reports, then
 # every package's tests (unit, HTTP-edge, sandbox conformance, integration through the sandbox
 # cluster over real HTTP, and the database tests on SQLite and PostgreSQL), then the end-to-end
-# tests in Chromium in both sample apps (scripts/e2e.sh).
+# tests in Chromium in both sample apps (scripts/e2e.sh), then the README's install steps in a fresh
+# create-app app (scripts/verify-install.sh).
 # Installs what it needs first (Node 22 included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,3 +33,6 @@ yarn test
 
 echo "== end-to-end tests in Chromium"
 ./scripts/e2e.sh
+
+echo "== the README's install steps in a fresh create-app 0.9.2 app"
+./scripts/verify-install.sh
