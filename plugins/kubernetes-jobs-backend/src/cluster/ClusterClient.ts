@@ -53,10 +53,19 @@ export interface ClusterClient {
     name: string,
     options: { container: string; tailLines?: number },
   ): Promise<string>;
-  /** One page of Jobs or CronJobs, for the watch cache's initial list. */
+  /**
+   * One page of Jobs or CronJobs, for the watch cache's initial list (and, with `limit: 1` and a
+   * short `timeoutMs`, a cheap check that the cluster still answers).
+   */
   listPage(
     kind: DefinitionKind,
-    options: { namespace?: string; limit: number; continue?: string },
+    options: {
+      namespace?: string;
+      limit: number;
+      continue?: string;
+      /** Overrides the client's call timeout for this request. */
+      timeoutMs?: number;
+    },
   ): Promise<ListPage<V1Job | V1CronJob>>;
   /** Watches Jobs or CronJobs from a resourceVersion. */
   watch(

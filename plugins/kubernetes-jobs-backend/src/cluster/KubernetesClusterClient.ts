@@ -52,15 +52,16 @@ export class KubernetesClusterClient implements ClusterClient {
   private async call<T>(
     ctx: Omit<KubernetesCallContext, 'cluster'>,
     fn: () => Promise<T>,
+    timeoutMs = this.timeoutMs,
   ): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
           reject(
-            timeoutError({ cluster: this.cluster, ...ctx }, this.timeoutMs),
+            timeoutError({ cluster: this.cluster, ...ctx }, timeoutMs),
           ),
-        this.timeoutMs,
+        timeoutMs,
       );
     });
     try {
@@ -106,22 +107,31 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async listPage(
     kind: DefinitionKind,
-    options: { namespace?: string; limit: number; continue?: string },
+    options: {
+      namespace?: string;
+      limit: number;
+      continue?: string;
+      timeoutMs?: number;
+    },
   ): Promise<ListPage<V1Job | V1CronJob>> {
     const { namespace, limit } = options;
     const _continue = options.continue;
     const action = kind === 'Job' ? 'list Jobs' : 'list CronJobs';
     type AnyList = { items: Array<V1Job | V1CronJob>; metadata?: V1ListMeta };
-    const list = await this.call<AnyList>({ action, namespace }, () => {
-      if (kind === 'Job') {
+    const list = await this.call<AnyList>(
+      { action, namespace },
+      () => {
+        if (kind === 'Job') {
+          return namespace
+            ? this.batch.listNamespacedJob({ namespace, limit, _continue })
+            : this.batch.listJobForAllNamespaces({ limit, _continue });
+        }
         return namespace
-          ? this.batch.listNamespacedJob({ namespace, limit, _continue })
-          : this.batch.listJobForAllNamespaces({ limit, _continue });
-      }
-      return namespace
-        ? this.batch.listNamespacedCronJob({ namespace, limit, _continue })
-        : this.batch.listCronJobForAllNamespaces({ limit, _continue });
-    });
+          ? this.batch.listNamespacedCronJob({ namespace, limit, _continue })
+          : this.batch.listCronJobForAllNamespaces({ limit, _continue });
+      },
+      options.timeoutMs,
+    );
     return {
       items: list.items.map(item => stamp(item, kind)),
       resourceVersion: list.metadata?.resourceVersion ?? '',
