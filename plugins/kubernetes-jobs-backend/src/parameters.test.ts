@@ -59,9 +59,17 @@ beforeAll(async () => {
             {
               name: 'export',
               image: 'busybox',
-              env: [{ name: 'FORMAT', value: 'xml' }],
+              // OUT_FILE refers to a parameter the template does not define and to one it
+              // does; PRICE has an escaped reference and one to nothing.
+              env: [
+                { name: 'FORMAT', value: 'xml' },
+                { name: 'OUT_FILE', value: '/out/$(EXPORT_DATE).$(FORMAT)' },
+                { name: 'PRICE', value: '$$(FORMAT) is $(NOWHERE)' },
+              ],
               command: ['sh', '-c'],
-              args: ['echo "day $(EXPORT_DATE) as $(FORMAT) up to $LIMIT"'],
+              args: [
+                'echo "day $(EXPORT_DATE) as $(FORMAT) up to $LIMIT"; echo "to $OUT_FILE"; echo "price $PRICE"',
+              ],
             },
             {
               name: 'sidecar',
@@ -133,10 +141,14 @@ it('runs with the values as env vars, records them, and leaves the definition un
 
   const created = await admin.getJob('shop', res.body.name);
   const [main, sidecar] = created.spec.template.spec.containers;
+  // New variables first, then the template's in their places (FORMAT replaced where it was),
+  // so the template's references to them still expand.
   expect(main.env).toEqual([
     { name: 'EXPORT_DATE', value: '2026-11-30' },
-    { name: 'FORMAT', value: 'csv' }, // replaces the template's xml
     { name: 'LIMIT', value: '10' },
+    { name: 'FORMAT', value: 'csv' }, // replaces the template's xml
+    { name: 'OUT_FILE', value: '/out/$(EXPORT_DATE).$(FORMAT)' },
+    { name: 'PRICE', value: '$$(FORMAT) is $(NOWHERE)' },
   ]);
   expect(sidecar.env).toEqual([
     { name: 'EXPORT_DATE', value: '2026-11-30' },
@@ -156,6 +168,8 @@ it('runs with the values as env vars, records them, and leaves the definition un
     return r.body.text ? r.body.text : undefined;
   }, 20000);
   expect(logs).toContain('day 2026-11-30 as csv up to 10');
+  expect(logs).toContain('to /out/2026-11-30.csv');
+  expect(logs).toContain('price $(FORMAT) is $(NOWHERE)');
 
   // The definition, byte for byte.
   const after = await admin.getJob('shop', 'report');

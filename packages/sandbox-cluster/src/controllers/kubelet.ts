@@ -244,12 +244,7 @@ export class Kubelet {
     const env: Record<string, string> = { HOSTNAME: run.name };
     run.containers = (pod.spec.containers ?? []).map(
       (container: any, index: number) => {
-        const containerEnv = { ...env };
-        for (const variable of container.env ?? []) {
-          if (typeof variable.value === 'string') {
-            containerEnv[variable.name] = variable.value;
-          }
-        }
+        const containerEnv = containerEnvironment(container.env, env);
         const expand = (items: string[] | undefined) =>
           items?.map(item => expandReferences(item, containerEnv));
         const program = compileProgram(
@@ -584,7 +579,25 @@ export class Kubelet {
 }
 
 /**
- * Kubernetes' own expansion of command and args, done by the kubelet before anything runs:
+ * A container's environment as its process sees it: each value expanded, as the kubelet does,
+ * from the variables defined before it (and `base`). Values from `valueFrom` are not simulated.
+ */
+export function containerEnvironment(
+  list: Array<{ name: string; value?: unknown }> | undefined,
+  base: Record<string, string>,
+): Record<string, string> {
+  const env = { ...base };
+  for (const variable of list ?? []) {
+    if (typeof variable.value === 'string') {
+      env[variable.name] = expandReferences(variable.value, env);
+    }
+  }
+  return env;
+}
+
+/**
+ * Kubernetes' own expansion of env values, command and args, done by the kubelet before anything
+ * runs (an env value sees only the variables defined before it):
  * `$(NAME)` becomes the container's env var NAME when it is defined and stays as written when
  * it is not; `$$` is an escaped `$` (so `$$(NAME)` stays `$(NAME)`).
  */

@@ -18,6 +18,38 @@ const options = {
 };
 
 describe('buildRunJob', () => {
+  it("puts parameter values where the template's env references still see them", () => {
+    const definition = structuredClone(definitionJob);
+    definition.spec!.template.spec!.containers[0].env = [
+      { name: 'FORMAT', value: 'csv' },
+      { name: 'OUT_FILE', value: '/out/$(FORMAT)-$(DAY).txt' },
+      { name: 'SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
+    ];
+    const run = buildRunJob(definition, {
+      ...options,
+      parameters: {
+        declarations: [
+          { name: 'FORMAT', type: 'string' },
+          { name: 'DAY', type: 'string' },
+          { name: 'SECRET', type: 'string' },
+        ] as any,
+        values: { FORMAT: 'json', DAY: '2026-12-06', SECRET: 'given' },
+      },
+    });
+    // Kubernetes expands $(NAME) in an env value only from variables defined before it: a
+    // replaced variable keeps its place, a new one comes before the template's variables.
+    expect(run.spec?.template.spec?.containers[0].env).toEqual([
+      { name: 'DAY', value: '2026-12-06' },
+      { name: 'FORMAT', value: 'json' },
+      { name: 'OUT_FILE', value: '/out/$(FORMAT)-$(DAY).txt' },
+      { name: 'SECRET', value: 'given' },
+    ]);
+    // The definition is only read.
+    expect(definition.spec!.template.spec!.containers[0].env![0].value).toBe(
+      'csv',
+    );
+  });
+
   it('builds what the apiserver accepted, with the link label and trigger annotations', () => {
     const run = buildRunJob(definitionJob, options);
     const accepted = recorded.acceptedRunRequest as any;

@@ -149,9 +149,14 @@ export function buildRunJob(
 }
 
 /**
- * Puts each value into the env of the containers its declaration names (all by default),
- * replacing a variable of the same name from the template. Values only ever become env
- * values: command and args may refer to them with Kubernetes' own `$(NAME)` expansion.
+ * Puts each value into the env of the containers its declaration names (all by default).
+ * Values only ever become env values: command and args may refer to them with Kubernetes' own
+ * `$(NAME)` expansion.
+ *
+ * Order matters: Kubernetes expands `$(NAME)` in an env value only from variables defined
+ * earlier in the list. So a value replaces the template's variable of the same name in place,
+ * and a parameter the template does not define goes before the template's variables, so that
+ * `OUT_FILE=/out/$(FORMAT).txt` in the template still sees the `FORMAT` of the run.
  */
 function injectParameters(
   spec: NonNullable<V1Job['spec']>,
@@ -161,19 +166,25 @@ function injectParameters(
   },
 ): void {
   for (const container of spec.template?.spec?.containers ?? []) {
-    const given = parameters.declarations.filter(
-      p =>
-        p.name in parameters.values &&
-        (!p.containers || p.containers.includes(container.name)),
+    const given = new Map(
+      parameters.declarations
+        .filter(
+          p =>
+            p.name in parameters.values &&
+            (!p.containers || p.containers.includes(container.name)),
+        )
+        .map(p => [p.name, envValue(parameters.values[p.name])]),
     );
-    if (!given.length) continue;
-    const names = new Set(given.map(p => p.name));
+    if (!given.size) continue;
+    const template = container.env ?? [];
+    const defined = new Set(template.map(e => e.name));
     container.env = [
-      ...(container.env ?? []).filter(e => !names.has(e.name)),
-      ...given.map(p => ({
-        name: p.name,
-        value: envValue(parameters.values[p.name]),
-      })),
+      ...[...given]
+        .filter(([name]) => !defined.has(name))
+        .map(([name, value]) => ({ name, value })),
+      ...template.map(e =>
+        given.has(e.name) ? { name: e.name, value: given.get(e.name)! } : e,
+      ),
     ];
   }
 }
