@@ -89,6 +89,28 @@ beforeAll(async () => {
       'job-assistant/parameters': '- name: [',
     },
   });
+  // Patterns a backtracking engine takes hours over on a hostile value, and one it needs.
+  await admin.createDefinitionJob({
+    namespace: 'shop',
+    name: 'lookup',
+    annotations: {
+      'job-assistant': 'enable',
+      'job-assistant/parameters': JSON.stringify([
+        { name: 'CODE', type: 'string', pattern: '(a+)+$' },
+        { name: 'TAG', type: 'string', pattern: '(.*a){20}' },
+      ]),
+    },
+  });
+  await admin.createDefinitionJob({
+    namespace: 'shop',
+    name: 'echo',
+    annotations: {
+      'job-assistant': 'enable',
+      'job-assistant/parameters': JSON.stringify([
+        { name: 'TWICE', type: 'string', pattern: '(a)\\1' },
+      ]),
+    },
+  });
   await admin.createDefinitionCronJob({ namespace: 'shop', name: 'nightly' });
   await admin.request(
     'PATCH',
@@ -244,6 +266,48 @@ it('lists a definition with a broken declaration as not runnable, and answers it
   expect(res.body.error.message).toMatch(
     /^cannot run: parameters annotation invalid/,
   );
+});
+
+describe('a pattern that would backtrack', () => {
+  // 4,000 characters: (a+)+$ has 2^4000 ways to fail on them, (.*a){20} about 4000^20. A
+  // backtracking engine would block the event loop for longer than anyone waits, and with it
+  // every other request to the backend; a linear-time one answers in milliseconds.
+  const hostile = 'a'.repeat(4000);
+
+  it('answers a hostile value at once, 400 or 201 as the value decides', async () => {
+    const started = Date.now();
+    const since = admin.sandbox.requests.length;
+    for (const parameters of [
+      { CODE: `${hostile}!` },
+      { TAG: `${hostile}!` },
+    ]) {
+      const res = await run('lookup', parameters);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /^parameters\.(CODE|TAG): must match /,
+      );
+    }
+    expect(admin.mutatingRequestsSince(since)).toEqual([]);
+    const ran = await run('lookup', { CODE: hostile, TAG: hostile });
+    expect(ran.status).toBe(201);
+    expect(ran.body.parameters).toEqual({ CODE: hostile, TAG: hostile });
+    // Generous for a loaded machine; backtracking would not answer within hours.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('lists a definition whose pattern needs backtracking as not runnable (422)', async () => {
+    const list = await request(backend.server)
+      .get(`${api}/definitions`)
+      .query({ entityRef: SHOP })
+      .set('authorization', jane);
+    const echo = list.body.items.find((i: any) => i.definition.name === 'echo');
+    const why =
+      'parameters annotation invalid: parameter TWICE: pattern uses a backreference (`\\1`), which RE2 syntax does not have: patterns are matched in linear time';
+    expect(echo.definition.parametersError).toBe(why);
+    const res = await run('echo', { TWICE: 'aa' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe(`cannot run: ${why}`);
+  });
 });
 
 describe('schedule control', () => {

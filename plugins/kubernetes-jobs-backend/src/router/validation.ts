@@ -1,6 +1,9 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  DEFAULT_PARAMETER_MAX_LENGTH,
+  DefinitionKind,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { z } from 'zod';
 
 // RFC 1123 label (namespaces, container names) and subdomain (object names), as Kubernetes checks them.
@@ -78,7 +81,7 @@ export const entityBody = z.object(
 );
 export const runBody = entityBody.extend({
   parameters: z
-    .record(z.union([z.string().max(4096), z.number(), z.boolean()]), {
+    .record(z.union([z.string().max(DEFAULT_PARAMETER_MAX_LENGTH), z.number(), z.boolean()]), {
       invalid_type_error:
         'must be an object of parameter names to text, numbers or true/false',
     })

@@ -56,6 +56,14 @@ describe('declaredParameters', () => {
       /pattern is not a regular expression/,
     ],
     [
+      JSON.stringify([{ name: 'A', type: 'string', pattern: '(a)\\1' }]),
+      'parameter A: pattern uses a backreference (`\\1`), which RE2 syntax does not have: patterns are matched in linear time',
+    ],
+    [
+      JSON.stringify([{ name: 'A', type: 'string', pattern: '(?!x).*' }]),
+      /parameter A: pattern uses lookaround \(`\(\?!`\)/,
+    ],
+    [
       '[{ name: A, type: integer, default: 1.5 }]',
       /default must be a whole number/,
     ],
@@ -125,6 +133,25 @@ describe('valuesForRun', () => {
     ],
   ])('refuses %j: %s', (given, message) => {
     expect(() => valuesForRun(declared, given as any)).toThrow(message);
+  });
+
+  it('bounds a string without its own maxLength to 4096 characters', () => {
+    const note = declaredParameters('[{ name: NOTE, type: string }]');
+    expect(valuesForRun(note, { NOTE: 'x'.repeat(4096) })).toEqual({
+      NOTE: 'x'.repeat(4096),
+    });
+    expect(() => valuesForRun(note, { NOTE: 'x'.repeat(4097) })).toThrow(
+      'parameters.NOTE: must be at most 4096 characters',
+    );
+    expect(
+      declaredParameters(
+        JSON.stringify([
+          { name: 'A', type: 'string', default: 'x'.repeat(4097) },
+        ]),
+      ).error,
+    ).toBe(
+      'parameters annotation invalid: parameter A: default must be at most 4096 characters',
+    );
   });
 
   it('refuses any value for a definition without parameters', () => {

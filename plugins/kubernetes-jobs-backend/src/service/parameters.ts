@@ -3,6 +3,7 @@ import {
   ParameterDeclaration,
   ParameterValue,
   parameterProblem as problemWith,
+  patternProblem,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -71,13 +72,9 @@ export function declaredParameters(annotation: string | undefined): Declared {
     if (p.type === 'enum' && !p.options) {
       return invalid(`${label}: an enum needs options`);
     }
-    if (p.pattern !== undefined) {
-      try {
-        new RegExp(p.pattern); // eslint-disable-line no-new
-      } catch {
-        return invalid(`${label}: pattern is not a regular expression`);
-      }
-    }
+    const badPattern =
+      p.pattern === undefined ? undefined : patternProblem(p.pattern);
+    if (badPattern) return invalid(`${label}: pattern ${badPattern}`);
     if (p.default !== undefined) {
       const problem = problemWith(p, p.default);
       if (problem) return invalid(`${label}: default ${problem}`);
