@@ -21,7 +21,8 @@ jest.setTimeout(120_000);
 
 const api = '/api/kubernetes-jobs';
 const jane = mockCredentials.user.header('user:default/jane');
-const SERVICE_ACCOUNT = 'system:serviceaccount:backstage:backstage-kubernetes-jobs';
+const SERVICE_ACCOUNT =
+  'system:serviceaccount:backstage:backstage-kubernetes-jobs';
 
 const variants: Array<{
   title: string;
@@ -39,7 +40,10 @@ const variants: Array<{
     title: 'ClusterRole + schedule-control opt-in',
     rules: () => [
       ...readmeRole('ClusterRole', 'backstage-kubernetes-jobs'),
-      ...readmeRole('ClusterRole', 'backstage-kubernetes-jobs-schedule-control'),
+      ...readmeRole(
+        'ClusterRole',
+        'backstage-kubernetes-jobs-schedule-control',
+      ),
     ],
     namespaced: false,
     scheduleControl: true,
@@ -74,18 +78,20 @@ it('reads the README roles it grants', () => {
   for (const kind of ['ClusterRole', 'Role'] as const) {
     const base = readmeRole(kind, 'backstage-kubernetes-jobs');
     expect(
-      base.some(r => r.resources.includes('cronjobs') && r.verbs.includes('patch')),
+      base.some(
+        r => r.resources.includes('cronjobs') && r.verbs.includes('patch'),
+      ),
     ).toBe(false);
-    expect(readmeRole(kind, 'backstage-kubernetes-jobs-schedule-control')).toEqual(
-      [
-        {
-          namespaces: kind === 'Role' ? ['shop'] : undefined,
-          apiGroups: ['batch'],
-          resources: ['cronjobs'],
-          verbs: ['patch'],
-        },
-      ],
-    );
+    expect(
+      readmeRole(kind, 'backstage-kubernetes-jobs-schedule-control'),
+    ).toEqual([
+      {
+        namespaces: kind === 'Role' ? ['shop'] : undefined,
+        apiGroups: ['batch'],
+        resources: ['cronjobs'],
+        verbs: ['patch'],
+      },
+    ]);
   }
 });
 
@@ -173,9 +179,11 @@ describe.each(variants)('with the README’s $title', variant => {
       .set('authorization', jane);
     expect(page.status).toBe(200);
     expect(page.body.errors ?? []).toEqual([]);
-    expect(
-      page.body.items.map((i: any) => i.definition.name).sort(),
-    ).toEqual(['migrate', 'nightly', 'reindex']);
+    expect(page.body.items.map((i: any) => i.definition.name).sort()).toEqual([
+      'migrate',
+      'nightly',
+      'reindex',
+    ]);
   });
 
   it('runs a Job and a CronJob, and reads a run: details, pods, events, logs, history', async () => {

@@ -3,9 +3,9 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import {
   DefinitionStats,
   JobRun,
+  DefinitionLocation,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import {
-  DefinitionKey,
   FinishedRun,
   ObservedRun,
   RunPage,
@@ -134,7 +134,7 @@ export class ConnectingRunStore implements RunStore {
     }
   }
 
-  reserve(key: DefinitionKey, run: Parameters<RunStore['reserve']>[1]) {
+  reserve(key: DefinitionLocation, run: Parameters<RunStore['reserve']>[1]) {
     return this.call(s => s.reserve(key, run));
   }
   attach(id: number, run: JobRun): Promise<void> {
@@ -144,7 +144,7 @@ export class ConnectingRunStore implements RunStore {
     return this.call(s => s.discard(id));
   }
   releaseIfInactive(
-    key: DefinitionKey,
+    key: DefinitionLocation,
     options: Parameters<RunStore['releaseIfInactive']>[1],
   ): Promise<void> {
     return this.call(s => s.releaseIfInactive(key, options));
@@ -171,7 +171,7 @@ export class ConnectingRunStore implements RunStore {
     return this.call(s => s.markRemovedExcept(scope, options));
   }
   listRuns(
-    key: DefinitionKey,
+    key: DefinitionLocation,
     options: { limit: number; before?: string },
   ): Promise<RunPage> {
     return this.call(s => s.listRuns(key, options));
@@ -179,7 +179,7 @@ export class ConnectingRunStore implements RunStore {
   findRun(location: Parameters<RunStore['findRun']>[0]) {
     return this.call(s => s.findRun(location));
   }
-  stats(keys: DefinitionKey[]): Promise<Map<string, DefinitionStats>> {
+  stats(keys: DefinitionLocation[]): Promise<Map<string, DefinitionStats>> {
     return this.call(s => s.stats(keys));
   }
   cleanup(options: Parameters<RunStore['cleanup']>[0]): Promise<number> {

@@ -1,5 +1,6 @@
 import {
   RunState,
+  ACTIVE_STATES,
   isActiveState,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { Knex } from 'knex';
@@ -16,21 +17,13 @@ import {
   recordsSame,
   rowToRun,
 } from './rows';
-
-const ACTIVE_STATES: RunState[] = ['Pending', 'Running'];
+import { chunks } from '../util/chunks';
 
 /** States a record may be in for an observation of `state` to update it. */
 function predecessors(state: RunState): RunState[] {
   if (state === 'Pending') return ['Pending'];
   if (state === 'Running') return ['Pending', 'Running'];
   return ['Pending', 'Running', state];
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**
@@ -165,7 +158,7 @@ async function advance(
   if (!isActiveState(run.state)) {
     const moved = await db<Row>(TABLE)
       .where({ id: row.id })
-      .whereIn('state', ACTIVE_STATES)
+      .whereIn('state', [...ACTIVE_STATES])
       .update(columns);
     if (moved) {
       const recorded = rowToRun(row);

@@ -1,5 +1,6 @@
 import {
   DefinitionKind,
+  DefinitionLocation,
   JobRun,
   RunState,
   RunTrigger,
@@ -10,29 +11,21 @@ export const TABLE = 'kubernetes_jobs_runs';
 
 /** A run as the cluster shows it, with the definition it belongs to. */
 export interface ObservedRun {
-  key: DefinitionKey;
+  key: DefinitionLocation;
   run: JobRun;
 }
 
 /** A record whose run reached a final state with this observation (and no earlier one). */
 export interface FinishedRun {
-  key: DefinitionKey;
+  key: DefinitionLocation;
   run: JobRun;
   /** Who started it, from the record (written by the backend when it created the run). */
   triggeredBy?: string;
   entityRef?: string;
 }
 
-/** A definition, as history refers to it. */
-export interface DefinitionKey {
-  cluster: string;
-  namespace: string;
-  kind: DefinitionKind;
-  name: string;
-}
-
 /** The key of a definition as a string (also the active-slot value). */
-export function definitionKeyString(key: DefinitionKey): string {
+export function definitionKeyString(key: DefinitionLocation): string {
   return [key.cluster, key.namespace, key.kind, key.name].join('/');
 }
 
@@ -107,7 +100,7 @@ export const RECORD_COLUMNS: string[] = [
   'updated_at',
 ];
 
-export function keyOfRow(row: Row): DefinitionKey {
+export function keyOfRow(row: Row): DefinitionLocation {
   return {
     cluster: row.cluster,
     namespace: row.namespace,

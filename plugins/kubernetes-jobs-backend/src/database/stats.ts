@@ -1,7 +1,13 @@
-import { DefinitionStats } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  DefinitionStats,
+  JobRun,
+  RunState,
+  TYPICAL_DURATION_RUNS,
+  definitionStats,
+  DefinitionLocation,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { Knex } from 'knex';
 import {
-  DefinitionKey,
   RECORD_COLUMNS,
   Row,
   TABLE,
@@ -9,9 +15,6 @@ import {
   keyOfRow,
   rowToRun,
 } from './rows';
-
-/** How many of the newest succeeded runs the typical duration is the median of. */
-export const TYPICAL_DURATION_RUNS = 20;
 
 /** Above this many definitions, one grouped scan of their clusters beats a long OR list. */
 const MAX_KEYS_IN_FILTER = 50;
@@ -23,7 +26,7 @@ const KEY_COLUMNS = [
   'definition_name',
 ] as const;
 
-function restrict(query: Knex.QueryBuilder, keys: DefinitionKey[]) {
+function restrict(query: Knex.QueryBuilder, keys: DefinitionLocation[]) {
   if (keys.length > MAX_KEYS_IN_FILTER) {
     return query.whereIn('cluster', [...new Set(keys.map(k => k.cluster))]);
   }
@@ -39,11 +42,13 @@ function restrict(query: Knex.QueryBuilder, keys: DefinitionKey[]) {
   });
 }
 
-function median(sorted: number[]): number | undefined {
-  if (!sorted.length) return undefined;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+const STATES: RunState[] = [
+  'Pending',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Killed',
+];
 
 /**
  * Stats of many definitions in two queries, whatever their number: one aggregate (counts by
@@ -52,47 +57,40 @@ function median(sorted: number[]): number | undefined {
  */
 export async function statsFor(
   db: Knex,
-  keys: DefinitionKey[],
+  keys: DefinitionLocation[],
 ): Promise<Map<string, DefinitionStats>> {
+  const counted = new Map<string, Partial<Record<RunState, number>>>();
+  const lastRuns = new Map<string, JobRun>();
+  const durations = new Map<string, number[]>();
   const result = new Map<string, DefinitionStats>();
-  for (const key of keys) {
-    result.set(definitionKeyString(key), {
-      counts: { total: 0, active: 0, succeeded: 0, failed: 0, killed: 0 },
-    });
-  }
-  if (!keys.length) return result;
+  const finish = () => {
+    for (const key of keys) {
+      const id = definitionKeyString(key);
+      result.set(
+        id,
+        definitionStats({
+          countsByState: counted.get(id) ?? {},
+          lastRun: lastRuns.get(id),
+          succeededDurationsNewestFirst: durations.get(id) ?? [],
+        }),
+      );
+    }
+    return result;
+  };
+  if (!keys.length) return finish();
 
-  const counted = (state: string, alias: string) =>
-    db.raw(`sum(case when state = ? then 1 else 0 end) as ${alias}`, [state]);
   const counts = await restrict(
     db(TABLE)
-      .select(
-        ...KEY_COLUMNS,
-        db.raw('count(*) as total'),
-        counted('Pending', 'pending'),
-        counted('Running', 'running'),
-        counted('Succeeded', 'succeeded'),
-        counted('Failed', 'failed'),
-        counted('Killed', 'killed'),
-      )
+      .select(...KEY_COLUMNS, 'state', db.raw('count(*) as runs'))
       .whereNotNull('job_uid')
-      .groupBy(...KEY_COLUMNS),
+      .groupBy(...KEY_COLUMNS, 'state'),
     keys,
   );
-  for (const row of counts as Array<Row & Record<string, number | string>>) {
-    const stats = result.get(definitionKeyString(keyOfRow(row)));
-    if (!stats) continue;
-    const n = (v: unknown) => Number(v ?? 0);
-    stats.counts = {
-      total: n(row.total),
-      active: n(row.pending) + n(row.running),
-      succeeded: n(row.succeeded),
-      failed: n(row.failed),
-      killed: n(row.killed),
-    };
-    // Killed is a person's decision, not a failure of the Job: it does not count against it.
-    const judged = stats.counts.succeeded + stats.counts.failed;
-    stats.successRate = judged ? stats.counts.succeeded / judged : undefined;
+  for (const row of counts as Array<Row & { runs: number | string }>) {
+    const id = definitionKeyString(keyOfRow(row));
+    const state = row.state as RunState;
+    if (!STATES.includes(state)) continue;
+    counted.set(id, { ...counted.get(id), [state]: Number(row.runs) });
   }
 
   const partition = KEY_COLUMNS.join(', ');
@@ -118,21 +116,14 @@ export async function statsFor(
       builder
         .where('state', 'Succeeded')
         .where('srn', '<=', TYPICAL_DURATION_RUNS),
-    )) as Array<Row & { rn: number | string }>;
-  const durations = new Map<string, number[]>();
+    )
+    .orderBy('id', 'desc')) as Array<Row & { rn: number | string }>;
   for (const row of rows) {
     const id = definitionKeyString(keyOfRow(row));
-    const stats = result.get(id);
-    if (!stats) continue;
-    if (Number(row.rn) === 1) stats.lastRun = rowToRun(row);
+    if (Number(row.rn) === 1) lastRuns.set(id, rowToRun(row));
     if (row.state === 'Succeeded' && row.duration_seconds !== null) {
       durations.set(id, [...(durations.get(id) ?? []), row.duration_seconds]);
     }
   }
-  for (const [id, values] of durations) {
-    result.get(id)!.typicalDurationSeconds = median(
-      values.sort((a, b) => a - b),
-    );
-  }
-  return result;
+  return finish();
 }

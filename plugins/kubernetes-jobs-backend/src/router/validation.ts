@@ -81,10 +81,17 @@ export const entityBody = z.object(
 );
 export const runBody = entityBody.extend({
   parameters: z
-    .record(z.union([z.string().max(DEFAULT_PARAMETER_MAX_LENGTH), z.number(), z.boolean()]), {
-      invalid_type_error:
-        'must be an object of parameter names to text, numbers or true/false',
-    })
+    .record(
+      z.union([
+        z.string().max(DEFAULT_PARAMETER_MAX_LENGTH),
+        z.number(),
+        z.boolean(),
+      ]),
+      {
+        invalid_type_error:
+          'must be an object of parameter names to text, numbers or true/false',
+      },
+    )
     .optional(),
 });
 export const scheduleBody = entityBody.extend({

@@ -15,11 +15,7 @@ import { V1Job } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
 import { WatchCaches } from '../cache/WatchCaches';
 import { HISTORY_UNAVAILABLE } from '../database/ConnectingRunStore';
-import {
-  DefinitionKey,
-  RunStore,
-  definitionKeyString,
-} from '../database/RunStore';
+import { RunStore, definitionKeyString } from '../database/RunStore';
 import { EntitySelector, selects } from './entitySelector';
 import {
   DefinitionObject,
@@ -428,7 +424,10 @@ function placeOf(cluster: string, object: DefinitionObject) {
   };
 }
 
-function keyOf(cluster: string, definition: DefinitionObject): DefinitionKey {
+function keyOf(
+  cluster: string,
+  definition: DefinitionObject,
+): DefinitionLocation {
   return {
     cluster,
     namespace: definition.metadata?.namespace ?? '',

@@ -14,11 +14,7 @@ import {
 import { V1Job } from '@kubernetes/client-node';
 import { WatchCaches } from '../cache/WatchCaches';
 import { ClusterClientFactory } from '../cluster/ClusterClient';
-import {
-  DefinitionKey,
-  RunStore,
-  definitionKeyString,
-} from '../database/RunStore';
+import { RunStore, definitionKeyString } from '../database/RunStore';
 import { EntitySelector } from './entitySelector';
 import { EvidenceCollector } from './evidence';
 import { declaredParameters, valuesForRun } from './parameters';
@@ -76,7 +72,7 @@ export class RunActions {
   ): Promise<JobRun> {
     const { annotationKey, store } = this.options;
     const client = await this.options.client(location.cluster);
-    const key: DefinitionKey = location;
+    const key: DefinitionLocation = location;
     return this.mutex.run(definitionKeyString(key), async () => {
       const definition = await readDefinition(
         client,

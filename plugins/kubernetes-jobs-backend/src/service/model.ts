@@ -2,6 +2,7 @@ import {
   V1CronJob,
   V1Job,
   V1JobCondition,
+  V1OwnerReference,
   V1Pod,
 } from '@kubernetes/client-node';
 import {
@@ -11,16 +12,16 @@ import {
   DefinitionKind,
   DefinitionStats,
   JobDefinition,
+  definitionStats,
   JobRun,
   RUN_ANNOTATIONS,
   RunState,
   RunTrigger,
-  isActiveState,
   ALLOW_SCHEDULE_CONTROL_ANNOTATION,
   PARAMETERS_ANNOTATION,
   ParameterValue,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { toIso } from '../util/dates';
+import { timeOf, toIso } from '../util/dates';
 import { declaredParameters } from './parameters';
 import { nextScheduleTime } from './schedule';
 
@@ -169,7 +170,7 @@ export function toJobRun(
   }
   const durationSeconds =
     startedAt && finishedAt
-      ? Math.max(0, (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000)
+      ? Math.max(0, (timeOf(finishedAt) - timeOf(startedAt)) / 1000)
       : undefined;
   const isItself =
     definition.uid !== undefined && metadata.uid === definition.uid;
@@ -248,41 +249,24 @@ export function triggerOf(job: V1Job): RunTrigger {
 
 /** Newest first: by trigger time, then creation time. */
 export function compareRunsNewestFirst(a: JobRun, b: JobRun): number {
-  const at = Date.parse(a.triggeredAt ?? a.createdAt ?? '') || 0;
-  const bt = Date.parse(b.triggeredAt ?? b.createdAt ?? '') || 0;
+  const at = timeOf(a.triggeredAt ?? a.createdAt);
+  const bt = timeOf(b.triggeredAt ?? b.createdAt);
   return bt - at || b.name.localeCompare(a.name);
 }
 
 /** Stats over the runs of one definition (newest first). */
 export function computeStats(runs: JobRun[]): DefinitionStats {
-  const count = (state: RunState) => runs.filter(r => r.state === state).length;
-  const succeeded = count('Succeeded');
-  const failed = count('Failed');
-  const killed = count('Killed');
-  // Killed is a person's decision, not a failure of the Job: it does not count against it.
-  const judged = succeeded + failed;
-  const durations = runs
-    .filter(r => r.state === 'Succeeded' && r.durationSeconds !== undefined)
-    .map(r => r.durationSeconds as number)
-    .sort((x, y) => x - y);
-  return {
+  const countsByState: Partial<Record<RunState, number>> = {};
+  for (const run of runs) {
+    countsByState[run.state] = (countsByState[run.state] ?? 0) + 1;
+  }
+  return definitionStats({
+    countsByState,
     lastRun: runs[0],
-    counts: {
-      total: runs.length,
-      active: runs.filter(r => isActiveState(r.state)).length,
-      succeeded,
-      failed,
-      killed,
-    },
-    successRate: judged ? succeeded / judged : undefined,
-    typicalDurationSeconds: median(durations),
-  };
-}
-
-function median(sorted: number[]): number | undefined {
-  if (!sorted.length) return undefined;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    succeededDurationsNewestFirst: runs
+      .filter(r => r.state === 'Succeeded' && r.durationSeconds !== undefined)
+      .map(r => r.durationSeconds as number),
+  });
 }
 
 /**
@@ -316,20 +300,43 @@ export function definitionRef(definition: DefinitionObject) {
   };
 }
 
+/**
+ * The owner reference that names a Job's definition, if it has one: the one rule the tracker,
+ * the run lookup and the lists use to tie a run to its definition.
+ */
+export function definitionOwnerRef(job: V1Job): V1OwnerReference | undefined {
+  return job.metadata?.ownerReferences?.find(
+    ref =>
+      ref.apiVersion === 'batch/v1' &&
+      (ref.kind === 'Job' || ref.kind === 'CronJob'),
+  );
+}
+
+/**
+ * Whether `job` is a run of `definition`: a Job the definition owns (by uid, so a run of an
+ * earlier definition of the same name is not), or the definition Job itself once it ran.
+ */
+export function isRunOf(job: V1Job, definition: DefinitionObject): boolean {
+  const uid = definition.metadata?.uid;
+  if (uid === undefined) return false;
+  if (job.metadata?.uid === uid) {
+    return kindOf(definition) === 'Job' && definitionJobHasRun(job);
+  }
+  const owner = definitionOwnerRef(job);
+  return owner?.uid === uid && owner.kind === kindOf(definition);
+}
+
 /** Runs of a definition among listed Jobs: those it owns, and itself when it ran. */
 export function runsFromJobs(
   cluster: string,
   definition: DefinitionObject,
   jobs: Iterable<V1Job>,
 ): JobRun[] {
-  const uid = definition.metadata?.uid;
   const runs: JobRun[] = [];
   for (const job of jobs) {
-    const isRun =
-      job.metadata?.uid === uid
-        ? kindOf(definition) === 'Job' && definitionJobHasRun(job)
-        : job.metadata?.ownerReferences?.some(ref => ref.uid === uid);
-    if (isRun) runs.push(toJobRun(cluster, job, definitionRef(definition)));
+    if (isRunOf(job, definition)) {
+      runs.push(toJobRun(cluster, job, definitionRef(definition)));
+    }
   }
   return runs.sort(compareRunsNewestFirst);
 }

@@ -7,7 +7,13 @@ import {
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterClient } from '../cluster/ClusterClient';
 import { EntitySelector, selects } from './entitySelector';
-import { DefinitionObject, definitionJobHasRun, isDefinition } from './model';
+import {
+  DefinitionObject,
+  definitionJobHasRun,
+  definitionOwnerRef,
+  isDefinition,
+  isRunOf,
+} from './model';
 
 /**
  * Checks an object is a definition, and that it belongs to the entity the request names: a
@@ -80,11 +86,7 @@ export async function definitionOfRun(
     }
     return job;
   }
-  const owner = job.metadata?.ownerReferences?.find(
-    ref =>
-      ref.apiVersion === 'batch/v1' &&
-      (ref.kind === 'Job' || ref.kind === 'CronJob'),
-  );
+  const owner = definitionOwnerRef(job);
   if (!owner) {
     throw new NotFoundError(`${where} is not a run of any definition`);
   }
@@ -96,7 +98,7 @@ export async function definitionOfRun(
     definition,
     annotationKey,
   );
-  if (owner.uid !== definition.metadata?.uid) {
+  if (!isRunOf(job, definition)) {
     throw new NotFoundError(
       `${where} belongs to an earlier ${owner.kind} '${owner.name}' that no longer exists`,
     );

@@ -4,7 +4,9 @@ import { ClusterCache } from '../cache/ClusterCache';
 import {
   DefinitionObject,
   definitionJobHasRun,
+  definitionOwnerRef,
   isDefinition,
+  isRunOf,
 } from '../service/model';
 
 /**
@@ -19,11 +21,7 @@ export function definitionOf(
   if (isDefinition(job, annotationKey)) {
     return definitionJobHasRun(job) ? job : undefined;
   }
-  const owner = job.metadata?.ownerReferences?.find(
-    ref =>
-      ref.apiVersion === 'batch/v1' &&
-      (ref.kind === 'Job' || ref.kind === 'CronJob'),
-  );
+  const owner = definitionOwnerRef(job);
   const namespace = job.metadata?.namespace;
   if (!owner || !namespace) return undefined;
   const definition = cache.get(
@@ -31,12 +29,9 @@ export function definitionOf(
     namespace,
     owner.name,
   );
-  if (
-    !definition ||
-    definition.metadata?.uid !== owner.uid ||
-    !isDefinition(definition, annotationKey)
-  ) {
-    return undefined;
-  }
-  return definition;
+  return definition &&
+    isDefinition(definition, annotationKey) &&
+    isRunOf(job, definition)
+    ? definition
+    : undefined;
 }

@@ -1,7 +1,8 @@
 import { TestDatabaseId, mockServices } from '@backstage/backend-test-utils';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { DatabaseRunStore, DefinitionKey } from './RunStore';
+import { DefinitionLocation } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { DatabaseRunStore } from './DatabaseRunStore';
 
 /**
  * Migrations and queries against SQLite, and against PostgreSQL when a server is given
@@ -9,7 +10,7 @@ import { DatabaseRunStore, DefinitionKey } from './RunStore';
  */
 const databases = createTestDatabases();
 
-const key: DefinitionKey = {
+const key: DefinitionLocation = {
   cluster: 'prod',
   namespace: 'shop',
   kind: 'Job',
@@ -353,7 +354,7 @@ describe.each(databases.eachSupportedId())(
 
     it('computes stats for many definitions at once', async () => {
       const { store } = await createStore(databaseId);
-      const other: DefinitionKey = { ...key, name: 'export' };
+      const other: DefinitionLocation = { ...key, name: 'export' };
       await store.observe([
         { key, run: run('s1', 'Succeeded', { durationSeconds: 10 }) },
         {

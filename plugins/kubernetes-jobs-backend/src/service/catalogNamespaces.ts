@@ -6,8 +6,8 @@ import {
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { ENTITY_ANNOTATIONS } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { entitySelectorOf } from '../service/entitySelector';
-import { WatchCaches } from './WatchCaches';
+import { entitySelectorOf } from './entitySelector';
+import { WatchCaches } from '../cache/WatchCaches';
 
 /**
  * Tells the watch caches which namespaces entities name for each cluster, so that where a
