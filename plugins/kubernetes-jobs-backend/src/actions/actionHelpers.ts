@@ -1,6 +1,4 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
-import { ClusterTimeoutError } from '../cluster/errors';
 import { AuthorizedOperations } from '../router/AuthorizedOperations';
 import {
   definitionParams,
@@ -8,7 +6,6 @@ import {
   parse,
   runParams,
 } from '../router/validation';
-import { ParametersAnnotationError } from '../service/parameters';
 import { Zod } from './schemas';
 
 /** What every action of the plugin is made with. */
@@ -115,22 +112,11 @@ export function entityRefInput(entityRef: string): string {
 }
 
 /**
- * The action's answer. The registry answers Backstage's own error kinds with their status and
- * message; any other error becomes a 500 that MCP clients see as an opaque internal error. So the
- * two the routes answer with 504 and 422 are handed on as their closest kinds, message unchanged.
+ * The action's answer. Errors pass on as they are: they are Backstage's kinds with their HTTP
+ * status (errors.ts), so the registry, MCP and templates read a failure as the routes answer it.
  */
-export async function answer<T>(
-  fn: () => Promise<T>,
+export async function answer(
+  fn: () => Promise<unknown>,
 ): Promise<{ output: any }> {
-  try {
-    return { output: await fn() };
-  } catch (error) {
-    if (error instanceof ClusterTimeoutError) {
-      throw new ServiceUnavailableError(error.message);
-    }
-    if (error instanceof ParametersAnnotationError) {
-      throw new ConflictError(error.message);
-    }
-    throw error;
-  }
+  return { output: await fn() };
 }

@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { ClusterTimeoutError, statusCodeOf } from '../errors';
 import { timeoutError, toBackstageError } from './errors';
 
 const ctx = {
@@ -83,7 +84,10 @@ describe('toBackstageError', () => {
 describe('timeoutError', () => {
   it('says a create that timed out may still have happened', () => {
     const error = timeoutError(ctx, 10_000);
-    expect(error.name).toBe('ClusterTimeoutError');
+    // A 504 of the kind every door (HTTP, MCP, templates) knows.
+    expect(error).toBeInstanceOf(ClusterTimeoutError);
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(statusCodeOf(error)).toBe(504);
     expect(error.message).toBe(
       "Cluster 'prod' did not answer within 10 s to create Job 'migrate-*' in namespace 'shop'; whether it was created is not known yet: if it was, it will show up in a moment",
     );

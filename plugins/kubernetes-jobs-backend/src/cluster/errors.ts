@@ -1,6 +1,6 @@
+import { ClusterTimeoutError } from '../errors';
 import {
   ConflictError,
-  CustomErrorBase,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -8,13 +8,7 @@ import {
 } from '@backstage/errors';
 import { ApiException } from '@kubernetes/client-node';
 
-/**
- * A cluster that did not answer in time (HTTP 504). For a call that changes something, the
- * outcome is not known: the message says so.
- */
-export class ClusterTimeoutError extends CustomErrorBase {
-  name = 'ClusterTimeoutError' as const;
-}
+export { ClusterTimeoutError };
 
 /** Calls that change the cluster: after a timeout, whether they happened is not known. */
 const CHANGES = ['create', 'patch', 'delete'];

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { isStateOfTheWorld, statusCodeOf } from '../errors';
 import { AuthorizedOperations, Caller } from './AuthorizedOperations';
 import {
   definitionParams,
@@ -14,14 +15,6 @@ import {
   runParams,
   scheduleBody,
 } from './validation';
-
-/** Errors that describe a cluster's state rather than a fault of the backend. */
-const CLUSTER_ERRORS: Record<string, number> = {
-  ServiceUnavailableError: 503,
-  ClusterTimeoutError: 504,
-  // Not the cluster's, but not the backend's either: a definition its author must fix.
-  ParametersAnnotationError: 422,
-};
 
 /** Dependencies of {@link createRouter}. */
 export interface RouterOptions {
@@ -154,7 +147,8 @@ export async function createRouter(
   });
 
   // A cluster that is down or slow is news once (the watch logs its state changes), not once
-  // per request with a stack trace: answered here, in Backstage's error format, unlogged.
+  // per request with a stack trace: answered here, as Backstage's error handler would answer
+  // it, unlogged. Everything else goes on to that handler, which reads the same status.
   router.use(
     (
       error: Error,
@@ -162,11 +156,11 @@ export async function createRouter(
       res: express.Response,
       next: express.NextFunction,
     ) => {
-      const statusCode = CLUSTER_ERRORS[error.name];
-      if (!statusCode) {
+      if (!isStateOfTheWorld(error)) {
         next(error);
         return;
       }
+      const statusCode = statusCodeOf(error);
       res.status(statusCode).json({
         error: { name: error.name, message: error.message },
         request: { method: req.method, url: req.originalUrl },

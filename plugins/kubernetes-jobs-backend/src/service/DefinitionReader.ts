@@ -13,6 +13,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
+import { statusCodeOf } from '../errors';
 import { WatchCaches } from '../cache/WatchCaches';
 import { HISTORY_UNAVAILABLE } from '../database/ConnectingRunStore';
 import { RunStore, definitionKeyString } from '../database/RunStore';
@@ -28,14 +29,6 @@ import {
   toJobRun,
 } from './model';
 import { checkDefinition, definitionOfRun } from './ownership';
-
-const STATUS_BY_ERROR: Record<string, number> = {
-  NotAllowedError: 403,
-  NotFoundError: 404,
-  InputError: 400,
-  ConflictError: 409,
-  ServiceUnavailableError: 503,
-};
 
 /** Options of {@link DefinitionReader}. */
 export interface DefinitionReaderOptions {
@@ -473,10 +466,9 @@ function sortSummaries(items: DefinitionSummary[]): DefinitionSummary[] {
 
 /** A cluster that could not be read, for the `errors` of a list. */
 export function clusterError(cluster: string, error: unknown): ClusterError {
-  const e = error as { message?: string; name?: string };
   return {
     cluster,
-    message: e?.message ?? String(error),
-    statusCode: STATUS_BY_ERROR[e?.name ?? ''],
+    message: (error as { message?: string })?.message ?? String(error),
+    statusCode: statusCodeOf(error),
   };
 }

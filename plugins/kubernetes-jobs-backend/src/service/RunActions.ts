@@ -13,6 +13,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { WatchCaches } from '../cache/WatchCaches';
+import { ClusterTimeoutError } from '../errors';
 import { ClusterClientFactory } from '../cluster/ClusterClient';
 import { RunStore, definitionKeyString } from '../database/RunStore';
 import { EntitySelector } from './entitySelector';
@@ -132,7 +133,7 @@ export class RunActions {
       } catch (error) {
         // Timed out: the Job may exist. The reservation then stays: the tracker attaches the
         // Job to it if it appears, and it is released after a minute if it does not.
-        if ((error as Error).name !== 'ClusterTimeoutError') {
+        if (!(error instanceof ClusterTimeoutError)) {
           await store.discard(reservation);
         }
         throw error;

@@ -131,7 +131,7 @@ export class RunDetails {
       try {
         job = await client.readJob(location.namespace, location.name);
       } catch (error) {
-        if ((error as Error).name === 'NotFoundError') return undefined;
+        if (NotFoundError.is(error)) return undefined;
         throw error;
       }
     }

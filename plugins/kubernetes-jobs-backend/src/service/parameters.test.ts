@@ -1,3 +1,4 @@
+import { DefinitionInvalidError } from '../errors';
 import { declaredParameters, valuesForRun } from './parameters';
 
 const DECLARATION = `
@@ -162,7 +163,7 @@ describe('valuesForRun', () => {
 
   it('will not run a definition whose declaration is broken (422)', () => {
     expect(() => valuesForRun(declaredParameters('name: ['), {})).toThrow(
-      expect.objectContaining({ name: 'ParametersAnnotationError' }),
+      DefinitionInvalidError,
     );
   });
 });

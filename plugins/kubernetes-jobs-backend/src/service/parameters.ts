@@ -1,4 +1,5 @@
-import { CustomErrorBase, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
+import { DefinitionInvalidError } from '../errors';
 import {
   ParameterDeclaration,
   ParameterValue,
@@ -7,14 +8,6 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-
-/**
- * A definition whose parameters annotation cannot be used (HTTP 422): it cannot run until its
- * author fixes it. Other definitions are unaffected.
- */
-export class ParametersAnnotationError extends CustomErrorBase {
-  name = 'ParametersAnnotationError' as const;
-}
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -93,7 +86,7 @@ export function valuesForRun(
   given: Record<string, ParameterValue> | undefined,
 ): Record<string, ParameterValue> {
   if (declared.error !== undefined) {
-    throw new ParametersAnnotationError(`cannot run: ${declared.error}`);
+    throw new DefinitionInvalidError(`cannot run: ${declared.error}`);
   }
   const parameters = declared.parameters;
   const values: Record<string, ParameterValue> = {};
