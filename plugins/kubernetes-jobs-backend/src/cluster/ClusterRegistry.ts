@@ -30,8 +30,6 @@ import { KubeConfig } from '@kubernetes/client-node';
 
 /**
  * A cluster the plugin may talk to. Requests name clusters by `name`; nothing else is reachable.
- *
- * @public
  */
 export interface ConfiguredCluster {
   name: string;
@@ -80,8 +78,6 @@ class ConfiguredTokenStrategy implements AuthenticationStrategy {
 /**
  * The clusters configured for the plugin, read once at startup. An unknown name is a 404, never
  * a new connection.
- *
- * @public
  */
 export class ClusterRegistry {
   private readonly clusters: Map<string, ConfiguredCluster>;

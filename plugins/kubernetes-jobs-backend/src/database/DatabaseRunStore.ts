@@ -38,8 +38,6 @@ const RESERVATION_GRACE_MS = 60_000;
 /**
  * {@link RunStore} on Backstage's database service (SQLite in development, PostgreSQL in
  * production), with migrations shipped in the package.
- *
- * @public
  */
 export class DatabaseRunStore implements RunStore {
   static async create(options: {

@@ -22,8 +22,6 @@ export type { FinishedRun, ObservedRun } from './rows';
 /**
  * Run history that outlives the Jobs, and the cross-replica half of the one-active-run guard.
  * The run tracker is its one writer of what clusters show; Run and Kill write who did what.
- *
- * @public
  */
 export interface RunStore {
   /**
