@@ -1,12 +1,17 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { AuthorizedOperations } from '../router/AuthorizedOperations';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  DefinitionLocation,
+  RunLocation,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { AuthorizedOperations, Caller } from '../router/AuthorizedOperations';
 import {
   definitionParams,
   entityQuery,
   parse,
   runParams,
 } from '../router/validation';
-import { Zod } from './schemas';
+import { Zod, ZodObject } from './schemas';
 
 /** What every action of the plugin is made with. */
 export interface ActionOptions {
@@ -31,7 +36,7 @@ export const entityRefField = (z: Zod): ZodString =>
       'The catalog entity whose Jobs these are, as kind:namespace/name, for example component:default/shop. Take it from list-definitions (definition.entityRef).',
     );
 
-export const runLocationFields = (
+const runLocationFields = (
   z: Zod,
 ): { cluster: ZodString; namespace: ZodString; name: ZodString } => ({
   cluster: z
@@ -47,7 +52,7 @@ export const runLocationFields = (
     ),
 });
 
-export const definitionLocationFields = (
+const definitionLocationFields = (
   z: Zod,
 ): {
   cluster: ZodString;
@@ -70,20 +75,13 @@ export const definitionLocationFields = (
 });
 
 /** A definition's address and entity, checked by the routes' rules. */
-export function definitionInput(input: {
-  entityRef: string;
-  cluster: string;
-  namespace: string;
-  /** Job or CronJob: checked here, as the route checks its path. */
-  kind: string;
-  name: string;
-}) {
+function definitionInput(input: Record<string, any>) {
   const location = parse(
     definitionParams,
     {
       cluster: input.cluster,
       namespace: input.namespace,
-      kind: input.kind.toLowerCase(),
+      kind: String(input.kind).toLowerCase(),
       name: input.name,
     },
     'input',
@@ -92,12 +90,7 @@ export function definitionInput(input: {
 }
 
 /** A run's address and entity, checked by the routes' rules. */
-export function runInput(input: {
-  entityRef: string;
-  cluster: string;
-  namespace: string;
-  name: string;
-}) {
+function runInput(input: Record<string, any>) {
   const location = parse(
     runParams,
     { cluster: input.cluster, namespace: input.namespace, name: input.name },
@@ -111,12 +104,87 @@ export function entityRefInput(entityRef: string): string {
   return parse(entityQuery, { entityRef }, 'input').entityRef;
 }
 
+/** What an action's call is handed: its input, checked, and who calls. */
+export interface ActionCall<L> {
+  operations: AuthorizedOperations;
+  credentials: BackstageCredentials;
+  /** The caller as the audit names it: these credentials, through this action. */
+  caller: Caller;
+  /** The entity and the address the input names, checked by the routes' rules. */
+  entityRef: string;
+  location: L;
+  /** The whole input, for the fields the action adds (check them with the routes' rules). */
+  input: Record<string, any>;
+}
+
+type Address = 'definition' | 'run' | 'none';
+type LocationOf<A extends Address> = A extends 'definition'
+  ? DefinitionLocation
+  : A extends 'run'
+  ? RunLocation
+  : undefined;
+
 /**
- * The action's answer. Errors pass on as they are: they are Backstage's kinds with their HTTP
- * status (errors.ts), so the registry, MCP and templates read a failure as the routes answer it.
+ * Registers one of the plugin's actions: what every action does (take an address and an entity,
+ * check them with the routes' rules, call one of {@link AuthorizedOperations} as the caller, and
+ * answer) in one place, so that each action file says only what it is and what it calls. Errors
+ * pass on as they are: they are Backstage's kinds with their HTTP status (errors.ts), so the
+ * registry, MCP and templates read a failure as the routes answer it.
  */
-export async function answer(
-  fn: () => Promise<unknown>,
-): Promise<{ output: any }> {
-  return { output: await fn() };
+export function registerAction<A extends Address>(
+  options: ActionOptions,
+  spec: {
+    name: string;
+    title: string;
+    description: string;
+    attributes: {
+      readOnly: boolean;
+      destructive: boolean;
+      idempotent: boolean;
+    };
+    /** What the action addresses: its input then takes those fields and `entityRef`. */
+    address: A;
+    /** Input fields beyond the address. */
+    input?: (z: Zod) => Record<string, any>;
+    output: (z: Zod) => ZodObject;
+    call: (call: ActionCall<LocationOf<A>>) => Promise<unknown>;
+  },
+): void {
+  const { registry, operations } = options;
+  const addressFields = (z: Zod) => {
+    if (spec.address === 'definition') {
+      return { entityRef: entityRefField(z), ...definitionLocationFields(z) };
+    }
+    if (spec.address === 'run') {
+      return { entityRef: entityRefField(z), ...runLocationFields(z) };
+    }
+    return {};
+  };
+  registry.register({
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    attributes: spec.attributes,
+    schema: {
+      input: z => z.object({ ...addressFields(z), ...spec.input?.(z) }),
+      output: spec.output,
+    },
+    action: async ({ input, credentials }) => {
+      let address: { entityRef: string; location: unknown } = {
+        entityRef: '',
+        location: undefined,
+      };
+      if (spec.address === 'definition') address = definitionInput(input);
+      if (spec.address === 'run') address = runInput(input);
+      const output = await spec.call({
+        operations,
+        credentials,
+        caller: { credentials, actionId: `kubernetes-jobs:${spec.name}` },
+        entityRef: address.entityRef,
+        location: address.location as LocationOf<A>,
+        input,
+      });
+      return { output: output as any };
+    },
+  });
 }

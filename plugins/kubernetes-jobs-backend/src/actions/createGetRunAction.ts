@@ -1,31 +1,17 @@
-import {
-  ActionOptions,
-  answer,
-  READ,
-  entityRefField,
-  runLocationFields,
-  runInput,
-} from './actionHelpers';
+import { ActionOptions, registerAction, READ } from './actionHelpers';
 import { runSchema } from './schemas';
 
 /** Registers `kubernetes-jobs:get-run`, which shows one run. */
 export function createGetRunAction(options: ActionOptions): void {
-  const { registry, operations } = options;
-  registry.register({
+  registerAction(options, {
     name: 'get-run',
     title: 'Show a run of a Kubernetes Job',
     description: `Shows one run (a Kubernetes Job started from a definition): its state (Pending, Running, Succeeded, Failed or Killed), times, duration, who started or stopped it, the parameters it ran with and, for a failed run, failureSummary: one line saying why it failed.
 A run whose Job Kubernetes has already deleted is answered from the run history. Call it again to follow a run until its state is final.`,
     attributes: READ,
-    schema: {
-      input: z =>
-        z.object({ entityRef: entityRefField(z), ...runLocationFields(z) }),
-      output: runSchema,
-    },
-    action: async ({ input, credentials }) =>
-      answer(() => {
-        const { entityRef, location } = runInput(input);
-        return operations.getRun(credentials, location, entityRef);
-      }),
+    address: 'run',
+    output: runSchema,
+    call: ({ operations, credentials, location, entityRef }) =>
+      operations.getRun(credentials, location, entityRef),
   });
 }

@@ -1,10 +1,4 @@
-import {
-  ActionOptions,
-  answer,
-  entityRefField,
-  definitionLocationFields,
-  definitionInput,
-} from './actionHelpers';
+import { ActionOptions, registerAction } from './actionHelpers';
 import { runBody, parse } from '../router/validation';
 import { Zod, runSchema } from './schemas';
 
@@ -18,36 +12,27 @@ const parametersField = (z: Zod) =>
 
 /** Registers `kubernetes-jobs:run-definition`, which starts a run. */
 export function createRunDefinitionAction(options: ActionOptions): void {
-  const { registry, operations } = options;
-  registry.register({
+  registerAction(options, {
     name: 'run-definition',
     title: 'Run a pre-approved Kubernetes Job',
     description: `Starts a new run of a pre-approved Job or CronJob: creates a new Kubernetes Job from the definition, as the Run button in Backstage does, with the caller's own permissions (by default, only owners of the entity may run its Jobs). The definition itself is never changed.
 Unless the definition allows parallel runs, it is refused while another run is active (ConflictError naming that run). If the definition declares parameters (see get-definition), pass their values in parameters; they are checked against the declaration.
 Every call starts another run. Answers the new run: follow it with get-run and get-run-logs, stop it with kill-run.`,
     attributes: { readOnly: false, destructive: false, idempotent: false },
-    schema: {
-      input: z =>
-        z.object({
-          entityRef: entityRefField(z),
-          ...definitionLocationFields(z),
-          parameters: parametersField(z),
-        }),
-      output: runSchema,
-    },
-    action: async ({ input, credentials }) =>
-      answer(() => {
-        const { location } = definitionInput(input);
-        const body = parse(
+    address: 'definition',
+    input: z => ({
+      parameters: parametersField(z),
+    }),
+    output: runSchema,
+    call: ({ operations, caller, location, input }) =>
+      operations.run(
+        caller,
+        location,
+        parse(
           runBody,
           { entityRef: input.entityRef, parameters: input.parameters },
           'input',
-        );
-        return operations.run(
-          { credentials, actionId: 'kubernetes-jobs:run-definition' },
-          location,
-          body,
-        );
-      }),
+        ),
+      ),
   });
 }

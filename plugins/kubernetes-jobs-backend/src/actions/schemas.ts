@@ -9,7 +9,7 @@ type SchemaFactory = Parameters<
 >[0]['schema']['output'];
 export type Zod = Parameters<SchemaFactory>[0];
 /** Declared so, these schemas need not name the registry's zod in their types. */
-type ZodObject = ReturnType<SchemaFactory>;
+export type ZodObject = ReturnType<SchemaFactory>;
 
 // Outputs: the routes' answers (see the -common types). The fields an assistant needs are
 // described; the rest pass through unchanged (the registry would otherwise strip them).
