@@ -1,4 +1,8 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { RunLocation } from '@job-assistant/plugin-kubernetes-jobs-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { isStateOfTheWorld, statusCodeOf } from '../errors';
@@ -103,34 +107,27 @@ export async function createRouter(
     },
   );
 
-  router.get('/runs/:cluster/:namespace/:name', async (req, res) => {
-    const location = parse(runParams, req.params, 'run');
-    const { entityRef } = parse(entityQuery, req.query, 'query');
-    res.json(
-      await operations.getRun(await credentials(req), location, entityRef),
-    );
-  });
+  // What a run shows: the run, its events, its pods. Each reads as the caller, on the entity.
+  const runReads: Record<
+    string,
+    (c: BackstageCredentials, l: RunLocation, e: string) => Promise<unknown>
+  > = {
+    '': (c, l, e) => operations.getRun(c, l, e),
+    '/events': (c, l, e) => operations.events(c, l, e),
+    '/pods': (c, l, e) => operations.pods(c, l, e),
+  };
+  for (const [suffix, read] of Object.entries(runReads)) {
+    router.get(`/runs/:cluster/:namespace/:name${suffix}`, async (req, res) => {
+      const location = parse(runParams, req.params, 'run');
+      const { entityRef } = parse(entityQuery, req.query, 'query');
+      res.json(await read(await credentials(req), location, entityRef));
+    });
+  }
 
   router.post('/runs/:cluster/:namespace/:name/kill', async (req, res) => {
     const location = parse(runParams, req.params, 'run');
     const { entityRef } = parse(entityBody, req.body, 'body');
     res.json(await operations.kill(await caller(req), location, entityRef));
-  });
-
-  router.get('/runs/:cluster/:namespace/:name/events', async (req, res) => {
-    const location = parse(runParams, req.params, 'run');
-    const { entityRef } = parse(entityQuery, req.query, 'query');
-    res.json(
-      await operations.events(await credentials(req), location, entityRef),
-    );
-  });
-
-  router.get('/runs/:cluster/:namespace/:name/pods', async (req, res) => {
-    const location = parse(runParams, req.params, 'run');
-    const { entityRef } = parse(entityQuery, req.query, 'query');
-    res.json(
-      await operations.pods(await credentials(req), location, entityRef),
-    );
   });
 
   router.get('/runs/:cluster/:namespace/:name/logs', async (req, res) => {
