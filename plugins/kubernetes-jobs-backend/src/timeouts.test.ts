@@ -5,9 +5,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { ClusterTimeoutError } from './cluster/errors';
+import { KubernetesClusterClient } from './cluster/KubernetesClusterClient';
 import { kubernetesJobsPlugin } from './plugin';
 import { component } from './__testUtils__/sandbox';
 
@@ -104,9 +107,80 @@ it('answers a Run with 504 saying the outcome is not known yet', async () => {
   expect(ms).toBeLessThan(5000);
   // The definition is read first: the read is what times out here.
   expect(res.status).toBe(504);
-  expect(res.body.error.name).toBe('ClusterTimeoutError');
+  expect(res.body.error.name).toBe('ServiceUnavailableError'); // with status 504
   expect(res.body.error.message).toBe(
     "Cluster 'slow' did not answer within 1 s to read Job 'migrate' in namespace 'shop'",
   );
   expect(JSON.stringify(res.body)).not.toContain('secret-token-value');
+});
+
+describe('a timed-out call', () => {
+  let hung: http.Server;
+  let received = 0;
+
+  beforeAll(async () => {
+    hung = http.createServer(() => {
+      received++; // never answered
+    });
+    await new Promise<void>(resolve => hung.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    hung?.closeAllConnections();
+    await new Promise(resolve => hung?.close(resolve));
+  });
+
+  function openConnections(): Promise<number> {
+    return new Promise((resolve, reject) =>
+      hung.getConnections((error, count) =>
+        error ? reject(error) : resolve(count),
+      ),
+    );
+  }
+
+  it('ends its request, so a hung cluster does not collect sockets', async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        {
+          name: 'hung',
+          server: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+          skipTLSVerify: true,
+        },
+      ],
+      users: [{ name: 'plugin', token: 'secret-token-value' }],
+      contexts: [{ name: 'hung', cluster: 'hung', user: 'plugin' }],
+      currentContext: 'hung',
+    });
+    const client = new KubernetesClusterClient('hung', kubeConfig, 100);
+    const calls = Array.from({ length: 4 }, () => [
+      client.readJob('shop', 'migrate'),
+      client.listPage('Job', { limit: 1, timeoutMs: 50 }),
+      client.createJob('shop', { metadata: { generateName: 'migrate-' } }),
+      client.mergePatchJob('shop', 'migrate-x1y2z', { spec: {} }),
+      client.readPodLog('shop', 'migrate-x1y2z-abcde', { container: 'main' }),
+    ]).flat();
+
+    const outcomes = await Promise.allSettled(calls);
+    for (const outcome of outcomes) {
+      expect(outcome).toEqual({
+        status: 'rejected',
+        reason: expect.any(ClusterTimeoutError),
+      });
+    }
+    // The answer itself is unchanged: a timely 504 saying what is not known.
+    expect((outcomes[3] as PromiseRejectedResult).reason.message).toBe(
+      "Cluster 'hung' did not answer within 0.1 s to patch Job 'migrate-x1y2z' in namespace 'shop'; whether it happened is not known yet: look again in a moment",
+    );
+    expect(received).toBe(20);
+
+    // Every request was ended by its client: none of the 20 connections stays open.
+    const deadline = Date.now() + 2000;
+    let open = await openConnections();
+    while (open > 0 && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      open = await openConnections();
+    }
+    expect(open).toBe(0);
+  });
 });

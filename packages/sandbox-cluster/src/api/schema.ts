@@ -71,7 +71,7 @@ const ownerReference = struct('v1.OwnerReference', [
   ['blockOwnerDeletion', 'ptrBool'],
 ]);
 
-/** metav1.ObjectMeta (managedFields are not modelled: the sandbox drops them). */
+/** metav1.ObjectMeta (managedFields are written by the registry, without fieldsV1). */
 export const objectMetaSchema = struct('v1.ObjectMeta', [
   ['name', 'str'],
   ['generateName', 'str'],

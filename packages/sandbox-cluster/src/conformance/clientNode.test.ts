@@ -199,11 +199,13 @@ describe('client-node against the sandbox', () => {
     ]);
   });
 
-  it('records every request with method, path, query, user and status', async () => {
+  it('records every request with method, path, query, user, User-Agent and status', async () => {
     const mark = cluster.sandbox.requests.length;
     await cluster.api(
       'GET',
       '/apis/batch/v1/namespaces/shop/jobs?labelSelector=a%3Db',
+      undefined,
+      { headers: { 'user-agent': 'jobs-client/v0.0.0' } },
     );
     await cluster.api('GET', '/version', undefined, { token: null });
     expect(cluster.sandbox.requests.slice(mark)).toEqual([
@@ -212,6 +214,7 @@ describe('client-node against the sandbox', () => {
         path: '/apis/batch/v1/namespaces/shop/jobs',
         query: 'labelSelector=a%3Db',
         user: 'sandbox-admin',
+        userAgent: 'jobs-client/v0.0.0',
         status: 200,
         at: expect.any(String),
       },
@@ -220,6 +223,7 @@ describe('client-node against the sandbox', () => {
         path: '/version',
         query: '',
         user: undefined,
+        userAgent: 'node',
         status: 401,
         at: expect.any(String),
       },

@@ -9,6 +9,8 @@ import {
   getJob,
   jobBody,
   jobPods,
+  recording,
+  exchange,
   startTestCluster,
   TestCluster,
   waitForCondition,
@@ -47,6 +49,48 @@ describe('updates', () => {
     );
     expect(patch.body.metadata.resourceVersion).toBe(
       job.metadata.resourceVersion,
+    );
+  });
+
+  it('records who writes in managedFields: fieldManager, else the User-Agent up to its first /', async () => {
+    const jobs = '/apis/batch/v1/namespaces/demo/jobs';
+    const created = await cluster.api(
+      'POST',
+      jobs,
+      jobBody('managed', { suspend: true }),
+      { headers: { 'user-agent': 'jobs-client/v0.0.0 (linux/amd64)' } },
+    );
+    const [entry] = created.body.metadata.managedFields;
+    expect(entry).toEqual({
+      manager: 'jobs-client',
+      operation: 'Update',
+      apiVersion: 'batch/v1',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      fieldsType: 'FieldsV1',
+    });
+    // The recorded entry has the same keys, and the field set the sandbox does not track.
+    const recorded = exchange(
+      recording('01-create-suspended-definition-job.json'),
+      'POST suspended definition Job',
+    ).response.body.metadata.managedFields[0];
+    expect(Object.keys(recorded)).toEqual([...Object.keys(entry), 'fieldsV1']);
+
+    const patch = (body: unknown) =>
+      cluster.api('PATCH', `${jobs}/managed?fieldManager=jobs-tool`, body, {
+        contentType: 'application/merge-patch+json',
+      });
+    const patched = await patch({ metadata: { annotations: { a: 'b' } } });
+    expect(
+      patched.body.metadata.managedFields.map((e: any) => e.manager),
+    ).toEqual(['jobs-client', 'jobs-tool']);
+    // A write that changes nothing records nothing either.
+    const again = await patch({ metadata: { annotations: { a: 'b' } } });
+    expect(again.body.metadata).toEqual(patched.body.metadata);
+    // The Job controller's writes keep them.
+    await waitForCondition(cluster, 'demo', 'managed', 'Suspended');
+    const job = await getJob(cluster, 'demo', 'managed');
+    expect(job.metadata.managedFields).toEqual(
+      patched.body.metadata.managedFields,
     );
   });
 

@@ -79,6 +79,11 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldValidation?: FieldValidation;
   fieldManager?: string;
+  /**
+   * Who writes, recorded in `metadata.managedFields`: the `fieldManager`, else the
+   * User-Agent's first token (server.ts). Controller writes name none and record nothing.
+   */
+  manager?: string;
 }
 
 /** A successful write: the object (or Status) plus Warning headers. */
@@ -409,7 +414,7 @@ export class Registry {
     }
     const object = decoded.object as KubeObject;
     object.metadata = isPlainObject(object.metadata) ? object.metadata : {};
-    // The sandbox does not track field managers.
+    // managedFields are the registry's to write (a client's are not taken as a reset).
     delete object.metadata.managedFields;
     delete object.metadata.selfLink;
     object.kind = info.kind;
@@ -498,6 +503,9 @@ export class Registry {
         );
       }
       strategy.defaultStored?.(candidate);
+      if (options.manager) {
+        m.managedFields = [this.managedBy(info, options.manager)];
+      }
       if (this.store.peek(info.storage, m.namespace, m.name!)) {
         if (generated && attempt < 8) {
           continue;
@@ -685,6 +693,9 @@ export class Registry {
     m.deletionTimestamp = existing.metadata.deletionTimestamp;
     m.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds;
     m.resourceVersion = existing.metadata.resourceVersion;
+    if (existing.metadata.managedFields) {
+      m.managedFields = existing.metadata.managedFields;
+    }
     if (strategy.hasGeneration) {
       const specChanged = !deepEqual(object.spec, existing.spec);
       m.generation =
@@ -701,12 +712,41 @@ export class Registry {
       // A no-op update does not write (and does not bump resourceVersion).
       return { object: this.toWire(info, existing), warnings };
     }
+    if (options.manager) {
+      const entry = this.managedBy(info, options.manager, options.subresource);
+      ready.metadata.managedFields = [
+        ...(existing.metadata.managedFields ?? []).filter(
+          (e: JsonObject) =>
+            e.manager !== entry.manager || e.subresource !== entry.subresource,
+        ),
+        entry,
+      ];
+    }
     if (options.dryRun) {
       return { object: this.toWire(info, ready), warnings };
     }
     return {
       object: this.toWire(info, this.persist(info.storage, ready)),
       warnings,
+    };
+  }
+
+  /**
+   * The managedFields entry of a create or update by `manager` (recordings 01, 05, 08), newest
+   * last. Which fields each manager owns (`fieldsV1`) is not tracked.
+   */
+  private managedBy(
+    info: ResourceInfo,
+    manager: string,
+    subresource?: string,
+  ): JsonObject {
+    return {
+      manager,
+      operation: 'Update',
+      apiVersion: apiVersionOf(info),
+      time: formatTime(this.now()),
+      fieldsType: 'FieldsV1',
+      ...(subresource ? { subresource } : {}),
     };
   }
 

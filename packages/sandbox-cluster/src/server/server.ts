@@ -55,6 +55,8 @@ export interface SandboxRequestRecord {
   query: string;
   /** The authenticated user, if any. */
   user?: string;
+  /** The User-Agent header, if any. */
+  userAgent?: string;
   /** HTTP status of the response. */
   status: number;
   /** ISO timestamp of the response. */
@@ -106,6 +108,24 @@ function queryObject(url: URL): Record<string, string> {
     }
   }
   return query;
+}
+
+/**
+ * The field manager of a write, as the apiserver's handlers name it: `fieldManager`, else what
+ * the User-Agent says before its first `/` (printable characters, at most 128 bytes).
+ */
+function managerOrUserAgent(
+  fieldManager: string | undefined,
+  userAgent = '',
+): string {
+  if (fieldManager) return fieldManager;
+  let manager = '';
+  for (const char of userAgent.split('/')[0]) {
+    if (!/\p{L}|\p{M}|\p{N}|\p{P}|\p{S}|\x20/u.test(char)) continue;
+    if (Buffer.byteLength(manager + char) > 128) break;
+    manager += char;
+  }
+  return manager;
 }
 
 function isTrue(value: string | undefined): boolean {
@@ -246,6 +266,7 @@ export class ApiServer {
           path: url.pathname,
           query: url.search.replace(/^\?/, ''),
           user: ctx.user?.name,
+          userAgent: req.headers['user-agent'],
           status,
           at: new Date().toISOString(),
         });
@@ -479,6 +500,10 @@ export class ApiServer {
       dryRun: query.dryRun === 'All',
       fieldValidation: (query.fieldValidation ?? 'Warn') as FieldValidation,
       fieldManager: query.fieldManager,
+      manager: managerOrUserAgent(
+        query.fieldManager,
+        ctx.req.headers['user-agent'],
+      ),
       subresource,
     };
     if (query.dryRun !== undefined && query.dryRun !== 'All') {

@@ -1,9 +1,11 @@
 import {
   ApiException,
   BatchV1Api,
+  ConfigurationOptions,
   CoreV1Api,
   CoreV1Event,
   KubeConfig,
+  Observable,
   PatchStrategy,
   V1CronJob,
   V1Job,
@@ -20,7 +22,9 @@ import {
   OpenWatch,
   WatchEvent,
 } from './ClusterClient';
+import packageJson from '../../package.json';
 import {
+  ClusterTimeoutError,
   KubernetesCallContext,
   timeoutError,
   toBackstageError,
@@ -28,6 +32,18 @@ import {
 
 /** Upper bound on log text returned per request, so a chatty container cannot exhaust memory. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The name the plugin's creates and patches are recorded under in `metadata.managedFields`,
+ * so a cluster admin (or a GitOps tool diffing ownership) can tell them from kubectl's.
+ */
+export const FIELD_MANAGER = 'backstage-kubernetes-jobs';
+
+/**
+ * Sent on every request, for the apiserver's audit log. Its first product token is also the
+ * field manager the apiserver would derive for a write that named none.
+ */
+export const USER_AGENT = `${FIELD_MANAGER}/${packageJson.version} (${packageJson.name})`;
 
 /**
  * How the plugin talks to one Kubernetes cluster: typed calls, and Kubernetes failures turned
@@ -46,28 +62,35 @@ export class KubernetesClusterClient implements ClusterClient {
   ) {
     this.batch = kubeConfig.makeApiClient(BatchV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.watcher = new Watch(kubeConfig);
+    this.watcher = new Watch(withUserAgent(kubeConfig));
   }
 
+  /**
+   * One request, given the per-call options to pass on: our User-Agent and an abort signal.
+   * On timeout the request is aborted, so its socket is freed rather than left waiting on a
+   * hung cluster; the race still answers in time should the request not yet be on the wire
+   * (a slow credential helper).
+   */
   private async call<T>(
     ctx: Omit<KubernetesCallContext, 'cluster'>,
-    fn: () => Promise<T>,
+    fn: (options: ConfigurationOptions) => Promise<T>,
     timeoutMs = this.timeoutMs,
   ): Promise<T> {
+    const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            timeoutError({ cluster: this.cluster, ...ctx }, timeoutMs),
-          ),
-        timeoutMs,
-      );
+      timer = setTimeout(() => {
+        reject(timeoutError({ cluster: this.cluster, ...ctx }, timeoutMs));
+        controller.abort();
+      }, timeoutMs);
     });
     try {
-      return await Promise.race([fn(), timeout]);
+      return await Promise.race([
+        fn(requestOptionsWith(controller.signal)),
+        timeout,
+      ]);
     } catch (error) {
-      if ((error as Error).name === 'ClusterTimeoutError') throw error;
+      if (error instanceof ClusterTimeoutError) throw error;
       throw toBackstageError(error, { cluster: this.cluster, ...ctx });
     } finally {
       clearTimeout(timer);
@@ -76,31 +99,36 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async listJobs(options: ListOptions): Promise<V1Job[]> {
     const { namespace, labelSelector, fieldSelector } = options;
-    const list = await this.call({ action: 'list Jobs', namespace }, () =>
-      namespace
-        ? this.batch.listNamespacedJob({
-            namespace,
-            labelSelector,
-            fieldSelector,
-          })
-        : this.batch.listJobForAllNamespaces({ labelSelector, fieldSelector }),
+    const list = await this.call(
+      { action: 'list Jobs', namespace },
+      requestOptions =>
+        namespace
+          ? this.batch.listNamespacedJob(
+              { namespace, labelSelector, fieldSelector },
+              requestOptions,
+            )
+          : this.batch.listJobForAllNamespaces(
+              { labelSelector, fieldSelector },
+              requestOptions,
+            ),
     );
     return list.items.map(job => stamp(job, 'Job'));
   }
 
   async listCronJobs(options: ListOptions): Promise<V1CronJob[]> {
     const { namespace, labelSelector, fieldSelector } = options;
-    const list = await this.call({ action: 'list CronJobs', namespace }, () =>
-      namespace
-        ? this.batch.listNamespacedCronJob({
-            namespace,
-            labelSelector,
-            fieldSelector,
-          })
-        : this.batch.listCronJobForAllNamespaces({
-            labelSelector,
-            fieldSelector,
-          }),
+    const list = await this.call(
+      { action: 'list CronJobs', namespace },
+      requestOptions =>
+        namespace
+          ? this.batch.listNamespacedCronJob(
+              { namespace, labelSelector, fieldSelector },
+              requestOptions,
+            )
+          : this.batch.listCronJobForAllNamespaces(
+              { labelSelector, fieldSelector },
+              requestOptions,
+            ),
     );
     return list.items.map(cronJob => stamp(cronJob, 'CronJob'));
   }
@@ -120,15 +148,27 @@ export class KubernetesClusterClient implements ClusterClient {
     type AnyList = { items: Array<V1Job | V1CronJob>; metadata?: V1ListMeta };
     const list = await this.call<AnyList>(
       { action, namespace },
-      () => {
+      requestOptions => {
         if (kind === 'Job') {
           return namespace
-            ? this.batch.listNamespacedJob({ namespace, limit, _continue })
-            : this.batch.listJobForAllNamespaces({ limit, _continue });
+            ? this.batch.listNamespacedJob(
+                { namespace, limit, _continue },
+                requestOptions,
+              )
+            : this.batch.listJobForAllNamespaces(
+                { limit, _continue },
+                requestOptions,
+              );
         }
         return namespace
-          ? this.batch.listNamespacedCronJob({ namespace, limit, _continue })
-          : this.batch.listCronJobForAllNamespaces({ limit, _continue });
+          ? this.batch.listNamespacedCronJob(
+              { namespace, limit, _continue },
+              requestOptions,
+            )
+          : this.batch.listCronJobForAllNamespaces(
+              { limit, _continue },
+              requestOptions,
+            );
       },
       options.timeoutMs,
     );
@@ -191,8 +231,10 @@ export class KubernetesClusterClient implements ClusterClient {
   }
 
   async readJob(namespace: string, name: string): Promise<V1Job> {
-    const job = await this.call({ action: 'read Job', namespace, name }, () =>
-      this.batch.readNamespacedJob({ namespace, name }),
+    const job = await this.call(
+      { action: 'read Job', namespace, name },
+      requestOptions =>
+        this.batch.readNamespacedJob({ namespace, name }, requestOptions),
     );
     return stamp(job, 'Job');
   }
@@ -200,15 +242,21 @@ export class KubernetesClusterClient implements ClusterClient {
   async readCronJob(namespace: string, name: string): Promise<V1CronJob> {
     const cronJob = await this.call(
       { action: 'read CronJob', namespace, name },
-      () => this.batch.readNamespacedCronJob({ namespace, name }),
+      requestOptions =>
+        this.batch.readNamespacedCronJob({ namespace, name }, requestOptions),
     );
     return stamp(cronJob, 'CronJob');
   }
 
   async createJob(namespace: string, body: V1Job): Promise<V1Job> {
     const name = body.metadata?.name ?? `${body.metadata?.generateName ?? ''}*`;
-    const job = await this.call({ action: 'create Job', namespace, name }, () =>
-      this.batch.createNamespacedJob({ namespace, body }),
+    const job = await this.call(
+      { action: 'create Job', namespace, name },
+      requestOptions =>
+        this.batch.createNamespacedJob(
+          { namespace, body, fieldManager: FIELD_MANAGER },
+          requestOptions,
+        ),
     );
     return stamp(job, 'Job');
   }
@@ -218,11 +266,17 @@ export class KubernetesClusterClient implements ClusterClient {
     name: string,
     patch: object,
   ): Promise<V1Job> {
-    const job = await this.call({ action: 'patch Job', namespace, name }, () =>
-      this.batch.patchNamespacedJob(
-        { namespace, name, body: patch },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      ),
+    const job = await this.call(
+      { action: 'patch Job', namespace, name },
+      requestOptions =>
+        this.batch.patchNamespacedJob(
+          { namespace, name, body: patch, fieldManager: FIELD_MANAGER },
+          setHeaderOptions(
+            'Content-Type',
+            PatchStrategy.MergePatch,
+            requestOptions,
+          ),
+        ),
     );
     return stamp(job, 'Job');
   }
@@ -234,18 +288,27 @@ export class KubernetesClusterClient implements ClusterClient {
   ): Promise<V1CronJob> {
     const cronJob = await this.call(
       { action: 'patch CronJob', namespace, name },
-      () =>
+      requestOptions =>
         this.batch.patchNamespacedCronJob(
-          { namespace, name, body: patch },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          { namespace, name, body: patch, fieldManager: FIELD_MANAGER },
+          setHeaderOptions(
+            'Content-Type',
+            PatchStrategy.MergePatch,
+            requestOptions,
+          ),
         ),
     );
     return stamp(cronJob, 'CronJob');
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
-    const list = await this.call({ action: 'list Pods', namespace }, () =>
-      this.core.listNamespacedPod({ namespace, labelSelector }),
+    const list = await this.call(
+      { action: 'list Pods', namespace },
+      requestOptions =>
+        this.core.listNamespacedPod(
+          { namespace, labelSelector },
+          requestOptions,
+        ),
     );
     return list.items;
   }
@@ -254,8 +317,13 @@ export class KubernetesClusterClient implements ClusterClient {
     namespace: string,
     fieldSelector: string,
   ): Promise<CoreV1Event[]> {
-    const list = await this.call({ action: 'list Events', namespace }, () =>
-      this.core.listNamespacedEvent({ namespace, fieldSelector }),
+    const list = await this.call(
+      { action: 'list Events', namespace },
+      requestOptions =>
+        this.core.listNamespacedEvent(
+          { namespace, fieldSelector },
+          requestOptions,
+        ),
     );
     return list.items;
   }
@@ -265,16 +333,56 @@ export class KubernetesClusterClient implements ClusterClient {
     name: string,
     options: { container: string; tailLines?: number },
   ): Promise<string> {
-    return this.call({ action: 'read logs of Pod', namespace, name }, () =>
-      this.core.readNamespacedPodLog({
-        namespace,
-        name,
-        container: options.container,
-        tailLines: options.tailLines,
-        limitBytes: MAX_LOG_BYTES,
-      }),
+    return this.call(
+      { action: 'read logs of Pod', namespace, name },
+      requestOptions =>
+        this.core.readNamespacedPodLog(
+          {
+            namespace,
+            name,
+            container: options.container,
+            tailLines: options.tailLines,
+            limitBytes: MAX_LOG_BYTES,
+          },
+          requestOptions,
+        ),
     );
   }
+}
+
+/**
+ * Per-call options for the generated API: a middleware that, once authentication has set up the
+ * request, sets our User-Agent and the signal that aborts it.
+ */
+function requestOptionsWith(signal: AbortSignal): ConfigurationOptions {
+  return {
+    middleware: [
+      {
+        pre: request => {
+          request.setHeaderParam('User-Agent', USER_AGENT);
+          request.setSignal(signal);
+          return new Observable(Promise.resolve(request));
+        },
+        post: response => new Observable(Promise.resolve(response)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}
+
+/**
+ * The KubeConfig as `Watch` sees it: the same one, with our User-Agent added to the request
+ * (`Watch` builds its request from `applyToFetchOptions` and takes no headers of its own).
+ */
+function withUserAgent(kubeConfig: KubeConfig): KubeConfig {
+  const view: KubeConfig = Object.create(kubeConfig);
+  view.applyToFetchOptions = async opts => {
+    const init = await kubeConfig.applyToFetchOptions(opts);
+    const headers = new Headers(init.headers as HeadersInit);
+    headers.set('User-Agent', USER_AGENT);
+    return { ...init, headers: Object.fromEntries(headers) };
+  };
+  return view;
 }
 
 /**
