@@ -21,9 +21,11 @@ import { createRouter } from './router/createRouter';
 import { ClusterAccess } from './service/ClusterAccess';
 import { DefinitionReader } from './service/DefinitionReader';
 import { EvidenceCollector } from './service/evidence';
+import { HistoryHealth } from './service/HistoryHealth';
 import { scheduleHistoryTasks } from './service/historyTasks';
 import { RunActions } from './service/RunActions';
 import { RunDetails } from './service/RunDetails';
+import { RunReader } from './service/RunReader';
 import { RunTracker } from './tracker/RunTracker';
 
 /**
@@ -97,14 +99,19 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           onFinished: runs =>
             void evidence.saveFinished(runs).then(() => notifier.notify(runs)),
         });
-        const reader = new DefinitionReader({
+        // One HistoryHealth for both readers: history going down is logged once.
+        const reads = {
           caches,
           store,
-          logger,
+          history: new HistoryHealth(logger),
           annotationKey,
-          allowParallelRunsByDefault,
           syncTimeoutMs: options.watch.syncTimeoutMs,
+        };
+        const definitionReader = new DefinitionReader({
+          ...reads,
+          allowParallelRunsByDefault,
         });
+        const runReader = new RunReader(reads);
         const signals = new ChangeSignals({
           caches,
           signals: deps.signals,
@@ -152,7 +159,8 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           auditor: deps.auditor,
           catalog: deps.catalog,
           clusters: access,
-          reader,
+          definitions: definitionReader,
+          runs: runReader,
           actions: new RunActions({
             client: access.client,
             caches,
@@ -166,7 +174,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
             client: access.client,
             caches,
             store,
-            reader,
+            runs: runReader,
             annotationKey,
           }),
         });

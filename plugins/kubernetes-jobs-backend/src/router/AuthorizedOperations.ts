@@ -34,6 +34,7 @@ import { DefinitionReader } from '../service/DefinitionReader';
 import { EntitySelector, entitySelectorOf } from '../service/entitySelector';
 import { RunActions } from '../service/RunActions';
 import { RunDetails } from '../service/RunDetails';
+import { RunReader } from '../service/RunReader';
 
 /**
  * Who asks for a change, and how to audit it: through the REST API (the auditor reads the actor
@@ -51,7 +52,8 @@ export interface AuthorizedOperationsOptions {
   catalog: CatalogService;
   /** Only to refuse unknown clusters (404) before anything else. */
   clusters: Pick<ClusterAccess, 'assertKnown'>;
-  reader: DefinitionReader;
+  definitions: DefinitionReader;
+  runs: RunReader;
   actions: RunActions;
   details: RunDetails;
 }
@@ -78,14 +80,14 @@ export class AuthorizedOperations {
     credentials: BackstageCredentials,
     entityRef?: string,
   ): Promise<DefinitionListResponse> {
-    const { reader, catalog, permissions } = this.options;
+    const { definitions, catalog, permissions } = this.options;
     if (entityRef) {
       const selector = await this.authorizeOnEntity(
         credentials,
         kubernetesJobsReadPermission,
         entityRef,
       );
-      return reader.listForEntity(selector);
+      return definitions.listForEntity(selector);
     }
     // Every entity the caller may read, then only those whose Jobs the caller may see.
     const { items: entities } = await catalog.getEntities(
@@ -129,7 +131,7 @@ export class AuthorizedOperations {
       [{ permission: kubernetesJobsReadPermission }],
       { credentials },
     );
-    const result = await reader.listAll(selectors, {
+    const result = await definitions.listAll(selectors, {
       includeUnlinked: unlinked.result === AuthorizeResult.ALLOW,
     });
     const readableRefs = new Set(readable.map(s => s.entityRef));
@@ -150,7 +152,7 @@ export class AuthorizedOperations {
     entityRef: string,
   ): Promise<DefinitionDetails> {
     const selector = await this.readable(credentials, location, entityRef);
-    return this.options.reader.getDefinition(selector, location);
+    return this.options.definitions.getDefinition(selector, location);
   }
 
   async history(
@@ -160,7 +162,7 @@ export class AuthorizedOperations {
     page: { limit: number; cursor?: string },
   ): Promise<RunHistoryPage> {
     const selector = await this.readable(credentials, location, entityRef);
-    return this.options.reader.history(selector, location, page);
+    return this.options.runs.history(selector, location, page);
   }
 
   async getRun(
@@ -169,7 +171,7 @@ export class AuthorizedOperations {
     entityRef: string,
   ): Promise<JobRun> {
     const selector = await this.readable(credentials, location, entityRef);
-    return this.options.reader.getRun(selector, location);
+    return this.options.runs.getRun(selector, location);
   }
 
   async events(

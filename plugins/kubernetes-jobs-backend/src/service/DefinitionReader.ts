@@ -1,5 +1,3 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ClusterError,
   DefinitionDetails,
@@ -8,39 +6,33 @@ import {
   DefinitionStats,
   DefinitionSummary,
   JobRun,
-  RunHistoryPage,
-  RunLocation,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
+import { definitionKeyString } from '../database/RunStore';
 import { statusCodeOf } from '../errors';
-import { WatchCaches } from '../cache/WatchCaches';
-import { HISTORY_UNAVAILABLE } from '../database/ConnectingRunStore';
-import { RunStore, definitionKeyString } from '../database/RunStore';
+import {
+  CachedReadsOptions,
+  cachedDefinition,
+  keyOf,
+  placeOf,
+  syncTimeoutOf,
+  withLive,
+} from './cachedReads';
 import { EntitySelector, selects } from './entitySelector';
 import {
   DefinitionObject,
   computeStats,
-  definitionRef,
   isDefinition,
-  kindOf,
   runsFromJobs,
   toJobDefinition,
-  toJobRun,
 } from './model';
-import { checkDefinition, definitionOfRun } from './ownership';
 
 /** Options of {@link DefinitionReader}. */
-export interface DefinitionReaderOptions {
-  caches: WatchCaches;
-  store: RunStore;
-  logger: LoggerService;
-  annotationKey: string;
+export interface DefinitionReaderOptions extends CachedReadsOptions {
   allowParallelRunsByDefault: boolean;
-  /** Runs per page of history. */
+  /** Runs shown with a definition, before its history is paged. */
   historyPageSize?: number;
-  /** How long a read waits for a cluster's first list before answering without it. */
-  syncTimeoutMs?: number;
 }
 
 interface Found {
@@ -50,17 +42,12 @@ interface Found {
 }
 
 /**
- * Every read: definitions, stats, history and runs, answered from the watch caches and the
- * run history, with no request to any apiserver and no write to the database.
+ * Definitions and their stats: an entity's, every entity's, or one with its newest runs,
+ * answered from the watch caches and the run history, with no request to any apiserver and no
+ * write to the database. A failing cluster is reported in the answer, next to the others.
  */
 export class DefinitionReader {
-  private historyDown = false;
-
   constructor(private readonly options: DefinitionReaderOptions) {}
-
-  private get syncTimeoutMs() {
-    return this.options.syncTimeoutMs ?? 10_000;
-  }
 
   /** The definitions of one entity, with stats. A failing cluster is reported, not thrown. */
   async listForEntity(
@@ -140,7 +127,12 @@ export class DefinitionReader {
     location: DefinitionLocation,
   ): Promise<DefinitionDetails> {
     const cache = this.options.caches.get(location.cluster);
-    const definition = await this.cachedDefinition(cache, selector, location);
+    const definition = await cachedDefinition(
+      this.options,
+      cache,
+      selector,
+      location,
+    );
     const key = keyOf(location.cluster, definition);
     const live = await this.liveRuns(cache, definition);
     const limit = this.options.historyPageSize ?? 50;
@@ -149,7 +141,7 @@ export class DefinitionReader {
         this.options.store.stats([key]),
         this.options.store.listRuns(key, { limit }),
       ]);
-      this.historyBack();
+      this.options.history.answered();
       const recorded = new Set(page.runs.map(r => r.uid));
       const unrecorded = live.filter(r => !recorded.has(r.uid));
       return {
@@ -162,7 +154,7 @@ export class DefinitionReader {
         nextCursor: page.nextCursor,
       };
     } catch (error) {
-      this.historyFailed(error);
+      this.options.history.failed(error);
       return {
         definition: this.toDefinition(location.cluster, definition, selector),
         stats: computeStats(live),
@@ -172,94 +164,14 @@ export class DefinitionReader {
     }
   }
 
-  /** A page of a definition's runs, newest first, including runs whose Job is gone. */
-  async history(
-    selector: EntitySelector,
-    location: DefinitionLocation,
-    options: { limit: number; cursor?: string },
-  ): Promise<RunHistoryPage> {
-    const cache = this.options.caches.get(location.cluster);
-    const definition = await this.cachedDefinition(cache, selector, location);
-    let page;
-    try {
-      page = await this.options.store.listRuns(
-        keyOf(location.cluster, definition),
-        { limit: options.limit, before: options.cursor },
-      );
-    } catch (error) {
-      this.historyFailed(error);
-      throw new ServiceUnavailableError(HISTORY_UNAVAILABLE);
-    }
-    return {
-      items: page.runs.map(r => withLive(cache, r)),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  /** A run: live from the cache, or from history once its Job is gone. */
-  async getRun(
-    selector: EntitySelector,
-    location: RunLocation,
-  ): Promise<JobRun> {
-    const cache = this.options.caches.get(location.cluster);
-    const view = await cache.view(
-      'Job',
-      location.namespace,
-      this.syncTimeoutMs,
-    );
-    if (view.problems.length) throw view.problems[0];
-    const job = cache.get('Job', location.namespace, location.name);
-    const record = await this.options.store.findRun(location).catch(error => {
-      this.historyFailed(error);
-      return undefined;
-    });
-    if (job) {
-      const definition = await definitionOfRun(
-        selector,
-        location,
-        job,
-        async (kind, namespace, name) =>
-          this.cachedDefinition(cache, selector, {
-            cluster: location.cluster,
-            namespace,
-            kind,
-            name,
-          }),
-        this.options.annotationKey,
-      );
-      const run = toJobRun(location.cluster, job, definitionRef(definition));
-      return record?.uid === run.uid ? mergeLive(record, run) : run;
-    }
-    const definition =
-      record &&
-      cache.get(
-        record.definitionKey.kind,
-        record.definitionKey.namespace,
-        record.definitionKey.name,
-      );
-    const belongs =
-      record &&
-      ((definition &&
-        isDefinition(definition, this.options.annotationKey) &&
-        selects(selector, placeOf(location.cluster, definition))) ||
-        record.entityRef === selector.entityRef);
-    if (!record || !belongs) {
-      throw new NotFoundError(
-        `Run '${location.name}' in namespace '${location.namespace}' on cluster '${location.cluster}' not found`,
-      );
-    }
-    const { definitionKey: _key, entityRef: _ref, ...run } = record;
-    return run;
-  }
-
   private async definitionsIn(
     cache: ClusterCache,
     namespace: string | undefined,
     errors: ClusterError[],
   ): Promise<DefinitionObject[]> {
     const [jobs, cronJobs] = await Promise.all([
-      cache.view('Job', namespace, this.syncTimeoutMs),
-      cache.view('CronJob', namespace, this.syncTimeoutMs),
+      cache.view('Job', namespace, syncTimeoutOf(this.options)),
+      cache.view('CronJob', namespace, syncTimeoutOf(this.options)),
     ]);
     for (const problem of jobs.problems) {
       errors.push({ ...clusterError(cache.cluster, problem), kind: 'Job' });
@@ -272,31 +184,6 @@ export class DefinitionReader {
       ...jobs.items.filter(j => isDefinition(j, annotationKey)),
       ...cronJobs.items.filter(c => isDefinition(c, annotationKey)),
     ];
-  }
-
-  private async cachedDefinition(
-    cache: ClusterCache,
-    selector: EntitySelector,
-    location: DefinitionLocation,
-  ): Promise<DefinitionObject> {
-    const view = await cache.view(
-      location.kind,
-      location.namespace,
-      this.syncTimeoutMs,
-    );
-    if (view.problems.length) throw view.problems[0];
-    const definition = cache.get(
-      location.kind,
-      location.namespace,
-      location.name,
-    );
-    if (!definition) {
-      throw new NotFoundError(
-        `Not found: ${location.kind} '${location.name}' in namespace '${location.namespace}' on cluster '${location.cluster}'`,
-      );
-    }
-    checkDefinition(selector, location, definition, this.options.annotationKey);
-    return definition;
   }
 
   private async liveRuns(
@@ -317,9 +204,9 @@ export class DefinitionReader {
     let stats: Map<string, DefinitionStats> | undefined;
     try {
       stats = await this.options.store.stats(keys);
-      this.historyBack();
+      this.options.history.answered();
     } catch (error) {
-      this.historyFailed(error);
+      this.options.history.failed(error);
     }
     const fallbackRuns = stats ? undefined : await this.runsByOwner(found);
     const items: DefinitionSummary[] = found.map((f, i) => {
@@ -390,72 +277,6 @@ export class DefinitionReader {
       entityOwnerRef: selector?.ownerRef,
     });
   }
-
-  /** History must not break the live view: said once when it fails, once when it is back. */
-  private historyFailed(error: unknown): void {
-    if (this.historyDown) return;
-    this.historyDown = true;
-    this.options.logger.error(
-      `kubernetes-jobs: run history unavailable, answering from the clusters alone: ${
-        (error as Error).message
-      }`,
-    );
-  }
-
-  private historyBack(): void {
-    if (!this.historyDown) return;
-    this.historyDown = false;
-    this.options.logger.info('kubernetes-jobs: run history available again');
-  }
-}
-
-function placeOf(cluster: string, object: DefinitionObject) {
-  return {
-    cluster,
-    namespace: object.metadata?.namespace,
-    labels: object.metadata?.labels,
-  };
-}
-
-function keyOf(
-  cluster: string,
-  definition: DefinitionObject,
-): DefinitionLocation {
-  return {
-    cluster,
-    namespace: definition.metadata?.namespace ?? '',
-    kind: kindOf(definition),
-    name: definition.metadata?.name ?? '',
-  };
-}
-
-/**
- * A recorded run with what the cluster shows now (state, pods), keeping who did what from the
- * record: the backend wrote it when it acted.
- */
-function mergeLive(record: JobRun, live: JobRun): JobRun {
-  const trigger = record.trigger ?? live.trigger;
-  return {
-    ...live,
-    triggeredBy: record.triggeredBy,
-    triggeredAt: record.triggeredAt ?? live.triggeredAt,
-    trigger,
-    claimedTriggeredBy:
-      trigger === 'portal'
-        ? undefined
-        : record.claimedTriggeredBy ?? live.claimedTriggeredBy,
-    killedBy: record.killedBy,
-    killedAt: record.killedAt ?? live.killedAt,
-    failureSummary: record.failureSummary,
-    evidenceSavedAt: record.evidenceSavedAt,
-    removedFromCluster: false,
-  };
-}
-
-function withLive(cache: ClusterCache, record: JobRun): JobRun {
-  const job = cache.get('Job', record.namespace, record.name);
-  if (!job || job.metadata?.uid !== record.uid) return record;
-  return mergeLive(record, toJobRun(cache.cluster, job, record.definition));
 }
 
 function sortSummaries(items: DefinitionSummary[]): DefinitionSummary[] {
@@ -465,7 +286,7 @@ function sortSummaries(items: DefinitionSummary[]): DefinitionSummary[] {
 }
 
 /** A cluster that could not be read, for the `errors` of a list. */
-export function clusterError(cluster: string, error: unknown): ClusterError {
+function clusterError(cluster: string, error: unknown): ClusterError {
   return {
     cluster,
     message: (error as { message?: string })?.message ?? String(error),

@@ -9,11 +9,11 @@ import { V1Job } from '@kubernetes/client-node';
 import { WatchCaches } from '../cache/WatchCaches';
 import { ClusterClient, ClusterClientFactory } from '../cluster/ClusterClient';
 import { RunStore, SavedEvidence } from '../database/RunStore';
-import { DefinitionReader } from './DefinitionReader';
 import { EntitySelector } from './entitySelector';
 import { waitingReason } from './model';
 import { definitionOfRun, readDefinition } from './ownership';
 import { eventsOf, podsOf, toRunPod } from './podViews';
+import { RunReader } from './RunReader';
 
 /**
  * A run's pods, events and logs: fetched from the cluster on demand (they are not watched),
@@ -25,7 +25,7 @@ export class RunDetails {
       client: ClusterClientFactory;
       caches: WatchCaches;
       store: RunStore;
-      reader: DefinitionReader;
+      runs: RunReader;
       annotationKey: string;
     },
   ) {}
@@ -157,7 +157,7 @@ export class RunDetails {
     selector: EntitySelector,
     location: RunLocation,
   ): Promise<SavedEvidence | undefined> {
-    const run = await this.options.reader.getRun(selector, location);
+    const run = await this.options.runs.getRun(selector, location);
     return this.options.store.getEvidence(run.uid);
   }
 }
