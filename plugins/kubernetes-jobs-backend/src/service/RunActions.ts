@@ -26,7 +26,11 @@ import {
   toJobDefinition,
   toJobRun,
 } from './model';
-import { definitionOfRun, readDefinition } from './ownership';
+import {
+  definitionOfRun,
+  freshDefinitionLookup,
+  readDefinition,
+} from './ownership';
 import { buildRunJob } from './runJob';
 
 /** Options of {@link RunActions}. */
@@ -176,13 +180,7 @@ export class RunActions {
       selector,
       location,
       job,
-      (kind, namespace, name) =>
-        readDefinition(
-          client,
-          selector,
-          { cluster: location.cluster, namespace, kind, name },
-          annotationKey,
-        ),
+      freshDefinitionLookup(client, selector, annotationKey),
       annotationKey,
     );
     if (job.metadata?.uid === definition.metadata?.uid) {

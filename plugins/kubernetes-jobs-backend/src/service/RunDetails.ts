@@ -11,7 +11,7 @@ import { ClusterClient, ClusterClientFactory } from '../cluster/ClusterClient';
 import { RunStore, SavedEvidence } from '../database/RunStore';
 import { EntitySelector } from './entitySelector';
 import { waitingReason } from './model';
-import { definitionOfRun, readDefinition } from './ownership';
+import { definitionOfRun, freshDefinitionLookup } from './ownership';
 import { eventsOf, podsOf, toRunPod } from './podViews';
 import { RunReader } from './RunReader';
 
@@ -135,18 +135,14 @@ export class RunDetails {
         throw error;
       }
     }
+    const fresh = freshDefinitionLookup(client, selector, annotationKey);
     await definitionOfRun(
       selector,
       location,
       job,
       async (kind, namespace, name) =>
         (cache.isSynced(kind, namespace) && cache.get(kind, namespace, name)) ||
-        readDefinition(
-          client,
-          selector,
-          { cluster: location.cluster, namespace, kind, name },
-          annotationKey,
-        ),
+        fresh(kind, namespace, name),
       annotationKey,
     );
     return { client, job };

@@ -66,6 +66,21 @@ export type DefinitionLookup = (
   name: string,
 ) => Promise<DefinitionObject>;
 
+/** A lookup that reads each definition fresh from the cluster and checks it against the entity. */
+export function freshDefinitionLookup(
+  client: ClusterClient,
+  selector: EntitySelector,
+  annotationKey: string,
+): DefinitionLookup {
+  return (kind, namespace, name) =>
+    readDefinition(
+      client,
+      selector,
+      { cluster: client.cluster, namespace, kind, name },
+      annotationKey,
+    );
+}
+
 /**
  * The definition a run Job belongs to (through its owner reference, or itself when it is a
  * definition that ran), checked against the entity.
