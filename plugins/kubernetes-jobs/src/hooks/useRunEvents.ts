@@ -1,12 +1,9 @@
-import { useApi } from '@backstage/core-plugin-api';
 import {
   JobRun,
   RunEventList,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { kubernetesJobsApiRef } from '../apis';
-import { isActiveRun } from '../utils/runs';
-import { concernsRun } from '../utils/signals';
-import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
+import { PolledAsyncState } from './usePolledAsync';
+import { usePolledRunData } from './usePolledRunData';
 
 /**
  * Kubernetes events of a run. Refreshes while the run is active (on the backend's hints about
@@ -19,16 +16,7 @@ export function useRunEvents(
   run: JobRun,
   entityRef: string,
 ): PolledAsyncState<RunEventList> {
-  const api = useApi(kubernetesJobsApiRef);
-  const { cluster, namespace, name, state } = run;
-  return usePolledAsync(
-    () => api.getRunEvents({ cluster, namespace, name }, entityRef),
-    [api, cluster, namespace, name, entityRef, state],
-    {
-      pollWhile: () => isActiveRun(run),
-      // A finished run no longer changes; the refresh when its state changed (a
-      // dependency above) already showed how it ended.
-      refreshOn: signal => isActiveRun(run) && concernsRun(signal, run),
-    },
+  return usePolledRunData(run, entityRef, (api, location, ref) =>
+    api.getRunEvents(location, ref),
   );
 }

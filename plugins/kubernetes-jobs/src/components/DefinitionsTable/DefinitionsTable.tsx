@@ -12,9 +12,8 @@ import {
   formatTimestamp,
 } from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
-import { describeFailure } from '../../utils/words';
 import { Person, RunTrigger } from '../Person/Person';
-import { RunStatus } from '../RunStatus/RunStatus';
+import { RunOutcome } from '../RunOutcome/RunOutcome';
 
 /**
  * Props of {@link DefinitionsTable}.
@@ -65,21 +64,9 @@ const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 function LastRunCell({ item: { stats } }: { item: DefinitionSummary }) {
   const run = stats.lastRun;
   const when = run?.startedAt ?? run?.triggeredAt ?? run?.createdAt;
-  const failure = run && describeFailure(run);
   return (
     <>
-      <RunStatus state={run?.state} />
-      {failure && (
-        // Sentences wrap between words; never inside one ("BackoffLimitExceed ed").
-        <Typography
-          variant="body2"
-          color="textSecondary"
-          component="div"
-          style={{ overflowWrap: 'normal', wordBreak: 'normal' }}
-        >
-          {failure}
-        </Typography>
-      )}
+      <RunOutcome run={run} />
       {run && when && (
         <Secondary>
           <span title={formatTimestamp(when)}>{formatRelativeTime(when)}</span>{' '}

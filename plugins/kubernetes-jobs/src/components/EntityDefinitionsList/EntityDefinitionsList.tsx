@@ -8,13 +8,10 @@ import {
 import { useDefinitions } from '../../hooks/useDefinitions';
 import { laggingClusters } from '../../utils/clusters';
 import { definitionPath } from '../../utils/paths';
-import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
+import { DefinitionListNotices } from '../DefinitionListNotices/DefinitionListNotices';
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
-import {
-  JobsErrorPanel,
-  RefreshErrorAlert,
-} from '../JobsErrorPanel/JobsErrorPanel';
+import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
 import { SlowProgress } from '../SlowProgress/SlowProgress';
 
 /**
@@ -53,12 +50,7 @@ export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      {error && <RefreshErrorAlert error={error} />}
-      <ClusterErrorsPanel
-        errors={value.errors}
-        clusters={value.clusters}
-        historyUnavailable={value.historyUnavailable}
-      />
+      <DefinitionListNotices list={value} error={error} />
       {isEmpty ? (
         <EmptyState
           missing="data"

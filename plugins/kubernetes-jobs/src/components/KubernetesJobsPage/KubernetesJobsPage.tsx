@@ -1,11 +1,5 @@
-import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
-import {
-  Content,
-  EmptyState,
-  Header,
-  Page,
-  WarningPanel,
-} from '@backstage/core-components';
+import { Route, Routes, useSearchParams } from 'react-router-dom';
+import { Content, EmptyState, Header, Page } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { DefinitionSummary } from '@job-assistant/plugin-kubernetes-jobs-common';
@@ -17,19 +11,16 @@ import {
   filterDefinitions,
 } from '../../utils/filters';
 import { laggingClusters } from '../../utils/clusters';
-import { definitionPath, parseDefinitionKind } from '../../utils/paths';
-import { ClusterErrorsPanel } from '../ClusterErrorsPanel/ClusterErrorsPanel';
+import { definitionPath } from '../../utils/paths';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
+import { DefinitionListNotices } from '../DefinitionListNotices/DefinitionListNotices';
 import {
   DefinitionFiltersBar,
   hasFilters,
 } from '../DefinitionFiltersBar/DefinitionFiltersBar';
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
-import { DefinitionView } from '../DefinitionView/DefinitionView';
-import {
-  JobsErrorPanel,
-  RefreshErrorAlert,
-} from '../JobsErrorPanel/JobsErrorPanel';
+import { DefinitionRoute } from '../DefinitionRoute/DefinitionRoute';
+import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
 import { SlowProgress } from '../SlowProgress/SlowProgress';
 
 /** The filters' query parameters; the search is `q`, as in the catalog. */
@@ -113,12 +104,7 @@ function AllDefinitions() {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      {error && <RefreshErrorAlert error={error} />}
-      <ClusterErrorsPanel
-        errors={value.errors}
-        clusters={value.clusters}
-        historyUnavailable={value.historyUnavailable}
-      />
+      <DefinitionListNotices list={value} error={error} />
       <DefinitionFiltersBar
         clusters={distinct(value.items.map(i => i.definition.cluster))}
         namespaces={distinct(value.items.map(i => i.definition.namespace))}
@@ -154,23 +140,11 @@ function AllDefinitions() {
 }
 
 function PageDefinitionRoute() {
-  const { cluster, namespace, kind, name } = useParams();
+  // The page lists every entity's Jobs: the link says which one this Job belongs to.
   const [searchParams] = useSearchParams();
-  const entityRef = searchParams.get('entityRef');
-  const definitionKind = parseDefinitionKind(kind);
-  if (!cluster || !namespace || !name || !definitionKind || !entityRef) {
-    return (
-      <WarningPanel
-        title="This link does not name a Job"
-        message="Go back to the list of Jobs and pick one there."
-      />
-    );
-  }
   return (
-    <DefinitionView
-      definition={{ cluster, namespace, kind: definitionKind, name }}
-      entityRef={entityRef}
-      backLink=".."
+    <DefinitionRoute
+      entityRef={searchParams.get('entityRef') ?? undefined}
       showEntity
     />
   );

@@ -1,7 +1,5 @@
-import { ReactNode, useEffect, useRef, useState } from 'react';
+import { ReactNode, useEffect, useRef } from 'react';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
-import { useApi } from '@backstage/core-plugin-api';
-import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -10,6 +8,7 @@ import {
   ParameterValue,
   kubernetesJobsRunPermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { useRunDefinition } from '../../hooks/useRunDefinition';
 import { ActionButton } from '../ActionButton/ActionButton';
 import { OnlyMembersCan } from '../Person/Person';
@@ -80,35 +79,15 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
     onConflict,
   } = props;
   const again = !!initialValues;
-  const toastApi = useApi(toastApiRef);
-  const [open, setOpen] = useState(false);
   const action = useRunDefinition();
+  const dialog = useConfirmedAction(action, {
+    toast: run => ({ title: `Started ${run.name}`, status: 'success' }),
+    onDone: onStarted,
+  });
   const permission = usePermission({
     permission: kubernetesJobsRunPermission,
     resourceRef: entityRef,
   });
-
-  const close = () => {
-    setOpen(false);
-    action.reset();
-  };
-
-  const confirm = async (parameters: Record<string, ParameterValue>) => {
-    const run = await action.execute(
-      definition,
-      entityRef,
-      definition.parameters?.length ? parameters : undefined,
-    );
-    if (run) {
-      setOpen(false);
-      toastApi.post({
-        title: `Started ${run.name}`,
-        status: 'success',
-        timeout: 5000,
-      });
-      onStarted?.(run);
-    }
-  };
 
   // A refusal is shown in the dialog; a conflict also means the page missed the active run.
   const { error } = action;
@@ -130,7 +109,7 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
             : `Run ${definition.name}`
         }
         icon={<PlayArrowIcon />}
-        onClick={() => setOpen(true)}
+        onClick={dialog.ask}
         busy={permission.loading}
         disabledReason={
           permission.loading
@@ -138,7 +117,7 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
             : runDisabledReason(props, permission.allowed)
         }
       />
-      {open && (
+      {dialog.open && (
         <RunDialog
           open
           definition={definition}
@@ -146,9 +125,15 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
           pending={action.pending}
           error={action.error}
           initialValues={initialValues}
-          onConfirm={confirm}
+          onConfirm={parameters =>
+            dialog.confirm(
+              definition,
+              entityRef,
+              definition.parameters?.length ? parameters : undefined,
+            )
+          }
           onEdit={action.reset}
-          onClose={close}
+          onClose={dialog.close}
         />
       )}
     </>

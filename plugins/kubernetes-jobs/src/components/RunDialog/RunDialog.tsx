@@ -1,10 +1,4 @@
-import Button from '@material-ui/core/Button';
-import CircularProgress from '@material-ui/core/CircularProgress';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { useState } from 'react';
@@ -15,6 +9,8 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { describeSchedule } from '../../utils/format';
 import { describeError, isRefusal } from '../../utils/errors';
+import { ActionFailureAlert } from '../ActionFailureAlert/ActionFailureAlert';
+import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
 import { DefinitionTechnicalFacts } from '../DefinitionView/DefinitionTechnicalFacts';
 import {
   ParametersForm,
@@ -83,8 +79,6 @@ export function RunDialog(props: RunDialogProps) {
     initialInput(declared, props.initialValues),
   );
   const [tried, setTried] = useState(false);
-  const titleId = `run-dialog-title-${definition.uid}`;
-  const descriptionId = `run-dialog-description-${definition.uid}`;
   const { values, problems } = valuesOf(declared, input);
   const backendProblem = refusedParameter(
     error,
@@ -106,17 +100,12 @@ export function RunDialog(props: RunDialogProps) {
   };
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onClose={pending ? undefined : onClose}
-      aria-labelledby={titleId}
-      aria-describedby={descriptionId}
-      maxWidth="sm"
-      fullWidth
-    >
-      <DialogTitle id={titleId}>Run {definition.name}?</DialogTitle>
-      <DialogContent>
-        <div id={descriptionId}>
+      id={`run-dialog-${definition.uid}`}
+      title={`Run ${definition.name}?`}
+      description={
+        <>
           <DialogContentText>
             This starts a new run of <strong>{definition.name}</strong> on{' '}
             <strong>{definition.cluster}</strong>, now.
@@ -134,71 +123,58 @@ export function RunDialog(props: RunDialogProps) {
           <DialogContentText>
             You can follow the run on this page and stop it at any time.
           </DialogContentText>
-        </div>
-        {unusable && (
-          <Alert severity="warning" role="alert">
-            <AlertTitle>This Job cannot be run for now</AlertTitle>
-            The choices it asks for are written wrongly, so the portal cannot
-            offer them. Ask its owners to fix them.
-            <TechnicalDetails about="of the problem">
-              {definition.parametersError}
-            </TechnicalDetails>
-          </Alert>
-        )}
-        {!unusable && declared.length > 0 && (
-          <form
-            aria-label="Choices for this run"
-            noValidate
-            onSubmit={e => {
-              e.preventDefault();
-              confirm();
-            }}
-          >
-            <ParametersForm
-              parameters={declared}
-              input={input}
-              onChange={next => {
-                setInput(next);
-                props.onEdit?.();
-              }}
-              problems={fieldProblems}
-              showProblems={tried || !!backendProblem}
-              disabled={pending}
-            />
-          </form>
-        )}
-        {oneAtATimeBusy && !failure && (
-          <Alert severity="info" role="status">
-            A run of this Job is already in progress, and it runs one at a time:
-            wait for it to finish or stop it first.
-          </Alert>
-        )}
-        {failure && (
-          <Alert severity="error" role="alert">
-            <AlertTitle>{failure.title}</AlertTitle>
-            {failure.message}
-          </Alert>
-        )}
-        <TechnicalDetails about="of this Job">
-          <DefinitionTechnicalFacts definition={definition} />
-        </TechnicalDetails>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={pending}>
-          {refused ? 'Close' : 'Cancel'}
-        </Button>
-        <Button
-          onClick={confirm}
-          color="primary"
-          variant="contained"
-          disabled={pending || oneAtATimeBusy || refused || unusable}
-          startIcon={
-            pending ? <CircularProgress size={16} color="inherit" /> : undefined
-          }
+        </>
+      }
+      confirmLabel="Run"
+      pendingLabel="Starting…"
+      onConfirm={confirm}
+      onClose={onClose}
+      pending={pending}
+      refused={refused}
+      confirmDisabled={oneAtATimeBusy || unusable}
+    >
+      {unusable && (
+        <Alert severity="warning" role="alert">
+          <AlertTitle>This Job cannot be run for now</AlertTitle>
+          The choices it asks for are written wrongly, so the portal cannot
+          offer them. Ask its owners to fix them.
+          <TechnicalDetails about="of the problem">
+            {definition.parametersError}
+          </TechnicalDetails>
+        </Alert>
+      )}
+      {!unusable && declared.length > 0 && (
+        <form
+          aria-label="Choices for this run"
+          noValidate
+          onSubmit={e => {
+            e.preventDefault();
+            confirm();
+          }}
         >
-          {pending ? 'Starting…' : 'Run'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+          <ParametersForm
+            parameters={declared}
+            input={input}
+            onChange={next => {
+              setInput(next);
+              props.onEdit?.();
+            }}
+            problems={fieldProblems}
+            showProblems={tried || !!backendProblem}
+            disabled={pending}
+          />
+        </form>
+      )}
+      {oneAtATimeBusy && !failure && (
+        <Alert severity="info" role="status">
+          A run of this Job is already in progress, and it runs one at a time:
+          wait for it to finish or stop it first.
+        </Alert>
+      )}
+      {failure && <ActionFailureAlert failure={failure} />}
+      <TechnicalDetails about="of this Job">
+        <DefinitionTechnicalFacts definition={definition} />
+      </TechnicalDetails>
+    </ConfirmDialog>
   );
 }

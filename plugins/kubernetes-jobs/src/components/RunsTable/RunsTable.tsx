@@ -13,9 +13,8 @@ import {
   formatTimestamp,
 } from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
-import { describeFailure } from '../../utils/words';
 import { Person, RunTrigger } from '../Person/Person';
-import { RunStatus } from '../RunStatus/RunStatus';
+import { RunOutcome } from '../RunOutcome/RunOutcome';
 
 /**
  * Props of {@link RunsTable}.
@@ -117,24 +116,7 @@ function buildColumns(current: {
       title: 'State',
       field: 'state',
       cellStyle: { minWidth: 160, maxWidth: 360 },
-      render: run => {
-        const failure = describeFailure(run);
-        return (
-          <>
-            <RunStatus state={run.state} />
-            {failure && (
-              <Typography
-                variant="body2"
-                color="textSecondary"
-                component="div"
-                style={{ overflowWrap: 'normal', wordBreak: 'normal' }}
-              >
-                {failure}
-              </Typography>
-            )}
-          </>
-        );
-      },
+      render: run => <RunOutcome run={run} />,
     },
     {
       title: 'Started',

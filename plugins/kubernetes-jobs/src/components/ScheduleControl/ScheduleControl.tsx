@@ -1,26 +1,20 @@
-import { useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import PauseIcon from '@material-ui/icons/Pause';
 import PlayCircleOutlineIcon from '@material-ui/icons/PlayCircleOutline';
-import { useApi } from '@backstage/core-plugin-api';
-import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   JobDefinition,
   kubernetesJobsSchedulePermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { useSetSchedule } from '../../hooks/useSetSchedule';
 import { describeSchedule, formatTimestamp } from '../../utils/format';
 import { describeError } from '../../utils/errors';
 import { ActionButton } from '../ActionButton/ActionButton';
+import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
 import { OnlyMembersCan } from '../Person/Person';
 
 /** Props of {@link ScheduleControl}. */
@@ -39,9 +33,16 @@ export interface ScheduleControlProps {
  */
 export function ScheduleControl(props: ScheduleControlProps) {
   const { definition, entityRef, onChanged } = props;
-  const toastApi = useApi(toastApiRef);
-  const [open, setOpen] = useState(false);
   const action = useSetSchedule();
+  const dialog = useConfirmedAction(action, {
+    toast: changed => ({
+      title: changed.suspended
+        ? `Paused the schedule of ${changed.name}`
+        : `Resumed the schedule of ${changed.name}`,
+      status: 'success',
+    }),
+    onDone: onChanged,
+  });
   const permission = usePermission({
     permission: kubernetesJobsSchedulePermission,
     resourceRef: entityRef,
@@ -52,25 +53,6 @@ export function ScheduleControl(props: ScheduleControlProps) {
   const paused = !!definition.suspended;
   const verb = paused ? 'Resume' : 'Pause';
   const failure = action.error && describeError(action.error, 'schedule');
-
-  const close = () => {
-    setOpen(false);
-    action.reset();
-  };
-  const confirm = async () => {
-    const changed = await action.execute(definition, entityRef, !paused);
-    if (changed) {
-      setOpen(false);
-      toastApi.post({
-        title: changed.suspended
-          ? `Paused the schedule of ${changed.name}`
-          : `Resumed the schedule of ${changed.name}`,
-        status: 'success',
-        timeout: 5000,
-      });
-      onChanged?.(changed);
-    }
-  };
 
   return (
     <Box mt={2} role="group" aria-label="Schedule">
@@ -99,7 +81,7 @@ export function ScheduleControl(props: ScheduleControlProps) {
             label={`${verb} schedule`}
             ariaLabel={`${verb} the schedule of ${definition.name}`}
             icon={paused ? <PlayCircleOutlineIcon /> : <PauseIcon />}
-            onClick={() => setOpen(true)}
+            onClick={dialog.ask}
             busy={permission.loading}
             disabledReason={
               !permission.loading && !permission.allowed ? (
@@ -114,16 +96,12 @@ export function ScheduleControl(props: ScheduleControlProps) {
           />
         </Box>
       )}
-      {open && (
-        <Dialog
+      {dialog.open && (
+        <ConfirmDialog
           open
-          onClose={action.pending ? undefined : close}
-          aria-labelledby="schedule-dialog-title"
-        >
-          <DialogTitle id="schedule-dialog-title">
-            {verb} the schedule of {definition.name}?
-          </DialogTitle>
-          <DialogContent>
+          id="schedule-dialog"
+          title={`${verb} the schedule of ${definition.name}?`}
+          description={
             <DialogContentText>
               {paused
                 ? `It will run on its own again, ${describeSchedule(
@@ -132,26 +110,19 @@ export function ScheduleControl(props: ScheduleControlProps) {
                   )}.`
                 : 'It will not run on its own until someone resumes it. A run in progress goes on, and Run still works.'}
             </DialogContentText>
-            {failure && (
-              <Alert severity="error" role="alert">
-                <strong>{failure.title}.</strong> {failure.message}
-              </Alert>
-            )}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={close} disabled={action.pending}>
-              Cancel
-            </Button>
-            <Button
-              onClick={confirm}
-              color="primary"
-              variant="contained"
-              disabled={action.pending}
-            >
-              {action.pending ? 'Saving…' : `${verb} schedule`}
-            </Button>
-          </DialogActions>
-        </Dialog>
+          }
+          confirmLabel={`${verb} schedule`}
+          pendingLabel="Saving…"
+          onConfirm={() => dialog.confirm(definition, entityRef, !paused)}
+          onClose={dialog.close}
+          pending={action.pending}
+        >
+          {failure && (
+            <Alert severity="error" role="alert">
+              <strong>{failure.title}.</strong> {failure.message}
+            </Alert>
+          )}
+        </ConfirmDialog>
       )}
     </Box>
   );

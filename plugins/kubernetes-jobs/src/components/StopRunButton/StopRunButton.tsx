@@ -1,12 +1,10 @@
-import { useState } from 'react';
 import StopIcon from '@material-ui/icons/Stop';
-import { useApi } from '@backstage/core-plugin-api';
-import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   JobRun,
   kubernetesJobsKillPermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useConfirmedAction } from '../../hooks/useConfirmedAction';
 import { useKillRun } from '../../hooks/useKillRun';
 import { ActionButton } from '../ActionButton/ActionButton';
 import { OnlyMembersCan } from '../Person/Person';
@@ -35,31 +33,15 @@ export interface StopRunButtonProps {
  */
 export function StopRunButton(props: StopRunButtonProps) {
   const { run, entityRef, ownerRef, onStopped } = props;
-  const toastApi = useApi(toastApiRef);
-  const [open, setOpen] = useState(false);
   const action = useKillRun();
+  const dialog = useConfirmedAction(action, {
+    toast: stopped => ({ title: `Stopped ${stopped.name}`, status: 'info' }),
+    onDone: onStopped,
+  });
   const permission = usePermission({
     permission: kubernetesJobsKillPermission,
     resourceRef: entityRef,
   });
-
-  const close = () => {
-    setOpen(false);
-    action.reset();
-  };
-
-  const confirm = async () => {
-    const stopped = await action.execute(run, entityRef);
-    if (stopped) {
-      setOpen(false);
-      toastApi.post({
-        title: `Stopped ${stopped.name}`,
-        status: 'info',
-        timeout: 5000,
-      });
-      onStopped?.(stopped);
-    }
-  };
 
   return (
     <>
@@ -68,7 +50,7 @@ export function StopRunButton(props: StopRunButtonProps) {
         ariaLabel={`Stop run ${run.name}`}
         icon={<StopIcon />}
         color="secondary"
-        onClick={() => setOpen(true)}
+        onClick={dialog.ask}
         busy={permission.loading}
         disabledReason={
           !permission.loading && !permission.allowed ? (
@@ -76,14 +58,14 @@ export function StopRunButton(props: StopRunButtonProps) {
           ) : undefined
         }
       />
-      {open && (
+      {dialog.open && (
         <StopRunDialog
           open
           run={run}
           pending={action.pending}
           error={action.error}
-          onConfirm={confirm}
-          onClose={close}
+          onConfirm={() => dialog.confirm(run, entityRef)}
+          onClose={dialog.close}
         />
       )}
     </>

@@ -1,15 +1,9 @@
-import Button from '@material-ui/core/Button';
-import CircularProgress from '@material-ui/core/CircularProgress';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { describeError, isRefusal } from '../../utils/errors';
 import { formatRelativeTime } from '../../utils/format';
+import { ActionFailureAlert } from '../ActionFailureAlert/ActionFailureAlert';
+import { ConfirmDialog } from '../ConfirmDialog/ConfirmDialog';
 import { RunTrigger } from '../Person/Person';
 import {
   TechnicalDetails,
@@ -39,26 +33,17 @@ export interface StopRunDialogProps {
  */
 export function StopRunDialog(props: StopRunDialogProps) {
   const { open, run, pending, error, onConfirm, onClose } = props;
-  const titleId = `stop-dialog-title-${run.uid}`;
-  const descriptionId = `stop-dialog-description-${run.uid}`;
   const failure = error && describeError(error, 'kill');
   const refused = !!error && isRefusal(error);
   const started = run.startedAt ?? run.triggeredAt ?? run.createdAt;
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
-      onClose={pending ? undefined : onClose}
-      aria-labelledby={titleId}
-      aria-describedby={descriptionId}
-      maxWidth="sm"
-      fullWidth
-    >
-      <DialogTitle id={titleId}>
-        Stop this run of {run.definition.name}?
-      </DialogTitle>
-      <DialogContent>
-        <div id={descriptionId}>
+      id={`stop-dialog-${run.uid}`}
+      title={`Stop this run of ${run.definition.name}?`}
+      description={
+        <>
           <DialogContentText>
             This run of <strong>{run.definition.name}</strong> on{' '}
             <strong>{run.cluster}</strong> started
@@ -76,39 +61,26 @@ export function StopRunDialog(props: StopRunDialogProps) {
             done. The run stays in the history as Stopped, with its logs, and
             you can start a new one later.
           </DialogContentText>
-        </div>
-        {failure && (
-          <Alert severity="error" role="alert">
-            <AlertTitle>{failure.title}</AlertTitle>
-            {failure.message}
-          </Alert>
-        )}
-        <TechnicalDetails about="of this run">
-          <TechnicalFacts
-            facts={[
-              ['Job', run.name],
-              ['Namespace', run.namespace],
-              ['Cluster', run.cluster],
-            ]}
-          />
-        </TechnicalDetails>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={pending}>
-          {refused ? 'Close' : 'Cancel'}
-        </Button>
-        <Button
-          onClick={onConfirm}
-          color="secondary"
-          variant="contained"
-          disabled={pending || refused}
-          startIcon={
-            pending ? <CircularProgress size={16} color="inherit" /> : undefined
-          }
-        >
-          {pending ? 'Stopping…' : 'Stop run'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+        </>
+      }
+      confirmLabel="Stop run"
+      pendingLabel="Stopping…"
+      onConfirm={onConfirm}
+      onClose={onClose}
+      pending={pending}
+      refused={refused}
+      color="secondary"
+    >
+      {failure && <ActionFailureAlert failure={failure} />}
+      <TechnicalDetails about="of this run">
+        <TechnicalFacts
+          facts={[
+            ['Job', run.name],
+            ['Namespace', run.namespace],
+            ['Cluster', run.cluster],
+          ]}
+        />
+      </TechnicalDetails>
+    </ConfirmDialog>
   );
 }
