@@ -40,6 +40,16 @@ export interface Config {
       timeoutSeconds?: number;
       /** No event (not even a bookmark) for this long is a stall: the watch restarts. Defaults to 90. */
       stallSeconds?: number;
+      /**
+       * A cluster silent for this long (no event on any of its watches) is asked for one item of a
+       * list, to tell a quiet cluster from one that stopped answering. Defaults to 5.
+       */
+      probeAfterSeconds?: number;
+      /**
+       * A check not answered within this long marks the cluster's data as possibly out of date,
+       * until it answers again. Defaults to 5.
+       */
+      probeTimeoutSeconds?: number;
       /** How long a read waits for a cluster's first list before answering without it. Defaults to 10. */
       syncTimeoutSeconds?: number;
     };

@@ -77,6 +77,16 @@ export function readPluginOptions(config: Config): PluginOptions {
           'kubernetesJobs.watch.stallSeconds',
           DEFAULT_WATCH_TIMING.stallMs / 1000,
         ) * 1000,
+      probeAfterMs:
+        positive(
+          'kubernetesJobs.watch.probeAfterSeconds',
+          DEFAULT_WATCH_TIMING.probeAfterMs / 1000,
+        ) * 1000,
+      probeTimeoutMs:
+        positive(
+          'kubernetesJobs.watch.probeTimeoutSeconds',
+          DEFAULT_WATCH_TIMING.probeTimeoutMs / 1000,
+        ) * 1000,
       syncTimeoutMs:
         positive('kubernetesJobs.watch.syncTimeoutSeconds', 10) * 1000,
     },

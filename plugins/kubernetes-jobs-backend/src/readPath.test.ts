@@ -111,10 +111,7 @@ describe('the live read path', () => {
       ).toBe(200);
     }
     // Watches are long-lived; nothing else may reach the apiserver for 30 page views.
-    const during = admin.sandbox.requests
-      .slice(before)
-      .filter(r => !r.query.includes('watch=true'));
-    expect(during).toEqual([]);
+    expect(admin.readsSince(before)).toEqual([]);
   });
 
   it('records a run started outside the portal, follows it to the end with no one reading, and pushes hints', async () => {

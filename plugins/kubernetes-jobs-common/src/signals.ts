@@ -28,3 +28,24 @@ export interface KubernetesJobsSignal {
   /** The run's Job name, for `run` hints. */
   run?: string;
 }
+
+/**
+ * A hint that a cluster's health changed: it stopped answering (its data may be out of date) or
+ * answers again. A browser showing that cluster's data refetches it to show the change.
+ *
+ * @public
+ */
+export interface KubernetesJobsClusterSignal {
+  type: 'cluster';
+  /** The cluster whose health changed. */
+  cluster: string;
+}
+
+/**
+ * Any hint on {@link KUBERNETES_JOBS_SIGNAL_CHANNEL}.
+ *
+ * @public
+ */
+export type KubernetesJobsHint =
+  | KubernetesJobsSignal
+  | KubernetesJobsClusterSignal;

@@ -427,7 +427,7 @@ export interface ClusterStatus {
   cluster: string;
   /** The first full list has arrived: answers are complete. */
   synced: boolean;
-  /** Since when the data may be out of date (the watch is down and reconnecting). */
+  /** Since when the data may be out of date (the watch is down, or the cluster stopped answering). */
   staleSince?: string;
   /** The last error talking to the cluster, in words that name the cluster. */
   lastError?: string;

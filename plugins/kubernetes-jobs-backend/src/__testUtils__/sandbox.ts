@@ -164,6 +164,21 @@ export class SandboxAdmin {
     return list.items as any[];
   }
 
+  /**
+   * Requests a page view could have caused, since `since` (an index into requests): not the
+   * long-lived watches, nor the watches' own checks that a silent cluster still answers (a list
+   * of one item, at most once per interval per cluster).
+   */
+  readsSince(since: number) {
+    return this.sandbox.requests
+      .slice(since)
+      .filter(
+        r =>
+          !/(^|&)watch=true(&|$)/.test(r.query) &&
+          !/(^|&)limit=1(&|$)/.test(r.query),
+      );
+  }
+
   /** Requests that could have changed the cluster, since `since` (an index into requests). */
   mutatingRequestsSince(since: number) {
     return this.sandbox.requests

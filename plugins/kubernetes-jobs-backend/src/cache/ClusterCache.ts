@@ -1,11 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
+import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import {
   ClusterStatus,
   DefinitionKind,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1CronJob, V1Job } from '@kubernetes/client-node';
 import { ClusterClient } from '../cluster/ClusterClient';
+import { ClusterPulse } from './ClusterPulse';
 import {
   CacheChange,
   DEFAULT_WATCH_TIMING,
@@ -26,6 +27,8 @@ export interface ClusterCacheListener {
     items: Summary[],
     listedAt: Date,
   ): void;
+  /** The cluster's status changed: it became (possibly) out of date, or current again. */
+  onHealth?(cluster: string, status: ClusterStatus): void;
 }
 
 /** What a read gets from the cache: the objects it could see, and why it could not see others. */
@@ -46,6 +49,10 @@ export class ClusterCache {
   private readonly namespaced = new Map<DefinitionKind, boolean>();
   private readonly byNamespace = new Map<string, ResourceWatch>();
   private readonly namespaces = new Set<string>();
+  /** One pulse for all the watches: a quiet cluster is checked once, not once per watch. */
+  private readonly pulse = new ClusterPulse();
+  /** The status last announced to `onHealth`, so that each change is told once. */
+  private announced?: string;
   private stopped = false;
 
   constructor(
@@ -245,7 +252,7 @@ export class ClusterCache {
         onListError: (watch, error) => {
           if (
             watch.namespace === undefined &&
-            error.name === 'NotAllowedError' &&
+            NotAllowedError.is(error) &&
             !watch.synced
           ) {
             this.switchToNamespaced(kind, error);
@@ -259,15 +266,25 @@ export class ClusterCache {
           } on cluster '${this.cluster}'`;
           if (watch.lastError) {
             logger.warn(
-              `kubernetes-jobs: watching ${where} failed, retrying with backoff: ${watch.lastError.message}`,
+              `kubernetes-jobs: ${where} may be out of date, retrying: ${watch.lastError.message}`,
             );
           } else {
-            logger.info(`kubernetes-jobs: watching ${where} again`);
+            logger.info(`kubernetes-jobs: ${where} are up to date again`);
           }
+          this.announceHealth();
         },
       },
       this.options.timing ?? DEFAULT_WATCH_TIMING,
+      this.pulse,
     );
+  }
+
+  private announceHealth(): void {
+    const status = this.status();
+    const key = JSON.stringify(status);
+    if (key === this.announced) return;
+    this.announced = key;
+    this.options.listener.onHealth?.(this.cluster, status);
   }
 
   private switchToNamespaced(kind: DefinitionKind, error: Error): void {

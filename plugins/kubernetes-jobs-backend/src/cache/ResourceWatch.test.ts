@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { ClusterStatus } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ApiException } from '@kubernetes/client-node';
 import { ClusterClient, OpenWatch, WatchEvent } from '../cluster/ClusterClient';
 import { toBackstageError } from '../cluster/errors';
@@ -14,8 +15,19 @@ const FAST: WatchTiming = {
   pageSize: 2,
   watchTimeoutSeconds: 60,
   stallMs: 200,
+  // Out of the way of the tests that are not about checking a silent cluster.
+  probeAfterMs: 60_000,
+  probeTimeoutMs: 100,
   initialBackoffMs: 5,
   maxBackoffMs: 20,
+};
+
+/** Checks a silent cluster after 100 ms, giving it 150 ms to answer; the watchdog stays far. */
+const PROBING: WatchTiming = {
+  ...FAST,
+  stallMs: 60_000,
+  probeAfterMs: 100,
+  probeTimeoutMs: 150,
 };
 
 function job(name: string, rv: string, extra: Record<string, any> = {}) {
@@ -73,7 +85,8 @@ class ScriptedWatch implements OpenWatch {
   }
   abort() {
     this.aborted = true;
-    this.settle(null);
+    // As @kubernetes/client-node reports it: an aborted watch ends with an error.
+    this.settle(new Error('The user aborted a request.'));
   }
 }
 
@@ -84,11 +97,27 @@ class ScriptedCluster {
   listCalls: Array<{ namespace?: string; continue?: string }> = [];
   watches: ScriptedWatch[] = [];
   watchFailures: Error[] = [];
+  /** How the apiserver treats the cheap check (a one-item list with a short timeout). */
+  probe: 'answer' | 'hang' | 'fail' = 'answer';
+  probes = 0;
 
   client(): ClusterClient {
     return {
       cluster: 'prod',
       listPage: async (_kind, options) => {
+        if (options.timeoutMs !== undefined) {
+          this.probes++;
+          expect(options.limit).toBe(1);
+          if (this.probe === 'hang') {
+            // No answer: the client gives up after the call's timeout, as the real one does.
+            await new Promise(r => setTimeout(r, options.timeoutMs));
+            throw new Error(
+              `Cluster 'prod' did not answer within ${options.timeoutMs} ms to list Jobs`,
+            );
+          }
+          if (this.probe === 'fail') throw kubeError(503);
+          return { items: [], resourceVersion: '99' };
+        }
         this.listCalls.push({
           namespace: options.namespace,
           continue: options.continue,
@@ -125,15 +154,23 @@ async function until<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
   }
 }
 
-function startWatch(cluster: ScriptedCluster, changes: CacheChange[] = []) {
+function startWatch(
+  cluster: ScriptedCluster,
+  changes: CacheChange[] = [],
+  options: { timing?: WatchTiming; health?: string[] } = {},
+) {
   const watch = new ResourceWatch(
     'prod',
     async () => cluster.client(),
     'Job',
     undefined,
     'job-assistant',
-    { onChange: c => changes.push(c), onSynced: () => {} },
-    FAST,
+    {
+      onChange: c => changes.push(c),
+      onSynced: () => {},
+      onHealth: w => options.health?.push(w.staleSince ? 'stale' : 'fresh'),
+    },
+    options.timing ?? FAST,
   );
   watch.start();
   return watch;
@@ -267,6 +304,62 @@ describe('ResourceWatch', () => {
     expect(watch.counts.restarts).toBeGreaterThanOrEqual(1);
   });
 
+  it.each(['hang', 'fail'] as const)(
+    'marks a silent watch stale when its cluster does not answer a check (%s), until it answers again',
+    async probe => {
+      const cluster = new ScriptedCluster();
+      cluster.lists.push(() => ({
+        items: [job('a', '1')],
+        resourceVersion: '5',
+      }));
+      cluster.probe = probe;
+      const health: string[] = [];
+      watch = startWatch(cluster, [], { timing: PROBING, health });
+      const first = await until(() => cluster.watches[0]);
+      const opened = Date.now();
+
+      await until(() => watch!.staleSince);
+      // Silent for probeAfterMs, then the check's timeout when it hangs.
+      expect(Date.now() - opened).toBeGreaterThanOrEqual(
+        probe === 'hang' ? 230 : 90,
+      );
+      // Out of date since the cluster was last heard from: when the watch opened.
+      expect(watch.staleSince!.getTime()).toBeLessThanOrEqual(opened);
+      expect(watch.lastError?.message).toMatch(
+        probe === 'hang' ? /did not answer within 150 ms/ : /503|unavailable/i,
+      );
+      expect(watch.items.has('shop/a')).toBe(true); // stale, not gone
+      // Checks go on while it is silent; the mark is told once, and the watch is not restarted.
+      await until(() => (cluster.probes >= 3 ? true : undefined));
+      expect(health).toEqual(['stale']);
+      expect(first.aborted).toBe(false);
+
+      cluster.probe = 'answer';
+      await until(() => !watch!.staleSince || undefined, 1000);
+      expect(watch.lastError).toBeUndefined();
+      expect(health).toEqual(['stale', 'fresh']);
+      // The silent stream may have missed events: watched again from where it was, not relisted.
+      const second = await until(() => cluster.watches[1]);
+      expect(first.aborted).toBe(true);
+      expect(second.resourceVersion).toBe('5');
+      expect(cluster.listCalls).toHaveLength(1);
+      expect(watch.counts.restarts).toBe(0);
+    },
+  );
+
+  it('an event on the silent watch clears the mark as well', async () => {
+    const cluster = new ScriptedCluster();
+    cluster.lists.push(() => ({ items: [], resourceVersion: '5' }));
+    cluster.probe = 'fail';
+    watch = startWatch(cluster, [], { timing: PROBING });
+    const first = await until(() => cluster.watches[0]);
+    await until(() => watch!.staleSince);
+    first.emit({ type: 'ADDED', object: job('b', '6') });
+    expect(watch.staleSince).toBeUndefined();
+    expect(watch.items.has('shop/b')).toBe(true);
+    expect(first.aborted).toBe(false);
+  });
+
   it('relists from the start when the continue token of a paged list expires', async () => {
     const cluster = new ScriptedCluster();
     cluster.lists.push(
@@ -290,6 +383,79 @@ describe('ResourceWatch', () => {
 describe('ClusterCache', () => {
   let cache: ClusterCache | undefined;
   afterEach(() => cache?.stop());
+
+  function startCache(cluster: ScriptedCluster, health: ClusterStatus[] = []) {
+    // Jobs and CronJobs: two watches of one cluster.
+    cluster.lists.push(
+      () => ({ items: [job('a', '1')], resourceVersion: '5' }),
+      () => ({ items: [], resourceVersion: '5' }),
+    );
+    cache = new ClusterCache('prod', {
+      client: async () => cluster.client(),
+      annotationKey: 'job-assistant',
+      listener: {
+        onChange: () => {},
+        onSynced: () => {},
+        onHealth: (_cluster, status) => health.push(status),
+      },
+      logger: mockServices.logger.mock(),
+      timing: PROBING,
+    });
+    cache.start();
+    return cache;
+  }
+
+  it('keeps a quiet cluster that answers its checks current, checking it per cluster, never per read', async () => {
+    const cluster = new ScriptedCluster();
+    const health: ClusterStatus[] = [];
+    const c = startCache(cluster, health);
+    await until(() => (cluster.watches.length === 2 ? true : undefined));
+    const started = Date.now();
+    let reads = 0;
+    while (Date.now() - started < 1000) {
+      const view = await c.view('Job', undefined, 100);
+      expect(view.items).toHaveLength(1);
+      expect(c.status()).toEqual({ cluster: 'prod', synced: true });
+      reads++;
+      await new Promise(r => setTimeout(r, 2));
+    }
+    const elapsed = Date.now() - started;
+    expect(reads).toBeGreaterThan(100);
+    // One check per quiet interval for the whole cluster: not one per watch, nor per read.
+    expect(cluster.probes).toBeGreaterThanOrEqual(3);
+    expect(cluster.probes).toBeLessThanOrEqual(
+      Math.ceil(elapsed / PROBING.probeAfterMs) + 2,
+    );
+    expect(health).toEqual([]);
+    expect(cluster.watches.every(w => !w.aborted)).toBe(true);
+  });
+
+  it('says in its status since when a cluster that stopped answering may be out of date, once per change', async () => {
+    const cluster = new ScriptedCluster();
+    const health: ClusterStatus[] = [];
+    const c = startCache(cluster, health);
+    await until(() => (cluster.watches.length === 2 ? true : undefined));
+    const heard = Date.now();
+    cluster.probe = 'hang';
+
+    const stale = await until(() => c.status().staleSince);
+    expect(Date.parse(stale)).toBeLessThanOrEqual(heard);
+    expect(c.status()).toMatchObject({
+      synced: true,
+      lastError: expect.stringContaining('did not answer'),
+    });
+    // Still answered from memory.
+    expect((await c.view('Job', undefined, 100)).items).toHaveLength(1);
+
+    cluster.probe = 'answer';
+    await until(() => !c.status().staleSince || undefined, 1000);
+    expect(c.status()).toEqual({ cluster: 'prod', synced: true });
+    // Both watches were marked and cleared; the cluster's status changed twice.
+    expect(health.map(h => (h.staleSince ? 'stale' : 'fresh'))).toEqual([
+      'stale',
+      'fresh',
+    ]);
+  });
 
   it('watches per namespace where the cluster refuses the cluster-wide list of a kind', async () => {
     const calls: Array<{ kind: string; namespace?: string }> = [];

@@ -2,6 +2,7 @@ import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterClient, OpenWatch, WatchEvent } from '../cluster/ClusterClient';
 import { kubernetesStatusOf } from '../cluster/errors';
 import { Summary, sameSummary, summarize } from './summaries';
+import { ClusterPulse } from './ClusterPulse';
 
 /** How a watch behaves; every duration in milliseconds. */
 export interface WatchTiming {
@@ -11,6 +12,13 @@ export interface WatchTiming {
   watchTimeoutSeconds: number;
   /** No event (bookmarks included) for this long means a silent stall: restart. */
   stallMs: number;
+  /**
+   * Nothing heard from the cluster for this long: ask it something cheap (one item of a list)
+   * to tell a quiet cluster from one that stopped answering. Repeated while it stays silent.
+   */
+  probeAfterMs: number;
+  /** A check not answered within this long marks the data possibly out of date until one is. */
+  probeTimeoutMs: number;
   /** First retry delay after an error; doubles up to `maxBackoffMs`, with jitter. */
   initialBackoffMs: number;
   maxBackoffMs: number;
@@ -20,6 +28,9 @@ export const DEFAULT_WATCH_TIMING: WatchTiming = {
   pageSize: 500,
   watchTimeoutSeconds: 240,
   stallMs: 90_000,
+  // Silent 5 s, then a check that may take 5 s: a hung apiserver is noticed within 10 s.
+  probeAfterMs: 5_000,
+  probeTimeoutMs: 5_000,
   initialBackoffMs: 500,
   maxBackoffMs: 30_000,
 };
@@ -62,19 +73,28 @@ function objectKey(object: Summary): string {
  * List-then-watch of one kind, in one namespace or all of them, kept as compact summaries.
  * It survives what real watches do: 410 Gone relists; a closed stream rewatches from the last
  * resourceVersion; errors (401/403/5xx, resets, timeouts) restart with jittered exponential
- * backoff; a silent stall (no event, not even a bookmark, for `stallMs`) restarts.
+ * backoff; a silent stall (no event, not even a bookmark, for `stallMs`) restarts. Long before
+ * that, a cluster silent for `probeAfterMs` is asked one list item: unanswered within
+ * `probeTimeoutMs`, the data is marked stale until the cluster answers again, and the watch,
+ * which may have missed events meanwhile, then starts again from where it was.
  */
 export class ResourceWatch {
   readonly items = new Map<string, Summary>();
   /** The first full list has arrived. */
   synced = false;
-  /** Since when the contents may be out of date (the watch is down). */
+  /** Since when the contents may be out of date (the watch is down, or the cluster silent). */
   staleSince?: Date;
   lastError?: Error;
   /** When the newest full list began: records written after it are newer than the list. */
   listedAt?: Date;
-  /** Requests made: lists (pages) and watches, for tests and the benchmark. */
-  readonly counts = { listPages: 0, watches: 0, relists: 0, restarts: 0 };
+  /** Requests made: lists (pages), watches and checks, for tests and the benchmark. */
+  readonly counts = {
+    listPages: 0,
+    watches: 0,
+    relists: 0,
+    restarts: 0,
+    probes: 0,
+  };
 
   private resourceVersion?: string;
   private stopped = false;
@@ -84,6 +104,8 @@ export class ResourceWatch {
   /** The watch has delivered something since the newest list. */
   private deliveredSinceList = false;
   private readonly syncWaiters: Array<() => void> = [];
+  /** Marked stale by an unanswered check (not by a failure of the watch): when last heard. */
+  private unansweredSince?: number;
 
   constructor(
     readonly cluster: string,
@@ -94,6 +116,8 @@ export class ResourceWatch {
     private readonly annotationKey: string,
     private readonly listener: WatchListener,
     private readonly timing: WatchTiming = DEFAULT_WATCH_TIMING,
+    /** Shared by the watches of one cluster; a watch on its own has its own. */
+    private readonly pulse: ClusterPulse = new ClusterPulse(),
   ) {
     this.backoffMs = timing.initialBackoffMs;
   }
@@ -188,6 +212,7 @@ export class ResourceWatch {
           limit: this.timing.pageSize,
           continue: token,
         });
+        this.pulse.heard();
       } catch (error) {
         if (kubernetesStatusOf(error) === 410) {
           // The continue token expired mid-list: start the list again.
@@ -246,6 +271,10 @@ export class ResourceWatch {
     let eventful = false;
     let failure: Error | undefined;
     let stallTimer: NodeJS.Timeout | undefined;
+    let probeTimer: NodeJS.Timeout | undefined;
+    let closed = false;
+    /** Aborted on purpose, to watch again: the abort is not a failure. */
+    let rewatch = false;
     let current: OpenWatch | undefined;
     const armStall = () => {
       clearTimeout(stallTimer);
@@ -258,9 +287,42 @@ export class ResourceWatch {
         current?.abort();
       }, this.timing.stallMs);
     };
+    // While silent: is the cluster still answering? Asked once per quiet interval for the
+    // whole cluster (the pulse), never because of a read.
+    const probeIn = (ms: number) => {
+      clearTimeout(probeTimer);
+      probeTimer = setTimeout(async () => {
+        const { probeAfterMs } = this.timing;
+        const marked = this.unansweredSince !== undefined;
+        const quietMs = Date.now() - this.pulse.heardAt;
+        if (!marked && quietMs < probeAfterMs) {
+          probeIn(probeAfterMs - quietMs);
+          return;
+        }
+        // Marked, and another watch or check has heard the cluster since: no need to ask.
+        const heardSince = marked && this.pulse.heardAt > this.unansweredSince!;
+        const error = heardSince
+          ? undefined
+          : await this.pulse.check(() => this.ask());
+        if (closed || failure) return;
+        if (error) {
+          this.unanswered(error);
+        } else if (this.unansweredSince !== undefined) {
+          this.recover();
+          if (current) {
+            // The silent stream may have missed events: watch again from where we were.
+            rewatch = true;
+            current.abort();
+            return;
+          }
+        }
+        probeIn(probeAfterMs);
+      }, ms);
+    };
     try {
       this.counts.watches++;
       armStall();
+      probeIn(this.timing.probeAfterMs);
       const client = await this.client();
       current = await client.watch(
         this.kind,
@@ -282,22 +344,38 @@ export class ResourceWatch {
         },
       );
       this.current = current;
+      this.pulse.heard();
       if (this.stopped) current.abort();
       const ended = await current.done;
       if (failure) throw failure;
-      if (ended) throw ended;
+      if (ended && !rewatch) throw ended;
+      this.pulse.heard();
       // A clean end (the apiserver's timeout, a closed connection): healthy.
       this.recover();
       this.backoffMs = this.timing.initialBackoffMs;
       return { eventful: eventful || Date.now() - opened > 1000 };
     } finally {
+      closed = true;
       clearTimeout(stallTimer);
+      clearTimeout(probeTimer);
       this.current = undefined;
     }
   }
 
+  /** The cheap check: one item of the list this watch follows, with a short timeout. */
+  private async ask(): Promise<void> {
+    this.counts.probes++;
+    const client = await this.client();
+    await client.listPage(this.kind, {
+      namespace: this.namespace,
+      limit: 1,
+      timeoutMs: this.timing.probeTimeoutMs,
+    });
+  }
+
   private apply(event: WatchEvent): void {
     const rv = event.object?.metadata?.resourceVersion;
+    this.pulse.heard();
     if (event.type !== 'ERROR') this.deliveredSinceList = true;
     switch (event.type) {
       case 'BOOKMARK':
@@ -352,6 +430,7 @@ export class ResourceWatch {
 
   /** The watch is delivering again: the data is current. */
   private recover(): void {
+    this.unansweredSince = undefined;
     if (this.staleSince || this.lastError) {
       this.staleSince = undefined;
       this.lastError = undefined;
@@ -359,7 +438,21 @@ export class ResourceWatch {
     }
   }
 
+  /**
+   * The watch is open but silent, and the cluster did not answer a check: what it holds may be
+   * out of date since the cluster was last heard from. The watch's own failures take precedence.
+   */
+  private unanswered(error: Error): void {
+    if (this.lastError) return;
+    this.unansweredSince = this.pulse.heardAt;
+    this.lastError = error;
+    this.staleSince = new Date(this.pulse.heardAt);
+    this.listener.onHealth?.(this);
+  }
+
   private fail(error: Error): void {
+    // From now on only the watch's recovery clears the mark, not an answered check.
+    this.unansweredSince = undefined;
     const firstFailure = !this.lastError;
     this.lastError = error;
     this.staleSince ??= new Date();

@@ -49,6 +49,17 @@ export class WatchCaches {
           }
         }
       },
+      onHealth: (cluster, status) => {
+        for (const l of this.listeners) {
+          try {
+            l.onHealth?.(cluster, status);
+          } catch (error) {
+            options.logger.error(
+              `kubernetes-jobs: handling a status change of cluster '${cluster}' failed: ${error}`,
+            );
+          }
+        }
+      },
     };
     for (const cluster of clusters) {
       this.caches.set(

@@ -127,6 +127,8 @@ describe('readPluginOptions', () => {
         pageSize: 500,
         watchTimeoutSeconds: 240,
         stallMs: 90_000,
+        probeAfterMs: 5_000,
+        probeTimeoutMs: 5_000,
         initialBackoffMs: 500,
         maxBackoffMs: 30_000,
         syncTimeoutMs: 10_000,
@@ -141,12 +143,20 @@ describe('readPluginOptions', () => {
     const options = readPluginOptions(
       new ConfigReader({
         kubernetesJobs: {
-          watch: { stallSeconds: 5, timeoutSeconds: 30, syncTimeoutSeconds: 2 },
+          watch: {
+            stallSeconds: 5,
+            timeoutSeconds: 30,
+            syncTimeoutSeconds: 2,
+            probeAfterSeconds: 3,
+            probeTimeoutSeconds: 1,
+          },
         },
       }),
     );
     expect(options.watch).toMatchObject({
       stallMs: 5000,
+      probeAfterMs: 3000,
+      probeTimeoutMs: 1000,
       watchTimeoutSeconds: 30,
       syncTimeoutMs: 2000,
     });

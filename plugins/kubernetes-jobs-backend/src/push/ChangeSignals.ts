@@ -3,7 +3,7 @@ import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   DefinitionKind,
   KUBERNETES_JOBS_SIGNAL_CHANNEL,
-  KubernetesJobsSignal,
+  KubernetesJobsHint,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCacheListener } from '../cache/ClusterCache';
@@ -21,7 +21,7 @@ const COALESCE_MS = 50;
  * without a permission check. The browser refetches through the permission-checked API.
  */
 export class ChangeSignals implements ClusterCacheListener {
-  private readonly queued = new Map<string, KubernetesJobsSignal>();
+  private readonly queued = new Map<string, KubernetesJobsHint>();
   private timer?: NodeJS.Timeout;
   private failing = false;
 
@@ -70,6 +70,11 @@ export class ChangeSignals implements ClusterCacheListener {
     });
   }
 
+  /** A cluster stopped answering, or answers again: tabs showing it refetch to say so. */
+  onHealth(cluster: string): void {
+    this.enqueue({ type: 'cluster', cluster });
+  }
+
   onSynced(): void {
     // A relist's differences arrive as changes; the list itself says nothing new.
   }
@@ -79,15 +84,18 @@ export class ChangeSignals implements ClusterCacheListener {
     this.queued.clear();
   }
 
-  private enqueue(signal: KubernetesJobsSignal): void {
-    const id = [
-      signal.type,
-      signal.cluster,
-      signal.namespace,
-      signal.definitionKind,
-      signal.definitionName,
-      signal.run ?? '',
-    ].join('/');
+  private enqueue(signal: KubernetesJobsHint): void {
+    const id =
+      signal.type === 'cluster'
+        ? `cluster/${signal.cluster}`
+        : [
+            signal.type,
+            signal.cluster,
+            signal.namespace,
+            signal.definitionKind,
+            signal.definitionName,
+            signal.run ?? '',
+          ].join('/');
     this.queued.set(id, signal);
     this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
   }

@@ -3,7 +3,7 @@ import { DefinitionListResponse } from '@job-assistant/plugin-kubernetes-jobs-co
 import { kubernetesJobsApiRef } from '../apis';
 import { laggingClusters } from '../utils/clusters';
 import { hasActiveRun } from '../utils/runs';
-import { concernsDefinition } from '../utils/signals';
+import { concernsCluster, concernsDefinition } from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**
@@ -23,15 +23,17 @@ export function useDefinitions(options: {
     [api, entityRef],
     {
       pollWhile: value => value.items.some(hasActiveRun),
-      // Every hint may concern the list of all definitions; an entity's list, only hints
-      // about the definitions it shows.
+      // Every hint about a definition may concern the list of all definitions; an entity's
+      // list, only hints about the definitions it shows. A cluster's health, when the list
+      // shows that cluster (so "may be out of date" appears and goes as it changes).
       refreshOn: (signal, value) =>
-        !entityRef ||
-        !!value?.items.some(item =>
-          concernsDefinition(signal, item.definition),
-        ),
-      // A hint names a definition, never a cluster: no hint says that a cluster finished
-      // loading or reconnected, so ask until it did.
+        concernsCluster(signal, value?.clusters?.map(c => c.cluster) ?? []) ||
+        (signal.type !== 'cluster' &&
+          (!entityRef ||
+            !!value?.items.some(item =>
+              concernsDefinition(signal, item.definition),
+            ))),
+      // No hint says that a cluster finished its first list: ask until it did.
       pollEvenWithSignalsWhile: value => laggingClusters(value).length > 0,
     },
   );

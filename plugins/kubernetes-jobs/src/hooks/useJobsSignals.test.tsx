@@ -24,7 +24,11 @@ function render(signals?: ReturnType<typeof mockSignalApi>) {
     </TestApiProvider>
   );
   const hook = renderHook(
-    () => useJobsSignals(s => s.definitionName === 'shop-db-migrate', onChange),
+    () =>
+      useJobsSignals(
+        s => s.type !== 'cluster' && s.definitionName === 'shop-db-migrate',
+        onChange,
+      ),
     { wrapper },
   );
   return { ...hook, onChange };

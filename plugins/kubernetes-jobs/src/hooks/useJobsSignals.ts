@@ -3,9 +3,9 @@ import { useApiHolder } from '@backstage/core-plugin-api';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   KUBERNETES_JOBS_SIGNAL_CHANNEL,
-  KubernetesJobsSignal,
+  KubernetesJobsHint,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { isKubernetesJobsSignal } from '../utils/signals';
+import { isKubernetesJobsHint } from '../utils/signals';
 import { isDocumentVisible } from './usePolling';
 
 /** How long hints are gathered into one refetch: a run that starts sends several at once. */
@@ -23,7 +23,7 @@ export const SIGNAL_DEBOUNCE_MS = 300;
  * waits until it is shown again, as polling does, so a forgotten tab asks for nothing.
  */
 export function useJobsSignals(
-  concerns: ((signal: KubernetesJobsSignal) => boolean) | undefined,
+  concerns: ((signal: KubernetesJobsHint) => boolean) | undefined,
   onChange: () => void,
 ): boolean {
   // Optional on purpose: an app without the signals plugin has no such API, and polls.
@@ -59,7 +59,7 @@ export function useJobsSignals(
       message => {
         if (
           timer === undefined &&
-          isKubernetesJobsSignal(message) &&
+          isKubernetesJobsHint(message) &&
           concernsRef.current?.(message)
         ) {
           timer = setTimeout(refresh, SIGNAL_DEBOUNCE_MS);

@@ -2,13 +2,13 @@ import { ReactNode } from 'react';
 import { act, renderHook } from '@testing-library/react';
 import { TestApiProvider } from '@backstage/test-utils';
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import { KubernetesJobsSignal } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { KubernetesJobsHint } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { mockSignalApi, runSignal } from '../__testUtils__/mockSignalApi';
 import { PolledAsyncOptions, usePolledAsync } from './usePolledAsync';
 import { POLL_INTERVAL_MS } from './usePolling';
 
-const concernsMigrate = (signal: KubernetesJobsSignal) =>
-  signal.definitionName === 'shop-db-migrate';
+const concernsMigrate = (signal: KubernetesJobsHint) =>
+  signal.type !== 'cluster' && signal.definitionName === 'shop-db-migrate';
 
 async function render(
   options: Partial<PolledAsyncOptions<string>>,

@@ -1,6 +1,6 @@
 import { DependencyList, useEffect, useRef } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { KubernetesJobsSignal } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { KubernetesJobsHint } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useJobsSignals } from './useJobsSignals';
 import { usePolling } from './usePolling';
 
@@ -34,7 +34,7 @@ export interface PolledAsyncOptions<T> {
    * refresh the value and `pollWhile` no longer polls; without it, or without `refreshOn`,
    * `pollWhile` polls.
    */
-  refreshOn?: (signal: KubernetesJobsSignal, value: T | undefined) => boolean;
+  refreshOn?: (signal: KubernetesJobsHint, value: T | undefined) => boolean;
   /** Polls, with or without signals, for changes that no hint announces. */
   pollEvenWithSignalsWhile?: (value: T) => boolean;
   intervalMs?: number;

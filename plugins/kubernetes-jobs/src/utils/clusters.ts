@@ -4,9 +4,9 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /**
- * The clusters whose part of a list may be incomplete or out of date: still loading, or
- * reconnecting and showing what was last known. Clusters that could not be read at all are
- * in `errors` instead, and are not repeated here.
+ * The clusters whose part of a list may be incomplete or out of date: still loading, or not
+ * answering (a broken watch, or an apiserver that stopped answering) and showing what they last
+ * said. Clusters that could not be read at all are in `errors` instead, and are not repeated here.
  */
 export function laggingClusters(
   response: Pick<DefinitionListResponse, 'errors' | 'clusters'>,

@@ -1,8 +1,10 @@
 import { makeRun } from '../__fixtures__/fixtures';
 import { runSignal } from '../__testUtils__/mockSignalApi';
 import {
+  concernsCluster,
   concernsDefinition,
   concernsRun,
+  isKubernetesJobsHint,
   isKubernetesJobsSignal,
 } from './signals';
 
@@ -69,5 +71,31 @@ describe('isKubernetesJobsSignal', () => {
     expect(isKubernetesJobsSignal({ ...runSignal(), type: 'pod' })).toBe(false);
     expect(isKubernetesJobsSignal({ ...runSignal(), cluster: 1 })).toBe(false);
     expect(isKubernetesJobsSignal({ ...runSignal(), run: 3 })).toBe(false);
+  });
+});
+
+describe('cluster hints', () => {
+  const hint = { type: 'cluster' as const, cluster: 'production' };
+
+  it('are hints of the channel, but not about a definition or a run', () => {
+    expect(isKubernetesJobsHint(hint)).toBe(true);
+    expect(isKubernetesJobsHint(runSignal())).toBe(true);
+    expect(isKubernetesJobsHint({ type: 'cluster' })).toBe(false);
+    expect(isKubernetesJobsHint({ type: 'cluster', cluster: 7 })).toBe(false);
+    expect(isKubernetesJobsSignal(hint)).toBe(false);
+    expect(
+      concernsDefinition(hint, {
+        cluster: 'production',
+        namespace: 'shop',
+        kind: 'Job',
+        name: 'shop-db-migrate',
+      }),
+    ).toBe(false);
+  });
+
+  it('concern a list that shows that cluster', () => {
+    expect(concernsCluster(hint, ['staging', 'production'])).toBe(true);
+    expect(concernsCluster(hint, ['staging'])).toBe(false);
+    expect(concernsCluster(runSignal(), ['production'])).toBe(false);
   });
 });

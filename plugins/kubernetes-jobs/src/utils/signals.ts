@@ -1,6 +1,7 @@
 import {
   DefinitionLocation,
   JobRun,
+  KubernetesJobsHint,
   KubernetesJobsSignal,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
@@ -29,12 +30,38 @@ export function isKubernetesJobsSignal(
   );
 }
 
+/**
+ * Whether a message from the signals channel is a hint this plugin understands: about a
+ * definition or a run ({@link isKubernetesJobsSignal}), or about a cluster's health.
+ */
+export function isKubernetesJobsHint(
+  message: unknown,
+): message is KubernetesJobsHint {
+  if (isKubernetesJobsSignal(message)) return true;
+  const m = message as Record<string, unknown> | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.type === 'cluster' &&
+    isString(m.cluster)
+  );
+}
+
+/** Whether a hint says the health of one of these clusters changed. */
+export function concernsCluster(
+  signal: KubernetesJobsHint,
+  clusters: string[],
+): boolean {
+  return signal.type === 'cluster' && clusters.includes(signal.cluster);
+}
+
 /** Whether a hint names this definition: the definition itself, or one of its runs. */
 export function concernsDefinition(
-  signal: KubernetesJobsSignal,
+  signal: KubernetesJobsHint,
   definition: DefinitionLocation,
 ): boolean {
   return (
+    signal.type !== 'cluster' &&
     signal.cluster === definition.cluster &&
     signal.namespace === definition.namespace &&
     signal.definitionKind === definition.kind &&
@@ -43,10 +70,7 @@ export function concernsDefinition(
 }
 
 /** Whether a hint concerns this run: its definition changed, or the run itself did. */
-export function concernsRun(
-  signal: KubernetesJobsSignal,
-  run: JobRun,
-): boolean {
+export function concernsRun(signal: KubernetesJobsHint, run: JobRun): boolean {
   const definition: DefinitionLocation = {
     cluster: run.cluster,
     namespace: run.namespace,
@@ -54,6 +78,7 @@ export function concernsRun(
     name: run.definition.name,
   };
   return (
+    signal.type !== 'cluster' &&
     concernsDefinition(signal, definition) &&
     (signal.type === 'definition' || signal.run === run.name)
   );

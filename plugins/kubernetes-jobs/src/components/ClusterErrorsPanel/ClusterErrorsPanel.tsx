@@ -18,7 +18,7 @@ import { formatRelativeTime, formatTimestamp } from '../../utils/format';
  */
 export interface ClusterErrorsPanelProps {
   errors: ClusterError[];
-  /** How current each cluster's data is; those still loading or reconnecting are named. */
+  /** How current each cluster's data is; those still loading or not answering are named. */
   clusters?: ClusterStatus[];
   /** Run history cannot be read right now: said in plain words. */
   historyUnavailable?: boolean;
@@ -40,14 +40,25 @@ export function HistoryUnavailableAlert() {
   );
 }
 
+/**
+ * "12 seconds ago", "2 minutes ago": seconds count here, since a cluster is marked within
+ * seconds of going quiet; the list refreshes every few seconds while a cluster lags.
+ */
+function ago(iso: string | undefined, now = Date.now()): string {
+  const seconds = Math.max(1, Math.round((now - Date.parse(iso ?? '')) / 1000));
+  if (Number.isNaN(seconds)) return 'a while ago';
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'} ago`;
+  return formatRelativeTime(iso, now);
+}
+
 function LaggingCluster(props: { status: ClusterStatus }) {
   const { cluster, synced, staleSince, lastError } = props.status;
   return (
     <Alert severity="info" role="status">
       {synced ? (
         <span title={formatTimestamp(staleSince)}>
-          Cluster {cluster}: showing data from {formatRelativeTime(staleSince)},
-          reconnecting…
+          Cluster {cluster} is not answering: showing what it said{' '}
+          {ago(staleSince)}; it may be out of date.
         </span>
       ) : (
         `Cluster ${cluster}: still loading, some of its Jobs may not be listed yet`
@@ -62,9 +73,9 @@ function LaggingCluster(props: { status: ClusterStatus }) {
 }
 
 /**
- * Names the clusters that could not be read, and those still loading or reconnecting, so a
- * partial or out-of-date list is not mistaken for a full, current one; and says when run history
- * is unavailable.
+ * Names the clusters that could not be read, those still loading, and those not answering (their
+ * Jobs shown as they last were), so a partial or possibly out-of-date list is not mistaken for a
+ * full, current one; and says when run history is unavailable.
  *
  * @public
  */

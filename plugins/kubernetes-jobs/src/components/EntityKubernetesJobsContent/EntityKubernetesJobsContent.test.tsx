@@ -287,7 +287,7 @@ describe('EntityKubernetesJobsContent', () => {
     });
     expect(
       await screen.findByText(
-        'Cluster production: showing data from 2 minutes ago, reconnecting…',
+        'Cluster production is not answering: showing what it said 2 minutes ago; it may be out of date.',
       ),
     ).toBeInTheDocument();
     expect(

@@ -234,7 +234,7 @@ describe('KubernetesJobsPage', () => {
     await renderWithApis(<KubernetesJobsPage />, { api });
     expect(
       await screen.findByText(
-        'Cluster sandbox: showing data from 3 hours ago, reconnecting…',
+        'Cluster sandbox is not answering: showing what it said 3 hours ago; it may be out of date.',
       ),
     ).toBeInTheDocument();
     expect(
