@@ -2,7 +2,14 @@ import { Config } from '@backstage/config';
 import { DEFAULT_DEFINITION_ANNOTATION } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { DEFAULT_WATCH_TIMING, WatchTiming } from './cache/ResourceWatch';
 import { ConnectRetry } from './database/ConnectingRunStore';
-import { NotificationOptions } from './push/CompletionNotifier';
+
+/** Options read from `kubernetesJobs.notifications`. */
+export interface NotificationOptions {
+  /** Tell the person who triggered a run when it finishes. Default true. */
+  enabled: boolean;
+  /** Also tell the owner of the entity when a run fails. Default false. */
+  notifyOwnerOnFailure: boolean;
+}
 
 /** The plugin's own options, read once at startup. */
 export interface PluginOptions {

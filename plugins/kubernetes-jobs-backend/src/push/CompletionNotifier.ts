@@ -1,14 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { NotificationOptions } from '../config';
 import { FinishedRun } from '../database/RunStore';
-
-/** Options read from `kubernetesJobs.notifications`. */
-export interface NotificationOptions {
-  /** Tell the person who triggered a run when it finishes. Default true. */
-  enabled: boolean;
-  /** Also tell the owner of the entity when a run fails. Default false. */
-  notifyOwnerOnFailure: boolean;
-}
 
 const OUTCOME: Record<string, string> = {
   Succeeded: 'finished successfully',
