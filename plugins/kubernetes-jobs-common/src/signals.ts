@@ -36,6 +36,7 @@ export interface KubernetesJobsSignal {
  * @public
  */
 export interface KubernetesJobsClusterSignal {
+  /** Always `cluster`. */
   type: 'cluster';
   /** The cluster whose health changed. */
   cluster: string;
