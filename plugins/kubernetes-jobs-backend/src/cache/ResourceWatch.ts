@@ -238,17 +238,8 @@ export class ResourceWatch {
     this.items.clear();
     for (const [key, summary] of fresh) {
       this.items.set(key, summary);
-      const previous = old.get(key);
+      this.announceUpsert(summary, old.get(key), initial);
       old.delete(key);
-      if (!sameSummary(previous, summary)) {
-        this.listener.onChange({
-          type: 'upsert',
-          kind: this.kind,
-          object: summary,
-          previous,
-          initial,
-        });
-      }
     }
     for (const gone of old.values()) {
       this.listener.onChange({
@@ -399,15 +390,7 @@ export class ResourceWatch {
         this.items.set(key, summary);
         if (rv) this.resourceVersion = rv;
         this.recover();
-        if (!sameSummary(previous, summary)) {
-          this.listener.onChange({
-            type: 'upsert',
-            kind: this.kind,
-            object: summary,
-            previous,
-            initial: false,
-          });
-        }
+        this.announceUpsert(summary, previous, false);
         return;
       }
       case 'DELETED': {
@@ -426,6 +409,22 @@ export class ResourceWatch {
       default:
         return;
     }
+  }
+
+  /** Tells the listener of a new or changed object; an unchanged summary is not news. */
+  private announceUpsert(
+    summary: Summary,
+    previous: Summary | undefined,
+    initial: boolean,
+  ): void {
+    if (sameSummary(previous, summary)) return;
+    this.listener.onChange({
+      type: 'upsert',
+      kind: this.kind,
+      object: summary,
+      previous,
+      initial,
+    });
   }
 
   /** The watch is delivering again: the data is current. */
