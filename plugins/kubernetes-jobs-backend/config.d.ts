@@ -76,6 +76,38 @@ export interface Config {
       notifyOwnerOnFailure?: boolean;
     };
     /**
+     * Clusters where every run needs approval before it starts, whatever its definition says. A
+     * definition may ask for approval itself (annotations `job-assistant/approval` and
+     * `job-assistant/approvers`); the stricter wins: the larger count, and the approver groups of
+     * both.
+     */
+    approvals?: Array<{
+      /** Name of the cluster, as configured. */
+      cluster: string;
+      /** How many different people (never the requester) must approve. Defaults to 1. */
+      count?: number;
+      /**
+       * Entity refs of the groups whose members may approve (`group:default/team-sre`). Empty or
+       * absent: whoever the permission policy allows (`kubernetes-jobs.approve`).
+       */
+      approverGroups?: string[];
+    }>;
+    /** Run requests: runs asked for at a later time, or waiting for approval. */
+    runRequests?: {
+      /** How far ahead a run may be asked for, in days. Defaults to 30. */
+      horizonDays?: number;
+      /**
+       * How long a request waits for its approvals, in hours, before it expires (and never later
+       * than its time, when it has one). Defaults to 24.
+       */
+      approvalExpiryHours?: number;
+      /**
+       * How often due requests are started and unapproved ones expired, in seconds. One replica
+       * does it at a time. Defaults to 10.
+       */
+      sweepSeconds?: number;
+    };
+    /**
      * Extra cluster sources, for development: a local kubeconfig, or the pod's in-cluster service account.
      */
     clusters?: Array<

@@ -12,6 +12,14 @@ export interface Config {
        * list gives nobody this power.
        */
       adminGroups?: string[];
+      /**
+       * Entity refs of the groups (or users) that may approve runs of every Job
+       * (`kubernetes-jobs.approve`), besides the entity's owners and the admin groups. The
+       * `approverGroups` of `kubernetesJobs.approvals` are added to them. A Job that names its own
+       * approver groups (`job-assistant/approvers`) needs them here too (or ownership): the
+       * backend then also checks that the approver is in the Job's groups.
+       */
+      approverGroups?: string[];
     };
   };
 }

@@ -53,6 +53,32 @@ beforeAll(async () => {
     },
   });
 
+  await admin('POST', '/apis/batch/v1/namespaces/shop/jobs', {
+    metadata: {
+      name: 'shop-migrate',
+      labels: { 'backstage.io/kubernetes-id': 'shop' },
+      annotations: {
+        'job-assistant': 'enable',
+        'job-assistant/approval': 'required',
+      },
+    },
+    spec: {
+      suspend: true,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'main',
+              image: 'busybox',
+              command: ['sh', '-c', 'sleep 600'],
+            },
+          ],
+        },
+      },
+    },
+  });
+
   backend = await startSampleBackend({
     sandbox,
     features: [mcpActionsPlugin],
@@ -91,7 +117,7 @@ const reindex = {
   name: 'shop-reindex',
 };
 
-it('offers the seven kubernetes-jobs tools, with hints saying what each changes', async () => {
+it('offers the twelve kubernetes-jobs tools, with hints saying what each changes', async () => {
   const client = await connect('user:default/guest');
   const { tools } = await client.listTools();
   await client.close();
@@ -115,11 +141,66 @@ it('offers the seven kubernetes-jobs tools, with hints saying what each changes'
     'kubernetes-jobs.run-definition': [false, false, false],
     'kubernetes-jobs.kill-run': [false, true, true],
     'kubernetes-jobs.set-schedule': [false, false, true],
+    'kubernetes-jobs.request-run': [false, false, false],
+    'kubernetes-jobs.list-run-requests': [true, false, true],
+    'kubernetes-jobs.approve-run-request': [false, false, false],
+    'kubernetes-jobs.reject-run-request': [false, false, false],
+    'kubernetes-jobs.cancel-run-request': [false, false, false],
   });
   const run = tools.find(t => t.name === 'kubernetes-jobs.run-definition');
   expect(run?.inputSchema.required).toEqual(
     expect.arrayContaining(['entityRef', 'cluster', 'namespace', 'kind']),
   );
+});
+
+it('an assistant acting for a user approves only as that user: never their own request, an SRE’s it may', async () => {
+  const migrate = { ...reindex, name: 'shop-migrate' };
+  const guest = await connect('user:default/guest');
+  const asked = await guest.callTool({
+    name: 'kubernetes-jobs.request-run',
+    arguments: migrate,
+  });
+  expect(asked.isError).toBeFalsy();
+  const request = asked.structuredContent as any;
+  expect(request).toMatchObject({
+    state: 'WaitingForApproval',
+    requestedBy: 'user:default/guest',
+  });
+  const own = await guest.callTool({
+    name: 'kubernetes-jobs.approve-run-request',
+    arguments: { entityRef: migrate.entityRef, id: request.id },
+  });
+  await guest.close();
+  expect(own.isError).toBe(true);
+  expect(own.content).toEqual([
+    {
+      type: 'text',
+      text: 'NotAllowedError: Nobody approves their own request: someone else must approve it',
+    },
+  ]);
+
+  const sre = await connect('user:default/sam');
+  const waiting = await sre.callTool({
+    name: 'kubernetes-jobs.list-run-requests',
+    arguments: { waitingForMe: true },
+  });
+  expect(
+    (waiting.structuredContent as any).items.map((r: any) => r.id),
+  ).toEqual([request.id]);
+  const approved = await sre.callTool({
+    name: 'kubernetes-jobs.approve-run-request',
+    arguments: {
+      entityRef: migrate.entityRef,
+      id: request.id,
+      comment: 'looks right',
+    },
+  });
+  await sre.close();
+  expect(approved.isError).toBeFalsy();
+  expect(approved.structuredContent).toMatchObject({
+    state: 'Started',
+    run: { name: expect.stringMatching(/^shop-migrate-/) },
+  });
 });
 
 it("lists the guest's definitions", async () => {
@@ -133,6 +214,7 @@ it("lists the guest's definitions", async () => {
   const output = result.structuredContent as any;
   expect(output.errors).toEqual([]);
   expect(output.items.map((i: any) => i.definition.name)).toEqual([
+    'shop-migrate',
     'shop-reindex',
   ]);
 });

@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { DEFAULT_DEFINITION_ANNOTATION } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { DEFAULT_WATCH_TIMING, WatchTiming } from './cache/ResourceWatch';
@@ -9,6 +10,25 @@ export interface NotificationOptions {
   enabled: boolean;
   /** Also tell the owner of the entity when a run fails. Default false. */
   notifyOwnerOnFailure: boolean;
+}
+
+/** One `kubernetesJobs.approvals` entry: every run on `cluster` needs approval. */
+export interface ApprovalRule {
+  cluster: string;
+  /** How many approvals. Default 1. */
+  count: number;
+  /** Groups whose members may approve (entity refs); empty: whoever the policy allows. */
+  approverGroups: string[];
+}
+
+/** Options read from `kubernetesJobs.runRequests`. */
+export interface RunRequestOptions {
+  /** How far ahead a run may be asked for, in days. Default 30. */
+  horizonDays: number;
+  /** How long a request waits for its approvals, in hours. Default 24. */
+  approvalExpiryHours: number;
+  /** How often due requests are started and old ones expired, in seconds. Default 10. */
+  sweepSeconds: number;
 }
 
 /** The plugin's own options, read once at startup. */
@@ -28,6 +48,8 @@ export interface PluginOptions {
   requestTimeoutMs: number;
   notifications: NotificationOptions;
   database: { retry: ConnectRetry };
+  approvals: ApprovalRule[];
+  runRequests: RunRequestOptions;
 }
 
 // A Kubernetes annotation key: optional DNS-subdomain prefix and '/', then a name of at most 63.
@@ -106,6 +128,15 @@ export function readPluginOptions(config: Config): PluginOptions {
           positive('kubernetesJobs.database.maxRetrySeconds', 30) * 1000,
       },
     },
+    approvals: readApprovalRules(config),
+    runRequests: {
+      horizonDays: positive('kubernetesJobs.runRequests.horizonDays', 30),
+      approvalExpiryHours: positive(
+        'kubernetesJobs.runRequests.approvalExpiryHours',
+        24,
+      ),
+      sweepSeconds: positive('kubernetesJobs.runRequests.sweepSeconds', 10),
+    },
     notifications: {
       enabled:
         config.getOptionalBoolean('kubernetesJobs.notifications.enabled') ??
@@ -116,4 +147,49 @@ export function readPluginOptions(config: Config): PluginOptions {
         ) ?? false,
     },
   };
+}
+
+/** `kubernetesJobs.approvals`: clusters where every run needs approval. */
+function readApprovalRules(config: Config): ApprovalRule[] {
+  const entries = config.getOptionalConfigArray('kubernetesJobs.approvals');
+  return (entries ?? []).map((entry, index) => {
+    const at = `kubernetesJobs.approvals[${index}]`;
+    const cluster = entry.getString('cluster');
+    const count = entry.getOptionalNumber('count') ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 10) {
+      throw new Error(
+        `${at}.count: must be a whole number from 1 to 10, got ${count}`,
+      );
+    }
+    const approverGroups = (
+      entry.getOptionalStringArray('approverGroups') ?? []
+    ).map(ref => {
+      const parsed = approverRef(ref);
+      if (!parsed) {
+        throw new Error(
+          `${at}.approverGroups: '${ref}' is not a group ref like group:default/team-sre`,
+        );
+      }
+      return parsed;
+    });
+    return { cluster, count, approverGroups };
+  });
+}
+
+/**
+ * An approver group as a full entity ref (`team-sre` is `group:default/team-sre`), or undefined
+ * when it is not a group (or user) ref. The one rule for config and annotations.
+ */
+export function approverRef(value: string): string | undefined {
+  try {
+    const ref = parseEntityRef(value.trim(), {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+    const kind = ref.kind.toLocaleLowerCase('en-US');
+    if (kind !== 'group' && kind !== 'user') return undefined;
+    return stringifyEntityRef(ref);
+  } catch {
+    return undefined;
+  }
 }

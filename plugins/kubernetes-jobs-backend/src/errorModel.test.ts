@@ -56,6 +56,14 @@ beforeAll(async () => {
     },
   });
   await admin.createDefinitionCronJob({ namespace: 'shop', name: 'locked' });
+  await admin.createDefinitionJob({
+    namespace: 'shop',
+    name: 'four-eyes',
+    annotations: {
+      'job-assistant': 'enable',
+      'job-assistant/approval': 'required',
+    },
+  });
   const config = admin.config();
   backend = await startTestBackend({
     features: [
@@ -109,7 +117,9 @@ function viaRoute(kind: 'Job' | 'CronJob', name: string, entityRef = SHOP) {
 
 function viaAction(kind: 'Job' | 'CronJob', name: string, entityRef = SHOP) {
   return request(backend.server)
-    .post(`${api}/.backstage/actions/v1/actions/kubernetes-jobs:run-definition/invoke`)
+    .post(
+      `${api}/.backstage/actions/v1/actions/kubernetes-jobs:run-definition/invoke`,
+    )
     .set('authorization', jane)
     .send(location(kind, name, entityRef));
 }
@@ -129,10 +139,40 @@ async function sameThroughBothDoors(
 }
 
 it.each([
-  ['a definition that does not exist', 'Job', 'nothing-here', SHOP, 404, 'NotFoundError'],
-  ['another entity’s definition', 'Job', 'reindex', 'component:default/elsewhere', 403, 'NotAllowedError'],
-  ['a second run while one is active', 'Job', 'reindex', SHOP, 409, 'ConflictError'],
-  ['a definition whose declaration is broken', 'Job', 'broken', SHOP, 422, 'ConflictError'],
+  [
+    'a definition that does not exist',
+    'Job',
+    'nothing-here',
+    SHOP,
+    404,
+    'NotFoundError',
+  ],
+  [
+    'another entity’s definition',
+    'Job',
+    'reindex',
+    'component:default/elsewhere',
+    403,
+    'NotAllowedError',
+  ],
+  [
+    'a second run while one is active',
+    'Job',
+    'reindex',
+    SHOP,
+    409,
+    'ConflictError',
+  ],
+  [
+    'a definition whose declaration is broken',
+    'Job',
+    'broken',
+    SHOP,
+    422,
+    'ConflictError',
+  ],
+  // No door around an approval: Run on such a Job is refused the same way through both.
+  ['a Job that needs approval', 'Job', 'four-eyes', SHOP, 409, 'ConflictError'],
 ] as const)(
   'answers %s the same way over HTTP and as an action',
   async (_title, kind, name, entityRef, status, errorName) => {

@@ -38,6 +38,16 @@ export class DefinitionInvalidError extends ConflictError {
   readonly statusCode = 422;
 }
 
+/**
+ * A run refused because another run of the definition is active (HTTP 409, a ConflictError):
+ * names that run, so a run request that cannot start can say which one was still going.
+ */
+export class ActiveRunError extends ConflictError {
+  constructor(message: string, readonly activeRun?: string) {
+    super(message);
+  }
+}
+
 const STATUS_BY_NAME: Record<string, number> = {
   InputError: 400,
   AuthenticationError: 401,

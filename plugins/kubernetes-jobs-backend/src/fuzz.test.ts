@@ -61,6 +61,8 @@ interface FuzzResponse {
 
 let admin: SandboxAdmin;
 let runName: string;
+/** A run request waiting for its time (an hour ahead), for the request routes. */
+let requestId: string;
 let sent = 0;
 
 beforeAll(async () => {
@@ -166,13 +168,13 @@ function rawClient(server: http.Server) {
 // ---------------------------------------------------------------------------------------------
 // What is generated.
 
-type Slot = 'cluster' | 'namespace' | 'kind' | 'name' | 'run';
+type Slot = 'cluster' | 'namespace' | 'kind' | 'name' | 'run' | 'request';
 
 interface Route {
   method: 'GET' | 'POST';
   segments: Array<string | Slot>;
-  query: 'none' | 'optionalEntity' | 'entity' | 'history' | 'logs';
-  body?: 'run' | 'schedule' | 'entity';
+  query: 'none' | 'optionalEntity' | 'entity' | 'history' | 'logs' | 'pending';
+  body?: 'run' | 'schedule' | 'entity' | 'request' | 'decision';
 }
 
 const ROUTES: Route[] = [
@@ -218,6 +220,47 @@ const ROUTES: Route[] = [
     query: 'none',
     body: 'entity',
   },
+  {
+    method: 'POST',
+    segments: [
+      'definitions',
+      'cluster',
+      'namespace',
+      'kind',
+      'name',
+      'requests',
+    ],
+    query: 'none',
+    body: 'request',
+  },
+  {
+    method: 'GET',
+    segments: [
+      'definitions',
+      'cluster',
+      'namespace',
+      'kind',
+      'name',
+      'requests',
+    ],
+    query: 'entity',
+  },
+  { method: 'GET', segments: ['requests'], query: 'pending' },
+  { method: 'GET', segments: ['requests', 'request'], query: 'entity' },
+  ...(['approve', 'reject'] as const).map(
+    (verb): Route => ({
+      method: 'POST',
+      segments: ['requests', 'request', verb],
+      query: 'none',
+      body: 'decision',
+    }),
+  ),
+  {
+    method: 'POST',
+    segments: ['requests', 'request', 'cancel'],
+    query: 'none',
+    body: 'entity',
+  },
   ...(['events', 'pods', 'logs'] as const).map(
     (detail): Route => ({
       method: 'GET',
@@ -227,7 +270,14 @@ const ROUTES: Route[] = [
   ),
 ];
 
-const SLOTS: Slot[] = ['cluster', 'namespace', 'kind', 'name', 'run'];
+const SLOTS: Slot[] = [
+  'cluster',
+  'namespace',
+  'kind',
+  'name',
+  'run',
+  'request',
+];
 const isSlot = (s: string): s is Slot => (SLOTS as string[]).includes(s);
 
 /** Values a slot takes when it is not fuzzed: what the sandbox really has. */
@@ -237,6 +287,12 @@ const VALID: Record<Slot, () => fc.Arbitrary<string>> = {
   kind: () => fc.constantFrom('job', 'cronjob'),
   name: () => fc.constantFrom('migrate', 'report', 'nightly', 'invoice'),
   run: () => fc.constantFrom(runName, 'migrate', 'report', 'no-such-run'),
+  request: () =>
+    fc.constantFrom(
+      requestId,
+      '00000000-0000-4000-8000-000000000000',
+      requestId.toUpperCase(),
+    ),
 };
 
 // Deliberately not encoded: traversal, encoded slashes and broken percent-escapes.
@@ -427,6 +483,7 @@ const QUERY_KEYS: Record<Route['query'], string[]> = {
   entity: ['entityRef'],
   history: ['entityRef', 'limit', 'cursor'],
   logs: ['entityRef', 'pod', 'container', 'tailLines'],
+  pending: ['waitingForMe'],
 };
 
 /** A query string: mostly the route's own keys, with odd values, repeats and qs brackets. */
@@ -557,6 +614,29 @@ const PARAMETERS_TEXT = fc.oneof(
     .map(d => `{"EXPORT_DATE":${'{"a":'.repeat(d)}1${'}'.repeat(d)}}`),
 );
 
+const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+
+/** Times to run at: in and out of the horizon, without a zone, not a time at all. */
+const AT_TEXT = fc.oneof(
+  fc.constantFrom(
+    json('2026-12-24T02:00:00Z'),
+    json('2026-12-24T02:00:00'),
+    json('2026-12-24T02:00:00+25:00'),
+    json('2026-02-30T02:00:00Z'),
+    json('1970-01-01T00:00:00Z'),
+    json('9999-12-31T23:59:59Z'),
+    json('+275760-09-13T00:00:00Z'),
+    json('tonight'),
+    json(''),
+    '0',
+    '1e400',
+    'null',
+    '[]',
+  ),
+  fc.date({ noInvalidDate: true }).map(d => json(d.toISOString())),
+  fc.string({ unit: 'grapheme-ascii', maxLength: 30 }).map(json),
+);
+
 const KEY_VALUE = (key: string, value: fc.Arbitrary<string>) =>
   value.map(v => [key, v] as [string, string]);
 
@@ -588,6 +668,37 @@ function bodyText(route: Route, fuzzed: boolean): fc.Arbitrary<string> {
         fuzzed
           ? PARAMETERS_TEXT
           : fc.constant(json({ EXPORT_DATE: '2026-11-30' })),
+      ),
+    );
+  }
+  if (route.body === 'request') {
+    fields.push(
+      KEY_VALUE(
+        'parameters',
+        fuzzed
+          ? PARAMETERS_TEXT
+          : fc.constant(json({ EXPORT_DATE: '2026-11-30' })),
+      ),
+      KEY_VALUE('at', fuzzed ? AT_TEXT : fc.constant(json(inAnHour()))),
+    );
+  }
+  if (route.body === 'decision') {
+    fields.push(
+      KEY_VALUE(
+        'comment',
+        fuzzed
+          ? fc.oneof(
+              fc.string({ unit: 'grapheme', maxLength: 40 }).map(json),
+              fc.constantFrom(
+                json('x'.repeat(1000)),
+                json('x'.repeat(1001)),
+                'null',
+                '1',
+                '[]',
+                '{}',
+              ),
+            )
+          : fc.constant(json('fine')),
       ),
     );
   }
@@ -1063,6 +1174,16 @@ describe.each(databases.eachSupportedId())(
           throw new Error(`could not start the run to fuzz: ${created.text}`);
         }
         runName = JSON.parse(created.text).name;
+        const asked = await client.send({
+          method: 'POST',
+          path: `${API}/definitions/sandbox/shop/job/migrate/requests`,
+          headers: { authorization: JANE, 'content-type': 'application/json' },
+          body: json({ entityRef: SHOP, at: inAnHour() }),
+        });
+        if (asked.status !== 201) {
+          throw new Error(`could not ask for the run to fuzz: ${asked.text}`);
+        }
+        requestId = JSON.parse(asked.text).id;
         await eventually(async () => {
           const pods = await admin.request(
             'GET',

@@ -13,23 +13,31 @@ import { WatchCaches } from './cache/WatchCaches';
 import { ClusterRegistry } from './cluster/ClusterRegistry';
 import { readPluginOptions } from './config';
 import { ConnectingRunStore } from './database/ConnectingRunStore';
+import { ConnectingRunRequestStore } from './database/ConnectingRunRequestStore';
+import { DatabaseRunRequestStore } from './database/DatabaseRunRequestStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { ChangeSignals } from './push/ChangeSignals';
 import { CompletionNotifier } from './push/CompletionNotifier';
+import { RequestNotifier } from './push/RequestNotifier';
 import { AuthorizedOperations } from './router/AuthorizedOperations';
 import { createRouter } from './router/createRouter';
 import { ClusterAccess } from './service/ClusterAccess';
 import { DefinitionReader } from './service/DefinitionReader';
+import { selectorLookup } from './service/entitySelector';
 import { EvidenceCollector } from './service/evidence';
 import { HistoryHealth } from './service/HistoryHealth';
 import { scheduleHistoryTasks } from './service/historyTasks';
 import { RunActions } from './service/RunActions';
 import { RunDetails } from './service/RunDetails';
 import { RunReader } from './service/RunReader';
+import { RequestListener, RequestStarter } from './service/RequestStarter';
+import { RequestSweep } from './service/requestTasks';
+import { RunRequests } from './service/RunRequests';
 import { RunTracker } from './tracker/RunTracker';
 
 /**
- * The kubernetes-jobs backend plugin: list, run, kill and inspect pre-approved Kubernetes Jobs.
+ * The kubernetes-jobs backend plugin: list, run, kill and inspect pre-approved Kubernetes Jobs;
+ * ask for runs later, or after approval.
  *
  * @public
  */
@@ -50,6 +58,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         signals: signalsServiceRef,
         notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
@@ -65,8 +74,18 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         );
         // A database that is down does not stop the plugin: it serves the clusters' live data,
         // says history is unavailable and connects when the database is back.
+        // Run requests live in the same database, connected (and migrated) with history.
+        const requestStore = new ConnectingRunRequestStore({ logger });
         const store = new ConnectingRunStore({
-          connect: () => DatabaseRunStore.create({ database: deps.database }),
+          connect: async () => {
+            const runs = await DatabaseRunStore.create({
+              database: deps.database,
+            });
+            requestStore.connected(
+              await DatabaseRunRequestStore.create({ database: deps.database }),
+            );
+            return runs;
+          },
           logger,
           retry: options.database.retry,
         });
@@ -110,6 +129,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         const definitionReader = new DefinitionReader({
           ...reads,
           allowParallelRunsByDefault,
+          approvals: options.approvals,
         });
         const runReader = new RunReader(reads);
         const signals = new ChangeSignals({
@@ -121,11 +141,63 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         caches.subscribe(tracker);
         caches.subscribe(signals);
         caches.start();
+
+        const actions = new RunActions({
+          client: access.client,
+          caches,
+          store,
+          logger,
+          annotationKey,
+          allowParallelRunsByDefault,
+          evidence,
+          approvals: options.approvals,
+        });
+        // Run requests: people hear of them (notifications), open tabs refetch (signals).
+        const requestNotifier = new RequestNotifier({
+          notifications: deps.notifications,
+          logger,
+          config: options.notifications,
+        });
+        const listener: RequestListener = {
+          requestChanged: (request, change) => {
+            requestNotifier.requestChanged(request, change);
+            signals.requestChanged(request);
+          },
+        };
+        const starter = new RequestStarter({
+          store: requestStore,
+          runs: store,
+          actions,
+          entities: selectorLookup(deps.catalog, deps.auth),
+          approvals: options.approvals,
+          listener,
+          auditor: deps.auditor,
+          logger,
+          now: () => new Date(),
+        });
+        const sweep = new RequestSweep({
+          scheduler: deps.scheduler,
+          starter,
+          logger,
+          sweepSeconds: options.runRequests.sweepSeconds,
+        });
+        const requests = new RunRequests({
+          client: access.client,
+          caches,
+          store: requestStore,
+          starter,
+          annotationKey,
+          approvals: options.approvals,
+          config: options.runRequests,
+          listener,
+          dueAt: at => sweep.dueAt(at),
+        });
         lifecycle.addShutdownHook(() => {
           store.stop();
           caches.stop();
           tracker.stop();
           signals.stop();
+          sweep.stop();
         });
 
         await watchNamespacesThatEntitiesName({
@@ -140,16 +212,20 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         void store
           .ready()
           .then(() =>
-            scheduleHistoryTasks({
-              scheduler: deps.scheduler,
-              store,
-              logger,
-              options,
-            }),
+            Promise.all([
+              scheduleHistoryTasks({
+                scheduler: deps.scheduler,
+                store,
+                requests: requestStore,
+                logger,
+                options,
+              }),
+              sweep.schedule(),
+            ]),
           )
           .catch(error =>
             logger.error(
-              `kubernetes-jobs: history retention could not be scheduled: ${error.message}`,
+              `kubernetes-jobs: history retention and run requests could not be scheduled: ${error.message}`,
             ),
           );
         // One door for the HTTP routes and the registered actions (MCP, templates): the same
@@ -161,15 +237,9 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           clusters: access,
           definitions: definitionReader,
           runs: runReader,
-          actions: new RunActions({
-            client: access.client,
-            caches,
-            store,
-            logger,
-            annotationKey,
-            allowParallelRunsByDefault,
-            evidence,
-          }),
+          actions,
+          requests,
+          userInfo: deps.userInfo,
           details: new RunDetails({
             client: access.client,
             caches,

@@ -42,6 +42,24 @@ export const ALLOW_SCHEDULE_CONTROL_ANNOTATION =
   'job-assistant/allow-schedule-control';
 
 /**
+ * Annotation on a definition asking for approval before each run: `required` (one approval) or a
+ * number of approvals (`"2"`). Runs are then asked for and start once approved by people other
+ * than the requester.
+ *
+ * @public
+ */
+export const APPROVAL_ANNOTATION = 'job-assistant/approval';
+
+/**
+ * Annotation on a definition naming the groups whose members may approve its runs, as a comma
+ * list of entity refs (`group:default/team-sre, group:default/dba`). A definition naming
+ * approvers needs one approval even without {@link APPROVAL_ANNOTATION}.
+ *
+ * @public
+ */
+export const APPROVERS_ANNOTATION = 'job-assistant/approvers';
+
+/**
  * Optional human description of what a definition does, shown to portal users.
  *
  * @public
@@ -73,6 +91,8 @@ export const RUN_ANNOTATIONS = {
   triggeredAt: 'job-assistant/triggered-at',
   killedBy: 'job-assistant/killed-by',
   killedAt: 'job-assistant/killed-at',
+  approvedBy: 'job-assistant/approved-by',
+  requestId: 'job-assistant/request-id',
 } as const;
 
 /**

@@ -10,3 +10,4 @@ export * from './types';
 export * from './runs';
 export * from './signals';
 export * from './parameters';
+export * from './runRequests';

@@ -54,6 +54,18 @@ export const kubernetesJobsSchedulePermission = createPermission({
 });
 
 /**
+ * Approve or reject a run request of one of an entity's definitions. Nobody approves their own
+ * request, whatever the policy says: the backend refuses it.
+ *
+ * @public
+ */
+export const kubernetesJobsApprovePermission = createPermission({
+  name: 'kubernetes-jobs.approve',
+  attributes: { action: 'update' },
+  resourceType: KUBERNETES_JOBS_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the kubernetes-jobs plugins.
  *
  * @public
@@ -63,4 +75,5 @@ export const kubernetesJobsPermissions = [
   kubernetesJobsRunPermission,
   kubernetesJobsKillPermission,
   kubernetesJobsSchedulePermission,
+  kubernetesJobsApprovePermission,
 ];

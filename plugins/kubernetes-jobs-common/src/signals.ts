@@ -15,8 +15,12 @@ export const KUBERNETES_JOBS_SIGNAL_CHANNEL = 'kubernetes-jobs';
  * @public
  */
 export interface KubernetesJobsSignal {
-  /** `definition`: the definition object changed; `run`: one of its runs appeared or changed. */
-  type: 'definition' | 'run';
+  /**
+   * `definition`: the definition object changed; `run`: one of its runs appeared or changed;
+   * `request`: one of its run requests was asked for or changed (approved, rejected, cancelled,
+   * expired, started), so its pending runs and the lists of requests waiting for approval change.
+   */
+  type: 'definition' | 'run' | 'request';
   /** Cluster of the definition. */
   cluster: string;
   /** Namespace of the definition. */

@@ -1,3 +1,5 @@
+import type { RunRequestApproval } from './runRequests';
+
 /**
  * Kind of object a definition is.
  *
@@ -113,6 +115,16 @@ export interface JobDefinition extends ObjectLocation {
    * ("parameters annotation invalid: ...").
    */
   parametersError?: string;
+  /**
+   * The approval a run needs (annotations `job-assistant/approval` and `job-assistant/approvers`,
+   * and the backend's `kubernetesJobs.approvals`): when set, Run is refused and runs are asked
+   * for (`POST .../requests`).
+   */
+  approval?: RunRequestApproval;
+  /**
+   * Set when its approval annotations cannot be used: it cannot run until its author fixes them.
+   */
+  approvalError?: string;
   /** A CronJob whose schedule portal users may suspend and resume. */
   scheduleControl?: boolean;
   /** A CronJob's last scheduled time, and the next one (from its schedule and time zone). */
@@ -192,6 +204,10 @@ export interface JobRun extends ObjectLocation {
   attempts?: number;
   /** The parameter values it ran with. */
   parameters?: Record<string, ParameterValue>;
+  /** Who approved the run, when it came from a run request that needed approval (from the backend's record). */
+  approvedBy?: string[];
+  /** The run request it came from (`GET /requests/:id`), from the backend's record. */
+  requestId?: string;
   /**
    * When the run's logs (tails) and events were saved with its record: they are served from
    * there once Kubernetes has deleted the pods.

@@ -3,6 +3,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  kubernetesJobsApprovePermission,
   kubernetesJobsKillPermission,
   kubernetesJobsReadPermission,
   kubernetesJobsRunPermission,
@@ -77,6 +78,40 @@ describe('JobAssistantPermissionPolicy', () => {
         result: AuthorizeResult.DENY,
       });
     }
+  });
+
+  it('lets owners (as a catalog condition), admins and approver groups approve runs; no one without a user', async () => {
+    const withApprovers = new JobAssistantPermissionPolicy(
+      userInfo,
+      ['group:default/sre'],
+      ['group:default/team-marketing'],
+    );
+    const approve = (ref?: string) =>
+      withApprovers
+        .handle(
+          { permission: kubernetesJobsApprovePermission },
+          ref ? userFor(ref) : undefined,
+        )
+        .then(d => d.result);
+    await expect(approve('user:default/sam')).resolves.toBe(
+      AuthorizeResult.ALLOW,
+    );
+    await expect(approve('user:default/marco')).resolves.toBe(
+      AuthorizeResult.ALLOW,
+    );
+    await expect(approve('user:default/guest')).resolves.toBe(
+      AuthorizeResult.CONDITIONAL,
+    );
+    await expect(approve()).resolves.toBe(AuthorizeResult.DENY);
+    // Approver groups approve; they do not run or stop what they do not own.
+    await expect(
+      withApprovers
+        .handle(
+          { permission: kubernetesJobsRunPermission },
+          userFor('user:default/marco'),
+        )
+        .then(d => d.result),
+    ).resolves.toBe(AuthorizeResult.CONDITIONAL);
   });
 
   it('gives no one admin rights with an empty admin list', async () => {

@@ -8,7 +8,10 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { kubernetesJobsKillPermission } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  kubernetesJobsApprovePermission,
+  kubernetesJobsKillPermission,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import policyModule from './index';
 import { JobAssistantPermissionPolicy } from './JobAssistantPermissionPolicy';
 import { userFor, userInfo } from './__testUtils__/users';
@@ -58,6 +61,35 @@ describe('the kubernetes-jobs policy module', () => {
     await expect(kill(policy, userFor('user:default/sam'))).resolves.toBe(
       AuthorizeResult.CONDITIONAL,
     );
+  });
+
+  it('takes the approver groups from kubernetesJobs.policy.approverGroups and kubernetesJobs.approvals', async () => {
+    const approve = (policy: PermissionPolicy, ref: string) =>
+      policy
+        .handle({ permission: kubernetesJobsApprovePermission }, userFor(ref))
+        .then((d: PolicyDecision) => d.result);
+    const fromPolicy = await installedPolicy({
+      kubernetesJobs: { policy: { approverGroups: ['team-marketing'] } },
+    });
+    await expect(approve(fromPolicy, 'user:default/marco')).resolves.toBe(
+      AuthorizeResult.ALLOW,
+    );
+    const fromApprovals = await installedPolicy({
+      kubernetesJobs: {
+        approvals: [
+          {
+            cluster: 'production',
+            approverGroups: ['group:default/team-marketing'],
+          },
+        ],
+      },
+    });
+    await expect(approve(fromApprovals, 'user:default/marco')).resolves.toBe(
+      AuthorizeResult.ALLOW,
+    );
+    await expect(
+      approve(await installedPolicy({}), 'user:default/marco'),
+    ).resolves.toBe(AuthorizeResult.CONDITIONAL);
   });
 
   it('refuses a non-list value for the admin groups at startup', async () => {

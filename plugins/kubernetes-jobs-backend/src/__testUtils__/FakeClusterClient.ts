@@ -114,6 +114,16 @@ export class FakeClusterClient implements ClusterClient {
     return structuredClone(stored);
   }
 
+  /** Deletes an object as an admin would; watches see it go. */
+  remove(kind: DefinitionKind, namespace: string, name: string): void {
+    const key = keyOf(kind, namespace, name);
+    const existing = this.objects.get(key);
+    if (!existing) return;
+    this.objects.delete(key);
+    ++this.resourceVersion;
+    this.emit(kind, 'DELETED', existing);
+  }
+
   /** An object as the cluster holds it now. */
   get(kind: 'Job', namespace: string, name: string): V1Job | undefined;
   get(kind: 'CronJob', namespace: string, name: string): V1CronJob | undefined;

@@ -9,6 +9,7 @@ import {
   definitionParams,
   entityQuery,
   parse,
+  requestParams,
   runParams,
 } from '../router/validation';
 import { Zod, ZodObject } from './schemas';
@@ -34,6 +35,13 @@ export const entityRefField = (z: Zod): ZodString =>
     .string()
     .describe(
       'The catalog entity whose Jobs these are, as kind:namespace/name, for example component:default/shop. Take it from list-definitions (definition.entityRef).',
+    );
+
+const requestIdField = (z: Zod): ZodString =>
+  z
+    .string()
+    .describe(
+      'Id of the run request, as answered by request-run or listed by list-run-requests (id).',
     );
 
 const runLocationFields = (
@@ -99,6 +107,12 @@ function runInput(input: Record<string, any>) {
   return { entityRef: entityRefInput(input.entityRef), location };
 }
 
+/** A run request's id and entity, checked by the routes' rules. */
+function requestInput(input: Record<string, any>) {
+  const location = parse(requestParams, { id: input.id }, 'input');
+  return { entityRef: entityRefInput(input.entityRef), location };
+}
+
 /** An entity reference, checked by the routes' rules. */
 export function entityRefInput(entityRef: string): string {
   return parse(entityQuery, { entityRef }, 'input').entityRef;
@@ -117,11 +131,13 @@ export interface ActionCall<L> {
   input: Record<string, any>;
 }
 
-type Address = 'definition' | 'run' | 'none';
+type Address = 'definition' | 'run' | 'request' | 'none';
 type LocationOf<A extends Address> = A extends 'definition'
   ? DefinitionLocation
   : A extends 'run'
   ? RunLocation
+  : A extends 'request'
+  ? { id: string }
   : undefined;
 
 /**
@@ -151,12 +167,15 @@ export function registerAction<A extends Address>(
   },
 ): void {
   const { registry, operations } = options;
-  const addressFields = (z: Zod) => {
+  const addressFields = (z: Zod): Record<string, ZodString | ZodEnum> => {
     if (spec.address === 'definition') {
       return { entityRef: entityRefField(z), ...definitionLocationFields(z) };
     }
     if (spec.address === 'run') {
       return { entityRef: entityRefField(z), ...runLocationFields(z) };
+    }
+    if (spec.address === 'request') {
+      return { entityRef: entityRefField(z), id: requestIdField(z) };
     }
     return {};
   };
@@ -176,6 +195,7 @@ export function registerAction<A extends Address>(
       };
       if (spec.address === 'definition') address = definitionInput(input);
       if (spec.address === 'run') address = runInput(input);
+      if (spec.address === 'request') address = requestInput(input);
       const output = await spec.call({
         operations,
         credentials,

@@ -159,7 +159,7 @@ const definition = (kind: 'Job' | 'CronJob', name: string) => ({
 });
 
 describe('the registry', () => {
-  it('lists the seven actions with attributes that say what they change', async () => {
+  it('lists the twelve actions with attributes that say what they change', async () => {
     const res = await request(backend.server)
       .get(actionsPath)
       .set('authorization', jane);
@@ -168,6 +168,7 @@ describe('the registry', () => {
       res.body.actions.map((a: any) => [a.id, a.attributes]),
     );
     const read = { readOnly: true, destructive: false, idempotent: true };
+    const change = { readOnly: false, destructive: false, idempotent: false };
     expect(attributes).toEqual({
       'kubernetes-jobs:list-definitions': read,
       'kubernetes-jobs:get-definition': read,
@@ -190,6 +191,12 @@ describe('the registry', () => {
         destructive: false,
         idempotent: true,
       },
+      'kubernetes-jobs:list-run-requests': read,
+      // Each call asks for another run; a decision is made once (a second is refused).
+      'kubernetes-jobs:request-run': change,
+      'kubernetes-jobs:approve-run-request': change,
+      'kubernetes-jobs:reject-run-request': change,
+      'kubernetes-jobs:cancel-run-request': change,
     });
     // What an MCP client shows the model: JSON Schema with the fields described.
     const run = res.body.actions.find((a: any) => a.name === 'run-definition');

@@ -7,6 +7,11 @@ import { createKillRunAction } from './createKillRunAction';
 import { createListDefinitionsAction } from './createListDefinitionsAction';
 import { createRunDefinitionAction } from './createRunDefinitionAction';
 import { createSetScheduleAction } from './createSetScheduleAction';
+import { createRequestRunAction } from './createRequestRunAction';
+import { createListRunRequestsAction } from './createListRunRequestsAction';
+import { createApproveRunRequestAction } from './createApproveRunRequestAction';
+import { createRejectRunRequestAction } from './createRejectRunRequestAction';
+import { createCancelRunRequestAction } from './createCancelRunRequestAction';
 
 /** Dependencies of {@link registerActions}. */
 export interface RegisterActionsOptions {
@@ -34,6 +39,11 @@ export function registerActions(
     createRunDefinitionAction,
     createKillRunAction,
     createSetScheduleAction,
+    createRequestRunAction,
+    createListRunRequestsAction,
+    createApproveRunRequestAction,
+    createRejectRunRequestAction,
+    createCancelRunRequestAction,
   ]) {
     create(actionOptions);
   }

@@ -132,3 +132,80 @@ export const clusterErrorSchema = (z: Zod): ZodObject =>
     .describe(
       'A cluster that could not be read; the rest of the answer is complete.',
     );
+
+export const runRequestSchema = (z: Zod): ZodObject =>
+  z
+    .object({
+      id: z
+        .string()
+        .describe(
+          'Its id: what approve-run-request, reject-run-request and cancel-run-request take.',
+        ),
+      cluster: z.string(),
+      namespace: z.string(),
+      definition: z
+        .object({ kind: z.enum(['Job', 'CronJob']), name: z.string() })
+        .passthrough()
+        .describe('The definition it asks to run.'),
+      entityRef: z
+        .string()
+        .describe('The entity it was asked through: pass it with its id.'),
+      requestedBy: z.string().describe('Who asked for the run.'),
+      requestedAt: z.string(),
+      parameters: z
+        .record(z.union([z.string(), z.number(), z.boolean()]))
+        .optional()
+        .describe('The parameter values the run gets.'),
+      notBefore: z
+        .string()
+        .optional()
+        .describe('It runs at this time (UTC), not before.'),
+      approval: z
+        .object({
+          required: z.number(),
+          approverGroups: z.array(z.string()),
+          reason: z.string(),
+        })
+        .passthrough()
+        .optional()
+        .describe(
+          'The approval it needs: how many people (never the requester), from which groups (empty: whoever may approve), and why.',
+        ),
+      decisions: z
+        .array(
+          z
+            .object({
+              by: z.string(),
+              at: z.string(),
+              decision: z.enum(['approve', 'reject']),
+              comment: z.string().optional(),
+            })
+            .passthrough(),
+        )
+        .describe('Approvals and rejections so far.'),
+      expiresAt: z
+        .string()
+        .optional()
+        .describe('When it expires if not approved (UTC).'),
+      state: z
+        .enum([
+          'WaitingForApproval',
+          'Scheduled',
+          'Started',
+          'Rejected',
+          'Expired',
+          'Cancelled',
+          'NotStarted',
+        ])
+        .describe(
+          'WaitingForApproval and Scheduled still wait (and can be cancelled); Started has a run; the others ended without one.',
+        ),
+      stateReason: z.string().optional().describe('Why it ended so, in words.'),
+      run: z
+        .object({ name: z.string() })
+        .passthrough()
+        .optional()
+        .describe('The run it started: follow it with get-run.'),
+      updatedAt: z.string(),
+    })
+    .passthrough();

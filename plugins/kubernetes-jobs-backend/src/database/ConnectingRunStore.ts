@@ -179,6 +179,9 @@ export class ConnectingRunStore implements RunStore {
   findRun(location: Parameters<RunStore['findRun']>[0]) {
     return this.call(s => s.findRun(location));
   }
+  findRunOfRequest(requestId: string): Promise<JobRun | undefined> {
+    return this.call(s => s.findRunOfRequest(requestId));
+  }
   stats(keys: DefinitionLocation[]): Promise<Map<string, DefinitionStats>> {
     return this.call(s => s.stats(keys));
   }

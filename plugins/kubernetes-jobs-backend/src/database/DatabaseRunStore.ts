@@ -75,6 +75,8 @@ export class DatabaseRunStore implements RunStore {
       triggeredAt: Date;
       exclusive: boolean;
       parameters?: Record<string, ParameterValue>;
+      approvedBy?: string[];
+      requestId?: string;
     },
   ): Promise<number> {
     const now = new Date();
@@ -93,6 +95,10 @@ export class DatabaseRunStore implements RunStore {
             run.parameters && Object.keys(run.parameters).length
               ? JSON.stringify(run.parameters)
               : null,
+          approved_by: run.approvedBy?.length
+            ? JSON.stringify(run.approvedBy)
+            : null,
+          request_id: run.requestId ?? null,
           state: 'Pending',
           active_key: run.exclusive ? definitionKeyString(key) : null,
           removed_from_cluster: false,
@@ -153,6 +159,8 @@ export class DatabaseRunStore implements RunStore {
         'triggered_at',
         'active_key',
         'parameters',
+        'approved_by',
+        'request_id',
       );
     if (!reservation) return;
     await tx<Row>(TABLE).where({ id }).delete();
@@ -163,6 +171,8 @@ export class DatabaseRunStore implements RunStore {
         triggered_by: reservation.triggered_by,
         triggered_at: reservation.triggered_at,
         parameters: reservation.parameters,
+        approved_by: reservation.approved_by,
+        request_id: reservation.request_id,
         trigger: 'portal',
         claimed_by: null,
         active_key: isActiveState(tracked.state as RunState)
@@ -265,6 +275,14 @@ export class DatabaseRunStore implements RunStore {
       definitionKey: keyOfRow(row),
       entityRef: row.entity_ref ?? undefined,
     };
+  }
+
+  async findRunOfRequest(requestId: string): Promise<JobRun | undefined> {
+    const row = (await this.db<Row>(TABLE)
+      .where({ request_id: requestId })
+      .whereNotNull('job_uid')
+      .first(RECORD_COLUMNS)) as Row | undefined;
+    return row ? rowToRun(row) : undefined;
   }
 
   stats(keys: DefinitionLocation[]): Promise<Map<string, DefinitionStats>> {

@@ -37,6 +37,10 @@ export interface RunStore {
       triggeredAt: Date;
       exclusive: boolean;
       parameters?: Record<string, ParameterValue>;
+      /** Who approved it, for a run a request started. */
+      approvedBy?: string[];
+      /** The run request that started it. */
+      requestId?: string;
     },
   ): Promise<number>;
   /**
@@ -97,6 +101,8 @@ export interface RunStore {
     | (JobRun & { definitionKey: DefinitionLocation; entityRef?: string })
     | undefined
   >;
+  /** The run a request started, when one was recorded (to tell an interrupted start). */
+  findRunOfRequest(requestId: string): Promise<JobRun | undefined>;
   /** Stats of many definitions, in a fixed number of queries. */
   stats(keys: DefinitionLocation[]): Promise<Map<string, DefinitionStats>>;
   /** Retention: deletes finished runs older than `olderThan`, and beyond `keepPerDefinition`. */

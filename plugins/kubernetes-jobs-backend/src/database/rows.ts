@@ -60,6 +60,8 @@ export interface Row {
   evidence: string | null;
   evidence_saved_at: DbDate;
   parameters: string | null;
+  approved_by: string | null;
+  request_id: string | null;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 }
@@ -96,6 +98,8 @@ export const RECORD_COLUMNS: string[] = [
   'attempts',
   'evidence_saved_at',
   'parameters',
+  'approved_by',
+  'request_id',
   'created_at',
   'updated_at',
 ];
@@ -146,6 +150,8 @@ export function rowToRun(row: Row): JobRun {
     attempts: row.attempts ?? undefined,
     evidenceSavedAt: toIso(row.evidence_saved_at),
     parameters: row.parameters ? JSON.parse(row.parameters) : undefined,
+    approvedBy: row.approved_by ? JSON.parse(row.approved_by) : undefined,
+    requestId: row.request_id ?? undefined,
     // Pod counts are live data; history keeps the outcome, not the pods.
     pods: { active: 0, ready: 0, succeeded: 0, failed: 0, terminating: 0 },
     failure:

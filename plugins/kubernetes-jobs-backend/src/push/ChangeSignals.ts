@@ -4,6 +4,7 @@ import {
   DefinitionKind,
   KUBERNETES_JOBS_SIGNAL_CHANNEL,
   KubernetesJobsHint,
+  RunRequest,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCacheListener } from '../cache/ClusterCache';
@@ -67,6 +68,17 @@ export class ChangeSignals implements ClusterCacheListener {
       definitionKind: kindOf(definition) as DefinitionKind,
       definitionName: definition.metadata?.name ?? '',
       run: object.metadata?.name,
+    });
+  }
+
+  /** A run request of a definition was asked for or changed: tabs showing its requests refetch. */
+  requestChanged(request: RunRequest): void {
+    this.enqueue({
+      type: 'request',
+      cluster: request.cluster,
+      namespace: request.namespace,
+      definitionKind: request.definition.kind,
+      definitionName: request.definition.name,
     });
   }
 

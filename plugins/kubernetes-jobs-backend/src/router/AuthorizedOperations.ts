@@ -2,13 +2,10 @@ import {
   AuditorService,
   BackstageCredentials,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   DefinitionDetails,
@@ -28,22 +25,17 @@ import {
   kubernetesJobsRunPermission,
   kubernetesJobsSchedulePermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { Request } from 'express';
 import { ClusterAccess } from '../service/ClusterAccess';
 import { DefinitionReader } from '../service/DefinitionReader';
 import { EntitySelector, entitySelectorOf } from '../service/entitySelector';
 import { RunActions } from '../service/RunActions';
 import { RunDetails } from '../service/RunDetails';
 import { RunReader } from '../service/RunReader';
+import { RunRequests } from '../service/RunRequests';
+import { Caller, EntityGuard, actorOf } from './guard';
+import { RequestOperations } from './RequestOperations';
 
-/**
- * Who asks for a change, and how to audit it: through the REST API (the auditor reads the actor
- * from the request) or through the actions registry (an MCP client, a template), where there is
- * no request to read it from.
- */
-export type Caller =
-  | { credentials: BackstageCredentials; request: Request }
-  | { credentials: BackstageCredentials; actionId: string };
+export type { Caller } from './guard';
 
 /** Dependencies of {@link AuthorizedOperations}. */
 export interface AuthorizedOperationsOptions {
@@ -56,14 +48,11 @@ export interface AuthorizedOperationsOptions {
   runs: RunReader;
   actions: RunActions;
   details: RunDetails;
+  /** Run requests: later, and after approval. */
+  requests: RunRequests;
+  /** The caller's groups, for requests that name their approver groups. */
+  userInfo: UserInfoService;
 }
-
-const VERBS: Record<string, string> = {
-  [kubernetesJobsReadPermission.name]: 'see',
-  [kubernetesJobsRunPermission.name]: 'run',
-  [kubernetesJobsKillPermission.name]: 'stop',
-  [kubernetesJobsSchedulePermission.name]: 'pause or resume',
-};
 
 /**
  * Everything a caller may ask of the plugin, each checked the same way whichever edge it comes
@@ -73,7 +62,19 @@ const VERBS: Record<string, string> = {
  * audited whether they succeed or fail. Input is parsed by the edge, before it gets here.
  */
 export class AuthorizedOperations {
-  constructor(private readonly options: AuthorizedOperationsOptions) {}
+  private readonly guard: EntityGuard;
+  /** Run requests (run later, run after approval), checked and audited the same way. */
+  readonly requests: RequestOperations;
+
+  constructor(private readonly options: AuthorizedOperationsOptions) {
+    this.guard = new EntityGuard(options);
+    this.requests = new RequestOperations({
+      guard: this.guard,
+      clusters: options.clusters,
+      requests: options.requests,
+      userInfo: options.userInfo,
+    });
+  }
 
   /** One entity's definitions, or every definition of every entity the caller may read. */
   async listDefinitions(
@@ -82,7 +83,7 @@ export class AuthorizedOperations {
   ): Promise<DefinitionListResponse> {
     const { definitions, catalog, permissions } = this.options;
     if (entityRef) {
-      const selector = await this.authorizeOnEntity(
+      const selector = await this.guard.authorizeOnEntity(
         credentials,
         kubernetesJobsReadPermission,
         entityRef,
@@ -209,7 +210,7 @@ export class AuthorizedOperations {
     input: { entityRef: string; parameters?: Record<string, ParameterValue> },
   ): Promise<JobRun> {
     const { entityRef, parameters } = input;
-    return this.audited(
+    return this.guard.audited(
       caller,
       'job-run',
       {
@@ -220,7 +221,7 @@ export class AuthorizedOperations {
       },
       async () => {
         this.options.clusters.assertKnown(location.cluster);
-        const selector = await this.authorizeOnEntity(
+        const selector = await this.guard.authorizeOnEntity(
           caller.credentials,
           kubernetesJobsRunPermission,
           entityRef,
@@ -240,13 +241,13 @@ export class AuthorizedOperations {
     location: RunLocation,
     entityRef: string,
   ): Promise<JobRun> {
-    return this.audited(
+    return this.guard.audited(
       caller,
       'job-kill',
       { action: 'kill', entityRef, ...location },
       async () => {
         this.options.clusters.assertKnown(location.cluster);
-        const selector = await this.authorizeOnEntity(
+        const selector = await this.guard.authorizeOnEntity(
           caller.credentials,
           kubernetesJobsKillPermission,
           entityRef,
@@ -266,7 +267,7 @@ export class AuthorizedOperations {
     input: { entityRef: string; suspend: boolean },
   ): Promise<JobDefinition> {
     const { entityRef, suspend } = input;
-    return this.audited(
+    return this.guard.audited(
       caller,
       'job-schedule',
       {
@@ -276,7 +277,7 @@ export class AuthorizedOperations {
       },
       async () => {
         this.options.clusters.assertKnown(location.cluster);
-        const selector = await this.authorizeOnEntity(
+        const selector = await this.guard.authorizeOnEntity(
           caller.credentials,
           kubernetesJobsSchedulePermission,
           entityRef,
@@ -297,90 +298,10 @@ export class AuthorizedOperations {
     entityRef: string,
   ): Promise<EntitySelector> {
     this.options.clusters.assertKnown(location.cluster);
-    return this.authorizeOnEntity(
+    return this.guard.authorizeOnEntity(
       credentials,
       kubernetesJobsReadPermission,
       entityRef,
     );
-  }
-
-  /** Resolves the entity and authorizes the caller on it; returns its selector. */
-  private async authorizeOnEntity(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
-    entityRef: string,
-  ): Promise<EntitySelector> {
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
-    if (!entity) {
-      throw new NotFoundError(`Entity ${entityRef} not found in the catalog`);
-    }
-    const [decision] = await this.options.permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to ${
-          VERBS[permission.name]
-        } the Jobs of ${entityRef}`,
-      );
-    }
-    const selector = entitySelectorOf(entity);
-    if (!selector) {
-      throw new InputError(
-        `Entity ${entityRef} has no Kubernetes annotation: add ${ENTITY_ANNOTATIONS.kubernetesId} or ${ENTITY_ANNOTATIONS.labelSelector} to its catalog-info.yaml`,
-      );
-    }
-    return selector;
-  }
-
-  /** Audits a change around `fn`, failures (including refusals) too. */
-  private async audited<T>(
-    caller: Caller,
-    eventId: string,
-    meta: Record<string, string>,
-    fn: () => Promise<T>,
-    resultMeta: (result: T) => Record<string, string>,
-  ): Promise<T> {
-    const event = await this.options.auditor.createEvent(
-      'request' in caller
-        ? { eventId, severityLevel: 'medium', request: caller.request, meta }
-        : {
-            eventId,
-            severityLevel: 'medium',
-            // Without a request the auditor names this plugin as the actor: say who asked.
-            meta: {
-              ...meta,
-              actionId: caller.actionId,
-              onBehalfOf: actorOf(caller.credentials),
-            },
-          },
-    );
-    try {
-      const result = await fn();
-      await event.success({ meta: resultMeta(result) });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
-}
-
-/** Who did it, as recorded on the run: the user's entity ref, or the calling service. */
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as
-    | { type: 'user'; userEntityRef: string }
-    | { type: 'service'; subject: string }
-    | { type: 'none' };
-  switch (principal.type) {
-    case 'user':
-      return principal.userEntityRef;
-    case 'service':
-      return principal.subject;
-    default:
-      return 'unknown';
   }
 }

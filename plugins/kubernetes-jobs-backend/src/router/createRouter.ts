@@ -8,6 +8,7 @@ import Router from 'express-promise-router';
 import { isStateOfTheWorld, statusCodeOf } from '../errors';
 import { AuthorizedOperations, Caller } from './AuthorizedOperations';
 import {
+  decisionBody,
   definitionParams,
   entityBody,
   entityQuery,
@@ -15,6 +16,9 @@ import {
   logsQuery,
   optionalEntityQuery,
   parse,
+  pendingQuery,
+  requestBody,
+  requestParams,
   runBody,
   runParams,
   scheduleBody,
@@ -123,6 +127,69 @@ export async function createRouter(
       res.json(await read(await credentials(req), location, entityRef));
     });
   }
+
+  // Run requests: a run later, or after approval. See RequestOperations for who may do what.
+  router.post(
+    '/definitions/:cluster/:namespace/:kind/:name/requests',
+    async (req, res) => {
+      const location = parse(definitionParams, req.params, 'definition');
+      const body = parse(requestBody, req.body, 'body');
+      const created = await operations.requests.request(
+        await caller(req),
+        location,
+        body,
+      );
+      res.status(201).json(created);
+    },
+  );
+
+  router.get(
+    '/definitions/:cluster/:namespace/:kind/:name/requests',
+    async (req, res) => {
+      const location = parse(definitionParams, req.params, 'definition');
+      const { entityRef } = parse(entityQuery, req.query, 'query');
+      res.json(
+        await operations.requests.listForDefinition(
+          await credentials(req),
+          location,
+          entityRef,
+        ),
+      );
+    },
+  );
+
+  router.get('/requests', async (req, res) => {
+    const query = parse(pendingQuery, req.query, 'query');
+    res.json(
+      await operations.requests.listPending(await credentials(req), query),
+    );
+  });
+
+  router.get('/requests/:id', async (req, res) => {
+    const { id } = parse(requestParams, req.params, 'request');
+    const { entityRef } = parse(entityQuery, req.query, 'query');
+    res.json(
+      await operations.requests.get(await credentials(req), id, entityRef),
+    );
+  });
+
+  router.post('/requests/:id/approve', async (req, res) => {
+    const { id } = parse(requestParams, req.params, 'request');
+    const body = parse(decisionBody, req.body, 'body');
+    res.json(await operations.requests.approve(await caller(req), id, body));
+  });
+
+  router.post('/requests/:id/reject', async (req, res) => {
+    const { id } = parse(requestParams, req.params, 'request');
+    const body = parse(decisionBody, req.body, 'body');
+    res.json(await operations.requests.reject(await caller(req), id, body));
+  });
+
+  router.post('/requests/:id/cancel', async (req, res) => {
+    const { id } = parse(requestParams, req.params, 'request');
+    const body = parse(entityBody, req.body, 'body');
+    res.json(await operations.requests.cancel(await caller(req), id, body));
+  });
 
   router.post('/runs/:cluster/:namespace/:name/kill', async (req, res) => {
     const location = parse(runParams, req.params, 'run');

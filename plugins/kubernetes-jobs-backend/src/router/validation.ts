@@ -94,6 +94,34 @@ export const runBody = entityBody.extend({
     )
     .optional(),
 });
+export const requestBody = runBody.extend({
+  at: z
+    .string()
+    .datetime({
+      offset: true,
+      message:
+        'must be a date and time with its zone, like 2026-12-24T02:00:00Z or 2026-12-24T03:00:00+01:00',
+    })
+    .optional(),
+});
+const comment = z.string().max(1000, 'must be at most 1000 characters');
+export const decisionBody = entityBody.extend({ comment: comment.optional() });
+export const requestParams = z.object({
+  id: z
+    .string()
+    .regex(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'is not a run request id',
+    ),
+});
+export const pendingQuery = z.object({
+  waitingForMe: z
+    .enum(['true', 'false'], {
+      errorMap: () => ({ message: "must be 'true' or 'false'" }),
+    })
+    .transform(value => value === 'true')
+    .optional(),
+});
 export const scheduleBody = entityBody.extend({
   suspend: z.boolean({
     required_error:

@@ -1,3 +1,4 @@
+import type { ApprovalRule } from '../config';
 import {
   ClusterError,
   DefinitionDetails,
@@ -31,6 +32,8 @@ import {
 /** Options of {@link DefinitionReader}. */
 export interface DefinitionReaderOptions extends CachedReadsOptions {
   allowParallelRunsByDefault: boolean;
+  /** `kubernetesJobs.approvals`: shown with each definition as the approval it needs. */
+  approvals?: ApprovalRule[];
   /** Runs shown with a definition, before its history is paged. */
   historyPageSize?: number;
 }
@@ -273,6 +276,7 @@ export class DefinitionReader {
   ) {
     return toJobDefinition(cluster, object, {
       allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
+      approvals: this.options.approvals,
       entityRef: selector?.entityRef,
       entityOwnerRef: selector?.ownerRef,
     });

@@ -13,7 +13,12 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { WatchCaches } from '../cache/WatchCaches';
-import { ClusterTimeoutError } from '../errors';
+import type { ApprovalRule } from '../config';
+import {
+  ActiveRunError,
+  ClusterTimeoutError,
+  DefinitionInvalidError,
+} from '../errors';
 import { ClusterClientFactory } from '../cluster/ClusterClient';
 import { RunStore, definitionKeyString } from '../database/RunStore';
 import { EntitySelector } from './entitySelector';
@@ -21,6 +26,7 @@ import { EvidenceCollector } from './evidence';
 import { declaredParameters, valuesForRun } from './parameters';
 import { KeyedMutex } from './KeyedMutex';
 import {
+  DefinitionObject,
   definitionRef,
   runsFromJobs,
   toJobDefinition,
@@ -32,6 +38,7 @@ import {
   readDefinition,
 } from './ownership';
 import { buildRunJob } from './runJob';
+import { approvalFor } from './approvalPolicy';
 
 /** Options of {@link RunActions}. */
 export interface RunActionsOptions {
@@ -43,8 +50,22 @@ export interface RunActionsOptions {
   allowParallelRunsByDefault: boolean;
   /** Keeps a killed run's logs and events: read before its pods are stopped. */
   evidence: EvidenceCollector;
+  /** `kubernetesJobs.approvals`: clusters where every run needs approval. */
+  approvals?: ApprovalRule[];
   /** Clock, for tests. */
   now?: () => Date;
+}
+
+/** What a run started by a run request carries, and checks, on top of a plain Run. */
+export interface FromRequest {
+  id: string;
+  /** Who approved it (recorded on the run and its Job). */
+  approvedBy: string[];
+  /**
+   * Checks the definition as read fresh for this run (unchanged since the request, approvals
+   * still enough), before anything is created; throws to refuse.
+   */
+  check: (definition: DefinitionObject) => void;
 }
 
 /**
@@ -66,6 +87,9 @@ export class RunActions {
    * the check and the create are serialised per definition; across replicas, the run's record
    * takes the definition's one active slot (a unique key in the database) before the Job is
    * created, so only one replica can start it.
+   *
+   * A definition that needs approval is refused (409) unless the run comes from an approved run
+   * request (`request`): there is no door around an approval.
    */
   async run(
     selector: EntitySelector,
@@ -73,6 +97,7 @@ export class RunActions {
     options: {
       triggeredBy: string;
       parameters?: Record<string, ParameterValue>;
+      request?: FromRequest;
     },
   ): Promise<JobRun> {
     const { annotationKey, store } = this.options;
@@ -88,6 +113,27 @@ export class RunActions {
       const view = toJobDefinition(location.cluster, definition, {
         allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
       });
+      const need = approvalFor(
+        location.cluster,
+        definition,
+        this.options.approvals ?? [],
+      );
+      if (need.error !== undefined) {
+        throw new DefinitionInvalidError(`cannot run: ${need.error}`);
+      }
+      if (options.request) {
+        options.request.check(definition);
+      } else if (need.approval) {
+        throw new ConflictError(
+          `This Job needs approval (${
+            need.approval.reason
+          }): ask for a run (POST /definitions/${location.cluster}/${
+            location.namespace
+          }/${location.kind.toLowerCase()}/${
+            location.name
+          }/requests); it starts once approved`,
+        );
+      }
       // 422 for a declaration its author must fix, 400 naming a value that is wrong.
       const declared = declaredParameters(
         definition.metadata?.annotations?.[PARAMETERS_ANNOTATION],
@@ -105,8 +151,9 @@ export class RunActions {
           r => isActiveState(r.state),
         );
         if (active.length) {
-          throw new ConflictError(
+          throw new ActiveRunError(
             `${location.kind} '${location.name}' already has an active run, '${active[0].name}' (${active[0].state}); wait for it to finish or stop it before starting another`,
+            active[0].name,
           );
         }
         await store.releaseIfInactive(key, {
@@ -121,6 +168,8 @@ export class RunActions {
         triggeredAt: now,
         exclusive,
         parameters: values,
+        approvedBy: options.request?.approvedBy,
+        requestId: options.request?.id,
       });
       let created: V1Job;
       try {
@@ -128,6 +177,7 @@ export class RunActions {
           annotationKey,
           triggeredBy: options.triggeredBy,
           now,
+          request: options.request,
           parameters: {
             declarations: declared.parameters ?? [],
             values,
@@ -160,6 +210,10 @@ export class RunActions {
         trigger: 'portal',
         claimedTriggeredBy: undefined,
         parameters: Object.keys(values).length ? values : undefined,
+        approvedBy: options.request?.approvedBy.length
+          ? options.request.approvedBy
+          : undefined,
+        requestId: options.request?.id,
       };
     });
   }

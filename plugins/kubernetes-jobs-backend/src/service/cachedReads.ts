@@ -97,6 +97,8 @@ export function mergeLive(record: JobRun, live: JobRun): JobRun {
         ? undefined
         : record.claimedTriggeredBy ?? live.claimedTriggeredBy,
     killedBy: record.killedBy,
+    approvedBy: record.approvedBy,
+    requestId: record.requestId,
     killedAt: record.killedAt ?? live.killedAt,
     failureSummary: record.failureSummary,
     evidenceSavedAt: record.evidenceSavedAt,

@@ -3,7 +3,9 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { AuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { ENTITY_ANNOTATIONS } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { LabelSelector } from './labelSelector';
 
@@ -83,4 +85,20 @@ function ownerRefOf(entity: Entity): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Resolves an entity's selector as the backend itself (not a user): for work the backend does on
+ * its own later, such as starting a run request at its time.
+ */
+export function selectorLookup(
+  catalog: CatalogService,
+  auth: AuthService,
+): (entityRef: string) => Promise<EntitySelector | undefined> {
+  return async entityRef => {
+    const entity = await catalog.getEntityByRef(entityRef, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    return entity ? entitySelectorOf(entity) : undefined;
+  };
 }

@@ -1,5 +1,6 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { PluginOptions } from '../config';
+import { RunRequestStore } from '../database/RunRequestStore';
 import { RunStore } from '../database/RunStore';
 
 /**
@@ -9,10 +10,12 @@ import { RunStore } from '../database/RunStore';
 export async function scheduleHistoryTasks(options: {
   scheduler: SchedulerService;
   store: RunStore;
+  /** Run requests are history too: those that ended are kept as long as runs. */
+  requests?: RunRequestStore;
   logger: LoggerService;
   options: PluginOptions;
 }): Promise<void> {
-  const { scheduler, store, logger } = options;
+  const { scheduler, store, requests, logger } = options;
   const { maxAgeDays, maxRunsPerDefinition } = options.options.history;
 
   await scheduler.scheduleTask({
@@ -22,10 +25,12 @@ export async function scheduleHistoryTasks(options: {
     initialDelay: { minutes: 1 },
     scope: 'global',
     fn: async () => {
+      const olderThan = new Date(Date.now() - maxAgeDays * 24 * 3600 * 1000);
       const deleted = await store.cleanup({
-        olderThan: new Date(Date.now() - maxAgeDays * 24 * 3600 * 1000),
+        olderThan,
         keepPerDefinition: maxRunsPerDefinition,
       });
+      await requests?.cleanup(olderThan);
       if (deleted) {
         logger.info(
           `kubernetes-jobs: history retention deleted ${deleted} runs`,

@@ -22,6 +22,8 @@ import {
   ParameterValue,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { timeOf, toIso } from '../util/dates';
+import type { ApprovalRule } from '../config';
+import { approvalFor } from './approvalPolicy';
 import { declaredParameters } from './parameters';
 import { nextScheduleTime } from './schedule';
 
@@ -55,6 +57,8 @@ export function toJobDefinition(
     allowParallelRunsByDefault: boolean;
     entityRef?: string;
     entityOwnerRef?: string;
+    /** `kubernetesJobs.approvals`: the clusters where every run needs approval. */
+    approvals?: ApprovalRule[];
     /** For the next scheduled time; now by default. */
     now?: Date;
   },
@@ -91,6 +95,7 @@ export function toJobDefinition(
     activeDeadlineSeconds: jobSpec?.activeDeadlineSeconds,
     createdAt: toIso(metadata.creationTimestamp),
     ...parameterFields(declared),
+    ...approvalFields(approvalFor(cluster, object, options.approvals ?? [])),
     ...(kind === 'CronJob'
       ? {
           scheduleControl:
@@ -133,6 +138,11 @@ export function runStateOf(job: V1Job): RunState {
 function parameterFields(declared: ReturnType<typeof declaredParameters>) {
   if (declared.error !== undefined) return { parametersError: declared.error };
   return declared.parameters.length ? { parameters: declared.parameters } : {};
+}
+
+function approvalFields(need: ReturnType<typeof approvalFor>) {
+  if (need.error !== undefined) return { approvalError: need.error };
+  return need.approval ? { approval: need.approval } : {};
 }
 
 /** Whether a definition Job has itself run (so it counts as its own first run). */

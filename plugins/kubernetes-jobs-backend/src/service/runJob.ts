@@ -2,6 +2,8 @@ import { V1CronJob, V1Job } from '@kubernetes/client-node';
 import {
   ALLOW_PARALLEL_RUNS_ANNOTATION,
   ALLOW_SCHEDULE_CONTROL_ANNOTATION,
+  APPROVAL_ANNOTATION,
+  APPROVERS_ANNOTATION,
   DEFINITION_KIND_LABEL,
   DEFINITION_LABEL,
   PARAMETERS_ANNOTATION,
@@ -61,6 +63,8 @@ export function buildRunJob(
     annotationKey: string;
     triggeredBy: string;
     now: Date;
+    /** The run request it comes from, and who approved it. */
+    request?: { id: string; approvedBy: string[] };
     /** Validated values, and the declaration that says which containers get each. */
     parameters?: {
       declarations: ParameterDeclaration[];
@@ -88,6 +92,8 @@ export function buildRunJob(
     key === ALLOW_PARALLEL_RUNS_ANNOTATION ||
     key === PARAMETERS_ANNOTATION ||
     key === ALLOW_SCHEDULE_CONTROL_ANNOTATION ||
+    key === APPROVAL_ANNOTATION ||
+    key === APPROVERS_ANNOTATION ||
     Object.values(RUN_ANNOTATIONS).includes(key as any) ||
     DROPPED_ANNOTATIONS.includes(key);
 
@@ -123,6 +129,17 @@ export function buildRunJob(
         ...without(templateMetadata?.annotations, dropAnnotation),
         [RUN_ANNOTATIONS.triggeredBy]: options.triggeredBy,
         [RUN_ANNOTATIONS.triggeredAt]: options.now.toISOString(),
+        ...(options.request
+          ? {
+              [RUN_ANNOTATIONS.requestId]: options.request.id,
+              ...(options.request.approvedBy.length
+                ? {
+                    [RUN_ANNOTATIONS.approvedBy]:
+                      options.request.approvedBy.join(','),
+                  }
+                : {}),
+            }
+          : {}),
         ...(options.parameters && Object.keys(options.parameters.values).length
           ? {
               [PARAMETERS_ANNOTATION]: JSON.stringify(
