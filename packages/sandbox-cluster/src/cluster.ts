@@ -8,7 +8,7 @@ import { GarbageCollector } from './controllers/garbageCollector';
 import { JobController } from './controllers/jobController';
 import { Kubelet } from './controllers/kubelet';
 import { Registry } from './registry/registry';
-import { RESOURCES, STORAGE } from './registry/resources';
+import { resourceFor, STORAGE } from './registry/resources';
 import { DEMO_PRE_RUN_JOBS, demoObjects, SANDBOX_ADMIN_TOKEN } from './seed';
 import { SandboxUser } from './server/auth';
 import { FaultController, SandboxFaults } from './server/faults';
@@ -42,12 +42,6 @@ export interface SandboxClusterOptions {
    * 410 Expired). Default 1000.
    */
   historySize?: number;
-  /**
-   * Serves the fault control API at `/sandbox/faults` (cluster-admin tokens
-   * only), for trying a client against faults from curl. Default false;
-   * `SandboxCluster.faults` works either way.
-   */
-  faultApi?: boolean;
 }
 
 /**
@@ -86,16 +80,8 @@ const SYSTEM_NAMESPACES = [
   'kube-node-lease',
 ];
 
-function collectionInfo(object: KubeObject) {
-  const info = RESOURCES.find(r => r.kind === object.kind && !r.toWire);
-  if (!info) {
-    throw new Error(`cannot seed a ${object.kind}`);
-  }
-  return info;
-}
-
 function restoreObject(registry: Registry, object: JsonObject): KubeObject {
-  const info = collectionInfo(object as KubeObject);
+  const info = resourceFor(object.kind);
   // A create resets status and creationTimestamp; a controller write puts them back before
   // any controller has looked (they only react after the current task).
   const created = registry.create(
@@ -159,7 +145,7 @@ export async function startSandboxCluster(
   const jobController = new JobController(store, registry, clock, events);
   const collector = new GarbageCollector(store, registry, clock);
 
-  const namespaces = RESOURCES.find(r => r.storage === STORAGE.namespaces)!;
+  const namespaces = resourceFor(STORAGE.namespaces);
   for (const name of SYSTEM_NAMESPACES) {
     registry.create(namespaces, undefined, { metadata: { name } });
   }
@@ -177,7 +163,6 @@ export async function startSandboxCluster(
     tokens: options.tokens ?? DEFAULT_TOKENS,
     requests,
     faults,
-    faultApi: options.faultApi,
   });
 
   const stop = async () => {
@@ -197,7 +182,7 @@ export async function startSandboxCluster(
       // without authentication, and not recorded as requests.
       for (const object of demoObjects()) {
         registry.create(
-          collectionInfo(object as KubeObject),
+          resourceFor(object.kind),
           object.metadata.namespace,
           object,
         );

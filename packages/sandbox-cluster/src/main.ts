@@ -5,7 +5,6 @@
  *   --port <n>            port (default 6443, env SANDBOX_PORT)
  *   --seed demo|none      demo data (default none, env SANDBOX_SEED)
  *   --time-scale <x>      multiply simulated delays (default 1, env SANDBOX_TIME_SCALE)
- *   --faults              serve the fault control API at /sandbox/faults (env SANDBOX_FAULTS=true)
  */
 import { startSandboxCluster } from './cluster';
 import { SANDBOX_ADMIN_TOKEN } from './seed';
@@ -15,7 +14,7 @@ function usage(message?: string): never {
     process.stderr.write(`sandbox-cluster: ${message}\n`);
   }
   process.stderr.write(
-    'usage: sandbox-cluster [--host 127.0.0.1] [--port 6443] [--seed demo|none] [--time-scale 1] [--faults]\n',
+    'usage: sandbox-cluster [--host 127.0.0.1] [--port 6443] [--seed demo|none] [--time-scale 1]\n',
   );
   process.exit(2);
 }
@@ -30,10 +29,6 @@ function parseArgs(argv: string[]) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match) {
       usage(`unexpected argument ${arg}`);
-    }
-    if (match[1] === 'faults' && match[2] === undefined) {
-      values.faults = 'true';
-      continue;
     }
     const value = match[2] ?? argv[++i];
     if (value === undefined) {
@@ -52,9 +47,8 @@ async function main() {
   const timeScale = Number(
     args['time-scale'] ?? process.env.SANDBOX_TIME_SCALE ?? 1,
   );
-  const faultApi = (args.faults ?? process.env.SANDBOX_FAULTS) === 'true';
   for (const key of Object.keys(args)) {
-    if (!['host', 'port', 'seed', 'time-scale', 'faults'].includes(key)) {
+    if (!['host', 'port', 'seed', 'time-scale'].includes(key)) {
       usage(`unknown option --${key}`);
     }
   }
@@ -73,14 +67,9 @@ async function main() {
     port,
     seed,
     timeScale,
-    faultApi,
   });
   process.stdout.write(
-    `Sandbox cluster listening on ${
-      cluster.url
-    } (admin token: ${SANDBOX_ADMIN_TOKEN}, seed: ${seed}, time scale: ${timeScale}${
-      faultApi ? `, fault API: ${cluster.url}/sandbox/faults` : ''
-    }) - development and tests only\n`,
+    `Sandbox cluster listening on ${cluster.url} (admin token: ${SANDBOX_ADMIN_TOKEN}, seed: ${seed}, time scale: ${timeScale}) - development and tests only\n`,
   );
 
   let stopping = false;

@@ -6,20 +6,13 @@
  * plugin's own error handling key off `reason`, `code` and `details.kind`.
  */
 
-/** A `Status` cause. */
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
 /** `Status.details`. */
 export interface StatusDetails {
   name?: string;
   group?: string;
   kind?: string;
   uid?: string;
-  causes?: StatusCause[];
+  causes?: Array<{ reason?: string; message?: string; field?: string }>;
   retryAfterSeconds?: number;
 }
 
@@ -57,113 +50,81 @@ export interface GroupResource {
   resource: string;
 }
 
-/** `jobs.batch`, or `pods` for the core group. */
-export function qualifiedResource(gr: GroupResource): string {
-  return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
-}
-
 function failure(
   code: number,
   reason: string | undefined,
   message: string,
   details?: StatusDetails,
   metadata: Status['metadata'] = {},
-): Status {
-  const status: Status = {
+): ApiError {
+  return new ApiError({
     kind: 'Status',
     apiVersion: 'v1',
     metadata,
     status: 'Failure',
     message,
-  };
-  if (reason) {
-    status.reason = reason;
-  }
-  if (details) {
-    status.details = details;
-  }
-  status.code = code;
-  return status;
+    ...(reason ? { reason } : {}),
+    ...(details ? { details } : {}),
+    code,
+  });
 }
 
-function resourceDetails(gr: GroupResource, name?: string): StatusDetails {
-  const details: StatusDetails = {};
-  if (name) {
-    details.name = name;
-  }
-  if (gr.group) {
-    details.group = gr.group;
-  }
-  details.kind = gr.resource;
-  return details;
+/** `jobs.batch "x"` (or `jobs.batch` without a name) and the matching details. */
+function subject(gr: GroupResource, name?: string) {
+  const resource = gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+  const details: StatusDetails = {
+    ...(name ? { name } : {}),
+    ...(gr.group ? { group: gr.group } : {}),
+    kind: gr.resource,
+  };
+  return { text: name ? `${resource} "${name}"` : resource, details };
 }
 
 /** 404 `jobs.batch "x" not found`. */
 export function notFound(gr: GroupResource, name: string): ApiError {
-  return new ApiError(
-    failure(
-      404,
-      'NotFound',
-      `${qualifiedResource(gr)} "${name}" not found`,
-      resourceDetails(gr, name),
-    ),
-  );
+  const { text, details } = subject(gr, name);
+  return failure(404, 'NotFound', `${text} not found`, details);
 }
 
-/** 404 for a path the server does not serve. */
+/** 404 for a path the sandbox does not serve. */
 export function pathNotFound(): ApiError {
-  return new ApiError(
-    failure(
-      404,
-      'NotFound',
-      'the server could not find the requested resource',
-      {},
-    ),
+  return failure(
+    404,
+    'NotFound',
+    'the server could not find the requested resource',
+    {},
   );
 }
 
 /** 409 `jobs.batch "x" already exists`. */
 export function alreadyExists(gr: GroupResource, name: string): ApiError {
-  return new ApiError(
-    failure(
-      409,
-      'AlreadyExists',
-      `${qualifiedResource(gr)} "${name}" already exists`,
-      resourceDetails(gr, name),
-    ),
-  );
+  const { text, details } = subject(gr, name);
+  return failure(409, 'AlreadyExists', `${text} already exists`, details);
 }
 
-/** The optimistic-lock message of the apiserver. */
-export const OPTIMISTIC_LOCK_MESSAGE =
-  'the object has been modified; please apply your changes to the latest version and try again';
-
-/** 409 `Operation cannot be fulfilled on jobs.batch "x": ...`. */
+/** 409 `Operation cannot be fulfilled on jobs.batch "x": ...` (the optimistic lock). */
 export function conflict(
   gr: GroupResource,
   name: string,
-  message: string = OPTIMISTIC_LOCK_MESSAGE,
+  message = 'the object has been modified; please apply your changes to the latest version and try again',
 ): ApiError {
-  return new ApiError(
-    failure(
-      409,
-      'Conflict',
-      `Operation cannot be fulfilled on ${qualifiedResource(
-        gr,
-      )} "${name}": ${message}`,
-      resourceDetails(gr, name),
-    ),
+  const { text, details } = subject(gr, name);
+  return failure(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${text}: ${message}`,
+    details,
   );
 }
 
 /** 400 BadRequest without details. */
 export function badRequest(message: string): ApiError {
-  return new ApiError(failure(400, 'BadRequest', message));
+  return failure(400, 'BadRequest', message);
 }
 
 /** 401, as returned for a missing or unknown bearer token. */
 export function unauthorized(): ApiError {
-  return new ApiError(failure(401, 'Unauthorized', 'Unauthorized'));
+  return failure(401, 'Unauthorized', 'Unauthorized');
 }
 
 /** 403 from RBAC (or admission), with the apiserver's wording. */
@@ -172,100 +133,36 @@ export function forbidden(
   name: string | undefined,
   reason: string,
 ): ApiError {
-  const subject = name
-    ? `${qualifiedResource(gr)} "${name}"`
-    : qualifiedResource(gr);
-  return new ApiError(
-    failure(
-      403,
-      'Forbidden',
-      `${subject} is forbidden: ${reason}`,
-      resourceDetails(gr, name),
-    ),
-  );
-}
-
-/** 403 for a non-resource URL (e.g. /version). */
-export function forbiddenPath(message: string): ApiError {
-  return new ApiError(failure(403, 'Forbidden', message, {}));
+  const { text, details } = subject(gr, name);
+  return failure(403, 'Forbidden', `${text} is forbidden: ${reason}`, details);
 }
 
 /** 415, with the apiserver's terse message. */
-export function unsupportedMediaType(
-  message = '415: Unsupported Media Type',
-): ApiError {
-  return new ApiError(failure(415, 'UnsupportedMediaType', message, {}));
+export function unsupportedMediaType(): ApiError {
+  return failure(
+    415,
+    'UnsupportedMediaType',
+    '415: Unsupported Media Type',
+    {},
+  );
 }
 
-/** 405 for a verb the resource does not support. */
+/** 405 for a verb the sandbox does not serve on a resource. */
 export function methodNotAllowed(): ApiError {
-  return new ApiError(
-    failure(
-      405,
-      'MethodNotAllowed',
-      'the server does not allow this method on the requested resource',
-      {},
-    ),
+  return failure(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+    {},
   );
 }
 
-/** 406 for an Accept header the sandbox cannot serve. */
-export function notAcceptable(): ApiError {
-  return new ApiError(
-    failure(
-      406,
-      'NotAcceptable',
-      'only the following media types are accepted: application/json',
-      {},
-    ),
-  );
-}
-
-/** 410 Expired (too old resourceVersion / continue token). */
+/** 410 Expired (too old resourceVersion or continue token), also inside watch streams. */
 export function expired(
   message: string,
   metadata: Status['metadata'] = {},
 ): ApiError {
-  return new ApiError(failure(410, 'Expired', message, undefined, metadata));
-}
-
-/** The Status body of a 410 inside a watch stream (ERROR event). */
-export function expiredStatus(message: string): Status {
-  return failure(410, 'Expired', message);
-}
-
-/** 413 for oversized bodies (the apiserver limit is 3 MiB). */
-export function tooLarge(limit: number): ApiError {
-  return new ApiError(
-    failure(
-      413,
-      'RequestEntityTooLarge',
-      `Request entity too large: limit is ${limit}`,
-    ),
-  );
-}
-
-/** 504 when a client asks for a resourceVersion the sandbox has not reached. */
-export function tooLargeResourceVersion(
-  requested: number,
-  current: number,
-): ApiError {
-  return new ApiError(
-    failure(
-      504,
-      'Timeout',
-      `Timeout: Too large resource version: ${requested}, current: ${current}`,
-      {
-        causes: [
-          {
-            reason: 'ResourceVersionTooLarge',
-            message: 'Too large resource version',
-          },
-        ],
-        retryAfterSeconds: 1,
-      },
-    ),
-  );
+  return failure(410, 'Expired', message, undefined, metadata);
 }
 
 /**
@@ -273,34 +170,30 @@ export function tooLargeResourceVersion(
  * "resourceVersion should not be set on objects to be created".
  */
 export function untranslated(message: string): ApiError {
-  return new ApiError(failure(500, undefined, message));
+  return failure(500, undefined, message);
 }
 
 /** 503 ServiceUnavailable (apierrors.NewServiceUnavailable). */
 export function serviceUnavailable(message: string): ApiError {
-  return new ApiError(failure(503, 'ServiceUnavailable', message));
+  return failure(503, 'ServiceUnavailable', message);
 }
 
 /**
- * 429 TooManyRequests (apierrors.NewTooManyRequests); the server turns
- * `details.retryAfterSeconds` into a `Retry-After` header, like the apiserver.
+ * 429 TooManyRequests; the server turns `details.retryAfterSeconds` into a `Retry-After`
+ * header, like the apiserver.
  */
 export function tooManyRequests(
   message: string,
   retryAfterSeconds: number,
 ): ApiError {
-  return new ApiError(
-    failure(429, 'TooManyRequests', message, { retryAfterSeconds }),
-  );
+  return failure(429, 'TooManyRequests', message, { retryAfterSeconds });
 }
 
 /** 500 InternalError: a sandbox bug, reported the way the apiserver would. */
 export function internalError(message: string): ApiError {
-  return new ApiError(
-    failure(500, 'InternalError', `Internal error occurred: ${message}`, {
-      causes: [{ message }],
-    }),
-  );
+  return failure(500, 'InternalError', `Internal error occurred: ${message}`, {
+    causes: [{ message }],
+  });
 }
 
 /** Success Status returned by a DELETE that removed the object at once. */
@@ -309,71 +202,41 @@ export function deleteSuccess(
   name: string,
   uid: string,
 ): Status {
-  const details = resourceDetails(gr, name);
-  details.uid = uid;
   return {
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},
     status: 'Success',
-    details,
+    details: { ...subject(gr, name).details, uid },
   };
 }
 
-/** The kinds of field.Error of k8s.io/apimachinery. */
-export type FieldErrorType =
-  | 'Required'
-  | 'Invalid'
-  | 'NotSupported'
-  | 'Duplicate'
-  | 'Forbidden'
-  | 'TooLong'
-  | 'TooMany';
+/** The kinds of field.Error of k8s.io/apimachinery, with their label and cause reason. */
+const FIELD_ERRORS = {
+  Required: ['Required value', 'FieldValueRequired'],
+  Invalid: ['Invalid value', 'FieldValueInvalid'],
+  NotSupported: ['Unsupported value', 'FieldValueNotSupported'],
+  Duplicate: ['Duplicate value', 'FieldValueDuplicate'],
+  TooLong: ['Too long', 'FieldValueTooLong'],
+};
 
 /** A field validation error (k8s.io/apimachinery/pkg/util/validation/field). */
 export interface FieldError {
-  type: FieldErrorType;
+  type: keyof typeof FIELD_ERRORS;
   field: string;
   /** The offending value, already rendered the Go way (`"x"`, `3`, `map[...]`). */
   badValue?: string;
   detail?: string;
 }
 
-const FIELD_ERROR_LABEL: Record<FieldErrorType, string> = {
-  Required: 'Required value',
-  Invalid: 'Invalid value',
-  NotSupported: 'Unsupported value',
-  Duplicate: 'Duplicate value',
-  Forbidden: 'Forbidden',
-  TooLong: 'Too long',
-  TooMany: 'Too many',
-};
-
-const FIELD_ERROR_REASON: Record<FieldErrorType, string> = {
-  Required: 'FieldValueRequired',
-  Invalid: 'FieldValueInvalid',
-  NotSupported: 'FieldValueNotSupported',
-  Duplicate: 'FieldValueDuplicate',
-  Forbidden: 'FieldValueForbidden',
-  TooLong: 'FieldValueTooLong',
-  TooMany: 'FieldValueTooMany',
-};
-
 /** field.Error.ErrorBody(): `Invalid value: "x": detail`. */
-export function fieldErrorBody(error: FieldError): string {
-  let body = FIELD_ERROR_LABEL[error.type];
-  const showsValue =
-    error.type !== 'Required' &&
-    error.type !== 'Forbidden' &&
-    error.type !== 'TooLong' &&
-    error.badValue !== undefined;
-  if (showsValue) {
-    body += `: ${error.badValue}`;
-  }
-  if (error.detail) {
-    body += `: ${error.detail}`;
-  }
-  return body;
+function fieldErrorBody(error: FieldError): string {
+  const shown = ['Invalid', 'NotSupported', 'Duplicate'].includes(error.type)
+    ? error.badValue
+    : undefined;
+  return [FIELD_ERRORS[error.type][0], shown, error.detail]
+    .filter(part => part !== undefined && part !== '')
+    .join(': ');
 }
 
 /** Shorthand constructors mirroring field.Required / field.Invalid / ... */
@@ -406,18 +269,11 @@ export const fieldErrors = {
     field,
     badValue,
   }),
-  forbidden: (field: string, detail: string): FieldError => ({
-    type: 'Forbidden',
-    field,
-    detail,
-  }),
 };
 
 /**
- * 422 Invalid, e.g. `Job.batch "x" is invalid: [a, b]`.
- *
- * Like utilerrors.NewAggregate, identical messages are listed once in the
- * message but every cause stays in `details.causes`.
+ * 422 Invalid, e.g. `Job.batch "x" is invalid: [a, b]`. Like utilerrors.NewAggregate,
+ * identical messages are listed once in the message but every cause stays in `details.causes`.
  */
 export function invalid(
   kind: { kind: string; group: string },
@@ -429,37 +285,19 @@ export function invalid(
   ];
   const aggregate = lines.length === 1 ? lines[0] : `[${lines.join(', ')}]`;
   const qualifiedKind = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
-  const details: StatusDetails = {};
-  if (name) {
-    details.name = name;
-  }
-  if (kind.group) {
-    details.group = kind.group;
-  }
-  details.kind = kind.kind;
-  details.causes = errors.map(e => ({
-    reason: FIELD_ERROR_REASON[e.type],
-    message: fieldErrorBody(e),
-    field: e.field,
-  }));
-  return new ApiError(
-    failure(
-      422,
-      'Invalid',
-      `${qualifiedKind} "${name}" is invalid: ${aggregate}`,
-      details,
-    ),
-  );
-}
-
-/** The generic 422 of a JSON patch that cannot be applied (recording 05). */
-export function unprocessablePatch(): ApiError {
-  return new ApiError(
-    failure(
-      422,
-      'Invalid',
-      'the server rejected our request due to an error in our request',
-      {},
-    ),
+  return failure(
+    422,
+    'Invalid',
+    `${qualifiedKind} "${name}" is invalid: ${aggregate}`,
+    {
+      ...(name ? { name } : {}),
+      ...(kind.group ? { group: kind.group } : {}),
+      kind: kind.kind,
+      causes: errors.map(e => ({
+        reason: FIELD_ERRORS[e.type][1],
+        message: fieldErrorBody(e),
+        field: e.field,
+      })),
+    },
   );
 }

@@ -325,24 +325,6 @@ export const eventSchema = struct('v1.Event', [
   ['reportingInstance', 'reqStr'],
 ]);
 
-/** meta/v1 DeleteOptions */
-export const deleteOptionsSchema = struct('v1.DeleteOptions', [
-  ['kind', 'str'],
-  ['apiVersion', 'str'],
-  ['gracePeriodSeconds', 'ptrInt'],
-  [
-    'preconditions',
-    struct('v1.Preconditions', [
-      ['uid', 'ptrStr'],
-      ['resourceVersion', 'ptrStr'],
-    ]),
-  ],
-  ['orphanDependents', 'ptrBool'],
-  ['propagationPolicy', 'ptrStr'],
-  ['dryRun', 'stringList'],
-  ['ignoreStoreReadErrorWithClusterBreakingPotential', 'ptrBool'],
-]);
-
 /** Result of decoding a body against a schema. */
 export interface DecodeResult {
   object: JsonObject;

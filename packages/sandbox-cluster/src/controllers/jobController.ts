@@ -11,11 +11,11 @@
  *  - failure: retries with exponential backoff (10 s, 20 s, ... capped at
  *    6 min, as the Job documentation states) until failed > backoffLimit, then
  *    FailureTarget + Failed;
- *  - activeDeadlineSeconds: DeadlineExceeded;
- *  - ttlSecondsAfterFinished: the finished Job is deleted (Background).
+ *  - a Job created from a CronJob sets the CronJob's lastSuccessfulTime when it completes.
  *
  * restartPolicy OnFailure is treated like Never (a failed container fails
- * its pod, which is replaced); Indexed completion mode runs like NonIndexed.
+ * its pod, which is replaced); Indexed completion mode runs like NonIndexed;
+ * activeDeadlineSeconds and ttlSecondsAfterFinished are ignored.
  */
 import { ApiError } from '../api/errors';
 import { clone, deepEqual, formatTime, KubeObject } from '../api/types';
@@ -37,7 +37,6 @@ const SYNC_DELAY = 0.01;
 const MESSAGES = {
   completions: 'Reached expected number of succeeded pods',
   backoff: 'Job has reached the specified backoff limit',
-  deadline: 'Job was active longer than specified deadline',
 };
 
 function isTerminal(pod: KubeObject): boolean {
@@ -98,18 +97,16 @@ function setCondition(
 
 /** Per-Job memory that is not in the Job status. */
 interface JobMemory {
-  /** Precise times (stored timestamps only have seconds). */
-  startMs?: number;
+  /** When the last failure was seen (stored timestamps only have seconds). */
   lastFailureMs?: number;
-  finishedMs?: number;
-  timers: Map<string, Cancel>;
+  /** The backoff timer. */
+  timer?: Cancel;
 }
 
 /** The Job controller. */
 export class JobController {
   private readonly queue = new Set<string>();
   private readonly memory = new Map<string, JobMemory>();
-  private readonly seenCronJobRuns = new Set<string>();
   private flushScheduled = false;
   private unsubscribe?: () => void;
 
@@ -120,20 +117,15 @@ export class JobController {
     private readonly events: EventRecorder,
   ) {}
 
-  /** Starts reacting to Job and Pod changes. */
+  /** Starts reacting to Job and Pod changes (the store holds neither yet). */
   start() {
     this.unsubscribe = this.store.subscribe(event => this.onEvent(event));
-    for (const [key] of this.store.scan(STORAGE.jobs)) {
-      this.enqueue(key);
-    }
   }
 
   /** Stops the controller and its timers. */
   stop() {
     this.unsubscribe?.();
-    for (const memory of this.memory.values()) {
-      memory.timers.forEach(cancel => cancel());
-    }
+    this.memory.forEach(memory => memory.timer?.());
     this.memory.clear();
   }
 
@@ -152,39 +144,33 @@ export class JobController {
       const owner = controllerOf(object);
       if (owner?.kind === 'Job') {
         this.enqueue(`${object.metadata.namespace}/${owner.name}`);
-      } else if (hasTracking(object)) {
-        this.enqueue(`orphans/${object.metadata.namespace}`);
       }
     }
   }
 
   private forget(uid: string) {
-    const memory = this.memory.get(uid);
-    memory?.timers.forEach(cancel => cancel());
+    this.memory.get(uid)?.timer?.();
     this.memory.delete(uid);
   }
 
   private memoryOf(uid: string): JobMemory {
     let memory = this.memory.get(uid);
     if (!memory) {
-      memory = { timers: new Map() };
+      memory = {};
       this.memory.set(uid, memory);
     }
     return memory;
   }
 
-  /** Re-syncs a Job at a later simulated time (backoff, deadline, TTL). */
-  private wakeUpAt(job: KubeObject, purpose: string, realMs: number) {
+  /** Re-syncs a Job at a later time (the end of its backoff). */
+  private wakeUpAt(job: KubeObject, realMs: number) {
     const memory = this.memoryOf(job.metadata.uid!);
-    memory.timers.get(purpose)?.();
+    memory.timer?.();
     const key = `${job.metadata.namespace}/${job.metadata.name}`;
-    memory.timers.set(
-      purpose,
-      this.clock.afterRealMs(realMs - this.clock.now(), () => {
-        memory.timers.delete(purpose);
-        this.enqueue(key);
-      }),
-    );
+    memory.timer = this.clock.afterRealMs(realMs - this.clock.now(), () => {
+      memory.timer = undefined;
+      this.enqueue(key);
+    });
   }
 
   private enqueue(key: string) {
@@ -241,15 +227,9 @@ export class JobController {
   /** Pods with the tracking finalizer whose Job is gone: release them. */
   private releaseOrphans(namespace: string) {
     for (const [, pod] of this.store.scan(STORAGE.pods, namespace)) {
-      if (!hasTracking(pod)) {
-        continue;
-      }
       const owner = controllerOf(pod);
-      const job =
-        owner?.kind === 'Job'
-          ? this.store.peek(STORAGE.jobs, namespace, owner.name)
-          : undefined;
-      if (!job || job.metadata.uid !== owner?.uid) {
+      const job = this.store.peek(STORAGE.jobs, namespace, owner?.name ?? '');
+      if (hasTracking(pod) && job?.metadata.uid !== owner?.uid) {
         this.removeTracking(pod);
       }
     }
@@ -266,7 +246,6 @@ export class JobController {
     if (!job) {
       return;
     }
-    this.noteCronJobRun(job);
     const nowMs = this.clock.now();
     const now = formatTime(nowMs);
     let pods = this.ownedPods(job);
@@ -275,25 +254,10 @@ export class JobController {
 
     if (finished) {
       pods.forEach(pod => this.removeTracking(pod));
-      this.scheduleTtl(job, status);
       return;
     }
     const spec = job.spec ?? {};
     const memory = this.memoryOf(job.metadata.uid!);
-    if (job.metadata.deletionTimestamp) {
-      // A Job being deleted (foreground) creates nothing and counts nothing:
-      // its pods are released and left to the garbage collector.
-      pods.forEach(pod => this.removeTracking(pod));
-      const remaining = this.ownedPods(job);
-      this.fillCounts(status, remaining);
-      status.uncountedTerminatedPods ??= {};
-      // Once the pods are gone the garbage collector removes the Job before
-      // the (batched) status update lands, as recording 10 shows.
-      if (remaining.length && !deepEqual(status, job.status ?? {})) {
-        this.writeStatus(job, status);
-      }
-      return;
-    }
 
     // 1. Count pods that terminated since the last sync (recordings 04, 07):
     //    first publish them as uncounted, then release their finalizers,
@@ -425,53 +389,10 @@ export class JobController {
           now,
         );
         status.startTime = now;
-        memory.startMs = nowMs;
         this.events.record(job, 'Normal', 'Resumed', 'Job resumed', SOURCE);
       }
-      if (!status.startTime) {
-        status.startTime = now;
-        memory.startMs = nowMs;
-      }
-      const deadline = spec.activeDeadlineSeconds;
-      const startMs = memory.startMs ?? Date.parse(status.startTime);
-      const deadlineMs =
-        typeof deadline === 'number'
-          ? startMs + this.clock.toRealMs(deadline)
-          : Infinity;
-      if (nowMs >= deadlineMs) {
-        setCondition(
-          status,
-          'FailureTarget',
-          'True',
-          'DeadlineExceeded',
-          MESSAGES.deadline,
-          now,
-        );
-        active.forEach(pod => this.deletePod(job!, pod, true));
-        if (!live.length) {
-          setCondition(
-            status,
-            'Failed',
-            'True',
-            'DeadlineExceeded',
-            MESSAGES.deadline,
-            now,
-          );
-          this.events.record(
-            job,
-            'Warning',
-            'DeadlineExceeded',
-            MESSAGES.deadline,
-            SOURCE,
-          );
-          this.onFinished(job, status);
-        }
-      } else {
-        if (Number.isFinite(deadlineMs)) {
-          this.wakeUpAt(job, 'deadline', deadlineMs);
-        }
-        this.createPods(job, status, active.length, memory, nowMs);
-      }
+      status.startTime ??= now;
+      this.createPods(job, status, active.length, memory, nowMs);
     }
 
     this.fillCounts(
@@ -534,7 +455,7 @@ export class JobController {
       );
       const readyAt = memory.lastFailureMs + this.clock.toRealMs(backoff);
       if (nowMs < readyAt) {
-        this.wakeUpAt(job, 'backoff', readyAt);
+        this.wakeUpAt(job, readyAt);
         return;
       }
     }
@@ -572,6 +493,7 @@ export class JobController {
           SOURCE,
         );
       } catch (e) {
+        // Not retried, unlike the real controller's backoff.
         const message = e instanceof ApiError ? e.message : String(e);
         this.events.record(
           job,
@@ -580,12 +502,6 @@ export class JobController {
           `Error creating: ${message}`,
           SOURCE,
         );
-        // Retry later rather than in a hot loop.
-        this.wakeUpAt(
-          job,
-          'create',
-          nowMs + this.clock.toRealMs(BACKOFF_BASE_SECONDS),
-        );
         return;
       }
     }
@@ -593,13 +509,13 @@ export class JobController {
 
   /**
    * Deletes an active pod gracefully. `keepTracking`: the pod still counts
-   * (as failed) once it has stopped, as for DeadlineExceeded.
+   * (as failed) once it has stopped.
    */
   private deletePod(job: KubeObject, pod: KubeObject, keepTracking: boolean) {
     if (!keepTracking) {
       this.removeTracking(pod);
     }
-    this.registry.deleteStored(STORAGE.pods, pod, 'Background');
+    this.registry.deleteStored(STORAGE.pods, pod);
     this.events.record(
       job,
       'Normal',
@@ -610,8 +526,6 @@ export class JobController {
   }
 
   private onFinished(job: KubeObject, status: any) {
-    this.memoryOf(job.metadata.uid!).finishedMs = this.clock.now();
-    this.scheduleTtl(job, status);
     const owner = controllerOf(job);
     if (owner?.kind !== 'CronJob' || !isTrue(status, 'Complete')) {
       return;
@@ -629,69 +543,5 @@ export class JobController {
       };
       this.registry.writeObject(STORAGE.cronJobs, cronJob);
     }
-  }
-
-  /** The CronJob controller's warning about Jobs it did not create. */
-  private noteCronJobRun(job: KubeObject) {
-    const owner = controllerOf(job);
-    if (
-      owner?.kind !== 'CronJob' ||
-      this.seenCronJobRuns.has(job.metadata.uid!)
-    ) {
-      return;
-    }
-    this.seenCronJobRuns.add(job.metadata.uid!);
-    const cronJob = this.store.get(
-      STORAGE.cronJobs,
-      job.metadata.namespace,
-      owner.name,
-    );
-    if (cronJob && cronJob.metadata.uid === owner.uid) {
-      this.events.record(
-        cronJob,
-        'Warning',
-        'UnexpectedJob',
-        `Saw a job that the controller did not create or forgot: ${job.metadata.name}`,
-        { component: 'cronjob-controller' },
-      );
-    }
-  }
-
-  /** ttlSecondsAfterFinished: delete the finished Job (and its pods). */
-  private scheduleTtl(job: KubeObject, status: any) {
-    const ttl = job.spec?.ttlSecondsAfterFinished;
-    if (typeof ttl !== 'number' || job.metadata.deletionTimestamp) {
-      return;
-    }
-    const memory = this.memoryOf(job.metadata.uid!);
-    if (memory.timers.has('ttl')) {
-      return;
-    }
-    // Timestamps have second precision, too coarse for a scaled clock: use
-    // the moment this controller saw the Job finish when it knows it.
-    const finishedCondition =
-      findCondition(status, 'Complete') ?? findCondition(status, 'Failed');
-    const recordedMs = Date.parse(
-      status.completionTime ?? finishedCondition?.lastTransitionTime ?? '',
-    );
-    const finishedMs =
-      memory.finishedMs ??
-      (Number.isNaN(recordedMs) ? this.clock.now() : recordedMs);
-    const dueMs = finishedMs + this.clock.toRealMs(ttl);
-    const ref = {
-      namespace: job.metadata.namespace,
-      name: job.metadata.name!,
-      uid: job.metadata.uid,
-    };
-    memory.timers.set(
-      'ttl',
-      this.clock.afterRealMs(dueMs - this.clock.now(), () => {
-        memory.timers.delete('ttl');
-        const current = this.store.get(STORAGE.jobs, ref.namespace, ref.name);
-        if (current && current.metadata.uid === ref.uid) {
-          this.registry.deleteStored(STORAGE.jobs, current, 'Background');
-        }
-      }),
-    );
   }
 }

@@ -60,15 +60,6 @@ export interface LogLine {
   text: string;
 }
 
-/** Logs of one container at a moment. */
-export interface ContainerLogs {
-  lines: LogLine[];
-  /** The container process is still running. */
-  running: boolean;
-  /** When (real ms) the next line or the exit is due, if running. */
-  nextChangeMs?: number;
-}
-
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -105,12 +96,9 @@ export class Kubelet {
     private readonly events: EventRecorder,
   ) {}
 
-  /** Starts watching pods. */
+  /** Starts watching pods (the store holds none yet). */
   start() {
     this.unsubscribe = this.store.subscribe(event => this.onEvent(event));
-    for (const [, pod] of this.store.scan(STORAGE.pods)) {
-      this.reconcile(pod);
-    }
   }
 
   /** Stops all simulated containers. */
@@ -217,7 +205,6 @@ export class Kubelet {
     current.status = {
       phase: 'Pending',
       conditions: [condition('PodScheduled', 'True', now)],
-      qosClass: current.status?.qosClass ?? 'BestEffort',
     };
     const bound = this.registry.writeObject(STORAGE.pods, current);
     if (bound) {
@@ -250,10 +237,7 @@ export class Kubelet {
         const program = compileProgram(
           expand(container.command),
           expand(container.args),
-          {
-            env: containerEnv,
-            wallClock: seconds => nowMs + this.clock.toRealMs(seconds),
-          },
+          containerEnv,
         );
         const runSeconds = Math.max(program.duration, MIN_RUN);
         return {
@@ -401,7 +385,7 @@ export class Kubelet {
       // Already confirmed; only finalizers keep it.
       return;
     }
-    this.registry.deleteStored(STORAGE.pods, current, 'Background', 0);
+    this.registry.deleteStored(STORAGE.pods, current, 0);
   }
 
   private containerStatus(run: PodRun, container: ContainerRun) {
@@ -444,7 +428,6 @@ export class Kubelet {
     }
     const specContainers: any[] = pod.spec.containers ?? [];
     const names = specContainers.map(c => c.name);
-    const qosClass = pod.status?.qosClass ?? 'BestEffort';
     const common = { hostIP: HOST_IP, hostIPs: [{ ip: HOST_IP }] };
     let status: Record<string, unknown>;
     if (run.state === 'creating') {
@@ -482,7 +465,6 @@ export class Kubelet {
           imageID: '',
           started: false,
         })),
-        qosClass,
       };
     } else {
       const statuses = run.containers.map(c => this.containerStatus(run, c));
@@ -535,46 +517,25 @@ export class Kubelet {
         podIPs: [{ ip: run.podIP }],
         startTime: run.createdAt,
         containerStatuses: statuses,
-        qosClass,
       };
     }
     pod.status = status;
     return this.registry.writeObject(STORAGE.pods, pod);
   }
 
-  /** Whether the node knows the container (started or finished). */
-  hasStarted(podUid: string, container: string): boolean {
-    return !!this.runs.get(podUid)?.containers.some(c => c.name === container);
-  }
-
   /**
-   * The log of a container at this moment: the program's lines up to now (or
-   * up to the moment the container was stopped).
+   * The log of a container at this moment: the program's lines up to now (or up to the moment
+   * the container was stopped); undefined if it has not started.
    */
-  logs(podUid: string, container: string): ContainerLogs | undefined {
-    const run = this.runs.get(podUid);
-    const c = run?.containers.find(x => x.name === container);
-    if (!run || !c) {
-      return undefined;
-    }
-    const nowMs = this.clock.now();
-    const endMs = c.finishedAtMs ?? nowMs;
-    const lines: LogLine[] = [];
-    let nextChangeMs: number | undefined;
-    for (const step of c.program.lines) {
-      const timeMs = c.startedAtMs + this.clock.toRealMs(step.at);
-      if (timeMs <= endMs) {
-        lines.push({ timeMs, text: step.text });
-      } else {
-        nextChangeMs = timeMs;
-        break;
-      }
-    }
-    const running = c.finishedAtMs === undefined;
-    if (running && Number.isFinite(c.exitsAtMs)) {
-      nextChangeMs = Math.min(nextChangeMs ?? Infinity, c.exitsAtMs);
-    }
-    return { lines, running, nextChangeMs: running ? nextChangeMs : undefined };
+  logs(podUid: string, container: string): LogLine[] | undefined {
+    const c = this.runs.get(podUid)?.containers.find(x => x.name === container);
+    const endMs = c?.finishedAtMs ?? this.clock.now();
+    return c?.program.lines
+      .map(step => ({
+        timeMs: c.startedAtMs + this.clock.toRealMs(step.at),
+        text: step.text,
+      }))
+      .filter(line => line.timeMs <= endMs);
   }
 }
 

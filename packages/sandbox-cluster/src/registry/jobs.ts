@@ -1,15 +1,10 @@
 /*
- * batch/v1 Job: defaults (pkg/apis/batch/v1/defaults.go), selector
- * generation (pkg/registry/batch/job/strategy.go) and validation
- * (pkg/apis/batch/validation), as observed in recordings 01, 03 and 06.
+ * batch/v1 Job: defaults (pkg/apis/batch/v1/defaults.go), selector generation
+ * (pkg/registry/batch/job/strategy.go) and validation (pkg/apis/batch/validation), as observed
+ * in recordings 01, 03 and 06.
  */
 import { FieldError, fieldErrors } from '../api/errors';
-import {
-  goLabelSelector,
-  goPodTemplate,
-  goQuote,
-  goStringMap,
-} from '../api/goFormat';
+import { goLabelSelector, goPodTemplate, goStringMap } from '../api/goFormat';
 import { jobSchema } from '../api/schema';
 import { matchesSelectorObject } from '../api/selectors';
 import { deepEqual, isPlainObject, JsonObject, KubeObject } from '../api/types';
@@ -17,8 +12,8 @@ import {
   validateObjectMeta,
   validateObjectMetaUpdate,
 } from '../api/validation';
-import { defaultPodTemplate, validatePodTemplate } from './podSpec';
-import { metadataFields, Strategy } from './strategy';
+import { defaultPodTemplate, validatePodTemplate } from './pods';
+import { Strategy } from './strategy';
 
 /** Labels the apiserver puts on a Job's pod template (and so on its pods). */
 export const JOB_LABELS = {
@@ -28,11 +23,16 @@ export const JOB_LABELS = {
   legacyJobName: 'job-name',
 };
 
-/**
- * SetDefaults_Job, plus the pod template defaults. Shared with the Job
- * templates of CronJobs only for the template part.
- */
-export function defaultJobSpec(spec: JsonObject, metadata?: JsonObject) {
+/** A Job without labels gets the labels of its pod template. */
+function labelsFromTemplate(job: KubeObject) {
+  const templateLabels = job.spec?.template?.metadata?.labels;
+  if (templateLabels && !Object.keys(job.metadata.labels ?? {}).length) {
+    job.metadata.labels = { ...templateLabels };
+  }
+}
+
+/** SetDefaults_Job, plus the pod template defaults. */
+function defaultJobSpec(spec: JsonObject) {
   if (spec.completions === undefined && spec.parallelism === undefined) {
     spec.completions = 1;
     spec.parallelism = 1;
@@ -40,16 +40,6 @@ export function defaultJobSpec(spec: JsonObject, metadata?: JsonObject) {
   spec.parallelism ??= 1;
   spec.backoffLimit ??=
     spec.backoffLimitPerIndex !== undefined ? 2147483647 : 6;
-  // A Job without labels gets the labels of its pod template (the user's
-  // template labels, before the generated selector labels are added).
-  const templateLabels = spec.template?.metadata?.labels;
-  if (
-    metadata &&
-    templateLabels &&
-    !Object.keys(metadata.labels ?? {}).length
-  ) {
-    metadata.labels = { ...templateLabels };
-  }
   spec.completionMode ??= 'NonIndexed';
   spec.suspend ??= false;
   spec.podReplacementPolicy ??= spec.podFailurePolicy
@@ -61,49 +51,21 @@ export function defaultJobSpec(spec: JsonObject, metadata?: JsonObject) {
 }
 
 /**
- * generateSelector: adds the job-name / controller-uid labels to the pod
- * template (unless the user set them, which validation then rejects) and
- * selects on the controller uid.
+ * generateSelector: adds the job-name / controller-uid labels to the pod template (unless the
+ * user set them, which validation then rejects) and selects on the controller uid.
  */
 function generateSelector(job: KubeObject) {
   const template = job.spec.template;
   template.metadata ??= {};
   const labels: Record<string, string> = (template.metadata.labels ??= {});
-  for (const key of [JOB_LABELS.legacyJobName, JOB_LABELS.jobName]) {
-    if (!(key in labels)) {
-      labels[key] = job.metadata.name ?? '';
-    }
-  }
-  for (const key of [
-    JOB_LABELS.legacyControllerUid,
-    JOB_LABELS.controllerUid,
-  ]) {
-    if (!(key in labels)) {
-      labels[key] = job.metadata.uid ?? '';
-    }
-  }
+  const { name = '', uid = '' } = job.metadata;
+  labels[JOB_LABELS.legacyJobName] ??= name;
+  labels[JOB_LABELS.jobName] ??= name;
+  labels[JOB_LABELS.legacyControllerUid] ??= uid;
+  labels[JOB_LABELS.controllerUid] ??= uid;
   job.spec.selector ??= {};
   job.spec.selector.matchLabels ??= {};
-  if (!(JOB_LABELS.controllerUid in job.spec.selector.matchLabels)) {
-    job.spec.selector.matchLabels[JOB_LABELS.controllerUid] = job.metadata.uid;
-  }
-}
-
-function validateHasLabel(
-  labels: Record<string, string> | undefined,
-  key: string,
-  expected: string,
-): FieldError[] {
-  const field = `spec.template.metadata.labels[${key}]`;
-  if (!labels || !(key in labels)) {
-    return [fieldErrors.required(field, `must be '${expected}'`)];
-  }
-  if (labels[key] !== expected) {
-    return [
-      fieldErrors.invalid(field, goStringMap(labels), `must be '${expected}'`),
-    ];
-  }
-  return [];
+  job.spec.selector.matchLabels[JOB_LABELS.controllerUid] ??= uid;
 }
 
 /** validateGeneratedSelector (skipped when manualSelector is true). */
@@ -112,18 +74,22 @@ function validateGeneratedSelector(job: KubeObject): FieldError[] {
     return [];
   }
   const labels = job.spec.template?.metadata?.labels;
-  const uid = job.metadata.uid ?? '';
-  const name = job.metadata.name ?? '';
-  const errors = [
-    ...validateHasLabel(labels, JOB_LABELS.legacyControllerUid, uid),
-    ...validateHasLabel(labels, JOB_LABELS.legacyJobName, name),
-    ...validateHasLabel(labels, JOB_LABELS.controllerUid, uid),
-    ...validateHasLabel(labels, JOB_LABELS.jobName, name),
-  ];
-  const expected = {
+  const { uid = '', name = '' } = job.metadata;
+  const expected: Record<string, string> = {
+    [JOB_LABELS.legacyControllerUid]: uid,
+    [JOB_LABELS.legacyJobName]: name,
     [JOB_LABELS.controllerUid]: uid,
     [JOB_LABELS.jobName]: name,
   };
+  const errors = Object.entries(expected).flatMap(([key, value]) => {
+    const field = `spec.template.metadata.labels[${key}]`;
+    if (!labels || !(key in labels)) {
+      return [fieldErrors.required(field, `must be '${value}'`)];
+    }
+    return labels[key] === value
+      ? []
+      : [fieldErrors.invalid(field, goStringMap(labels), `must be '${value}'`)];
+  });
   if (!matchesSelectorObject(job.spec.selector, expected)) {
     errors.push(
       fieldErrors.invalid(
@@ -136,27 +102,7 @@ function validateGeneratedSelector(job: KubeObject): FieldError[] {
   return errors;
 }
 
-function nonNegative(
-  spec: JsonObject,
-  field: string,
-  path: string,
-): FieldError[] {
-  const value = spec[field];
-  if (typeof value === 'number' && value < 0) {
-    return [
-      fieldErrors.invalid(
-        `${path}.${field}`,
-        String(value),
-        'must be greater than or equal to 0',
-      ),
-    ];
-  }
-  return [];
-}
-
-/**
- * validateJobSpec: the checks shared by Jobs and CronJob job templates.
- */
+/** validateJobSpec: the checks shared by Jobs and CronJob job templates. */
 export function validateJobSpecCommon(
   spec: JsonObject,
   path: string,
@@ -169,39 +115,15 @@ export function validateJobSpecCommon(
     'backoffLimit',
     'ttlSecondsAfterFinished',
   ]) {
-    errors.push(...nonNegative(spec, field, path));
-  }
-  if (
-    spec.completionMode &&
-    !['NonIndexed', 'Indexed'].includes(spec.completionMode)
-  ) {
-    errors.push(
-      fieldErrors.notSupported(
-        `${path}.completionMode`,
-        goQuote(spec.completionMode),
-        ['NonIndexed', 'Indexed'],
-      ),
-    );
-  }
-  if (spec.completionMode === 'Indexed' && spec.completions === undefined) {
-    errors.push(
-      fieldErrors.required(
-        `${path}.completions`,
-        'when completion mode is Indexed',
-      ),
-    );
-  }
-  if (
-    spec.podReplacementPolicy &&
-    !['Failed', 'TerminatingOrFailed'].includes(spec.podReplacementPolicy)
-  ) {
-    errors.push(
-      fieldErrors.notSupported(
-        `${path}.podReplacementPolicy`,
-        goQuote(spec.podReplacementPolicy),
-        ['Failed', 'TerminatingOrFailed'],
-      ),
-    );
+    if (spec[field] < 0) {
+      errors.push(
+        fieldErrors.invalid(
+          `${path}.${field}`,
+          String(spec[field]),
+          'must be greater than or equal to 0',
+        ),
+      );
+    }
   }
   errors.push(...validatePodTemplate(spec.template, `${path}.template`));
   const restartPolicy = spec.template?.spec?.restartPolicy;
@@ -235,50 +157,16 @@ function validateJobSpec(spec: JsonObject): FieldError[] {
   return errors;
 }
 
-/**
- * Template fields a suspended Job that never started may still change
- * (JobMutableSchedulingDirectives).
- */
-function withoutSchedulingDirectives(template: any): any {
-  const copy = structuredClone(template ?? {});
-  if (copy.metadata) {
-    delete copy.metadata.labels;
-    delete copy.metadata.annotations;
-  }
-  if (copy.spec) {
-    delete copy.spec.nodeSelector;
-    delete copy.spec.tolerations;
-    delete copy.spec.affinity;
-    delete copy.spec.schedulingGates;
-  }
-  return copy;
-}
-
-function immutable(
-  field: string,
-  value: unknown,
-  old: unknown,
-  render: (v: any) => string,
-): FieldError[] {
-  if (deepEqual(value, old)) {
-    return [];
-  }
-  return [fieldErrors.invalid(field, render(value), 'field is immutable')];
-}
-
-const renderNumber = (v: unknown) => (v === undefined ? 'null' : String(v));
-const renderString = (v: unknown) =>
-  v === undefined ? 'null' : goQuote(String(v));
-
 /** The Job strategy. */
 export const jobStrategy: Strategy = {
   schema: jobSchema,
-  nameRule: 'subdomain',
   hasGeneration: true,
 
   applyDefaults(job) {
     job.spec = isPlainObject(job.spec) ? job.spec : {};
-    defaultJobSpec(job.spec, job.metadata);
+    // The user's template labels, before the generated selector labels are added.
+    labelsFromTemplate(job);
+    defaultJobSpec(job.spec);
   },
 
   prepareForCreate(job) {
@@ -289,73 +177,46 @@ export const jobStrategy: Strategy = {
   },
 
   defaultStored(job) {
-    // The apiserver defaults again when it decodes the stored object, so a
-    // Job created without labels ends up with its template's labels,
-    // generated ones included (recording 06: "warned", "dup-name").
-    if (
-      !Object.keys(job.metadata.labels ?? {}).length &&
-      job.spec?.template?.metadata?.labels
-    ) {
-      job.metadata.labels = { ...job.spec.template.metadata.labels };
-    }
+    // The apiserver defaults again when it decodes the stored object, so a Job created
+    // without labels ends up with its template's labels, generated ones included
+    // (recording 06: "warned", "dup-name").
+    labelsFromTemplate(job);
   },
 
   validate(job) {
     return [
-      ...validateObjectMeta(job.metadata, {
-        namespaced: true,
-        nameRule: 'subdomain',
-      }),
+      ...validateObjectMeta(job.metadata, true),
       ...validateGeneratedSelector(job),
       ...validateJobSpec(job.spec ?? {}),
     ];
-  },
-
-  prepareForUpdate(job, old) {
-    job.status = old.status;
   },
 
   validateUpdate(job, old) {
     const spec = job.spec ?? {};
     const oldSpec = old.spec ?? {};
     const errors = [
-      ...validateObjectMetaUpdate(job.metadata, old.metadata, {
-        namespaced: true,
-        nameRule: 'subdomain',
-      }),
+      ...validateObjectMetaUpdate(job.metadata, old.metadata),
       ...validateJobSpec(spec),
     ];
-    const elasticIndexed =
-      spec.completionMode === 'Indexed' &&
-      spec.completions === spec.parallelism &&
-      oldSpec.completions === oldSpec.parallelism;
-    if (!elasticIndexed) {
+    if (spec.completions !== oldSpec.completions) {
       errors.push(
-        ...immutable(
+        fieldErrors.invalid(
           'spec.completions',
-          spec.completions,
-          oldSpec.completions,
-          renderNumber,
+          String(spec.completions ?? 'null'),
+          'field is immutable',
         ),
       );
     }
-    errors.push(
-      ...immutable(
-        'spec.selector',
-        spec.selector,
-        oldSpec.selector,
-        goLabelSelector,
-      ),
-    );
-    const mayChangeScheduling =
-      oldSpec.suspend === true && !old.status?.startTime;
-    const [template, oldTemplate] = mayChangeScheduling
-      ? [
-          withoutSchedulingDirectives(spec.template),
-          withoutSchedulingDirectives(oldSpec.template),
-        ]
-      : [spec.template, oldSpec.template];
-    if (!deepEqual(template, oldTemplate)) {
+    if (!deepEqual(spec.selector, oldSpec.selector)) {
+      errors.push(
+        fieldErrors.invalid(
+          'spec.selector',
+          goLabelSelector(spec.selector),
+          'field is immutable',
+        ),
+      );
+    }
+    if (!deepEqual(spec.template, oldSpec.template)) {
       errors.push(
         fieldErrors.invalid(
           'spec.template',
@@ -364,60 +225,6 @@ export const jobStrategy: Strategy = {
         ),
       );
     }
-    errors.push(
-      ...immutable(
-        'spec.completionMode',
-        spec.completionMode,
-        oldSpec.completionMode,
-        renderString,
-      ),
-      ...immutable(
-        'spec.podFailurePolicy',
-        spec.podFailurePolicy,
-        oldSpec.podFailurePolicy,
-        () => 'v1.PodFailurePolicy{...}',
-      ),
-      ...immutable(
-        'spec.backoffLimitPerIndex',
-        spec.backoffLimitPerIndex,
-        oldSpec.backoffLimitPerIndex,
-        renderNumber,
-      ),
-      ...immutable(
-        'spec.managedBy',
-        spec.managedBy,
-        oldSpec.managedBy,
-        renderString,
-      ),
-      ...immutable(
-        'spec.successPolicy',
-        spec.successPolicy,
-        oldSpec.successPolicy,
-        () => 'v1.SuccessPolicy{...}',
-      ),
-    );
     return errors;
-  },
-
-  emptyObject() {
-    return {
-      kind: 'Job',
-      apiVersion: 'batch/v1',
-      metadata: { creationTimestamp: null },
-      spec: {
-        template: {
-          metadata: { creationTimestamp: null },
-          spec: { containers: null },
-        },
-      },
-      status: {},
-    };
-  },
-
-  fieldSet(job) {
-    return {
-      ...metadataFields(job),
-      'status.successful': String(job.status?.succeeded ?? 0),
-    };
   },
 };

@@ -1,140 +1,115 @@
 /*
- * core/v1 Pod: what the apiserver and its admission plugins add to a new pod
- * (service account token volume, default tolerations, priority), and the
- * narrow set of fields a pod update may change.
+ * Pod specs (pkg/apis/core/v1/defaults.go and pkg/apis/core/validation), shared by Pods and the
+ * pod templates of Jobs and CronJobs, and the Pod strategy. Pods are created by the Job
+ * controller only; no admission plugin (service account volume, tolerations) is simulated.
  */
 import { FieldError, fieldErrors } from '../api/errors';
 import { podSchema } from '../api/schema';
-import { deepEqual, isPlainObject, KubeObject } from '../api/types';
+import { isPlainObject, JsonObject } from '../api/types';
 import {
+  validateLabelsAndAnnotations,
+  validateName,
   validateObjectMeta,
-  validateObjectMetaUpdate,
 } from '../api/validation';
-import { randomSuffix } from './names';
-import { defaultPodSpec, validatePodSpec } from './podSpec';
-import { metadataFields, Strategy } from './strategy';
+import { Strategy } from './strategy';
 
-const SERVICE_ACCOUNT_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-const DEFAULT_TOLERATIONS = [
-  {
-    key: 'node.kubernetes.io/not-ready',
-    operator: 'Exists',
-    effect: 'NoExecute',
-    tolerationSeconds: 300,
-  },
-  {
-    key: 'node.kubernetes.io/unreachable',
-    operator: 'Exists',
-    effect: 'NoExecute',
-    tolerationSeconds: 300,
-  },
-];
-
-function qosClass(spec: any): string {
-  const containers: any[] = [
-    ...(spec.initContainers ?? []),
-    ...(spec.containers ?? []),
-  ];
-  const hasAny = containers.some(
-    c =>
-      Object.keys(c.resources?.requests ?? {}).length ||
-      Object.keys(c.resources?.limits ?? {}).length,
-  );
-  if (!hasAny) {
-    return 'BestEffort';
+/** imagePullPolicy defaults to Always for `:latest` or untagged images. */
+function defaultPullPolicy(image: string | undefined): string {
+  const last = image?.split('/').pop() ?? '';
+  if (!image || last.includes('@')) {
+    return 'IfNotPresent';
   }
-  const guaranteed = containers.every(c => {
-    const limits = c.resources?.limits ?? {};
-    const requests = c.resources?.requests ?? limits;
-    return (
-      limits.cpu !== undefined &&
-      limits.memory !== undefined &&
-      String(requests.cpu) === String(limits.cpu) &&
-      String(requests.memory) === String(limits.memory)
-    );
-  });
-  return guaranteed ? 'Guaranteed' : 'Burstable';
+  return /:(?!latest$)/.test(last) ? 'IfNotPresent' : 'Always';
 }
 
-/** ServiceAccount admission: the projected token volume and its mounts. */
-function addServiceAccountVolume(spec: any) {
-  spec.serviceAccountName ||= 'default';
-  spec.serviceAccount = spec.serviceAccountName;
-  if (spec.automountServiceAccountToken === false) {
-    return;
-  }
-  const volumeName = `kube-api-access-${randomSuffix()}`;
-  spec.volumes = [
-    ...(Array.isArray(spec.volumes) ? spec.volumes : []),
-    {
-      name: volumeName,
-      projected: {
-        sources: [
-          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-          {
-            configMap: {
-              name: 'kube-root-ca.crt',
-              items: [{ key: 'ca.crt', path: 'ca.crt' }],
-            },
-          },
-          {
-            downwardAPI: {
-              items: [
-                {
-                  path: 'namespace',
-                  fieldRef: {
-                    apiVersion: 'v1',
-                    fieldPath: 'metadata.namespace',
-                  },
-                },
-              ],
-            },
-          },
-        ],
-        defaultMode: 420,
-      },
-    },
-  ];
+/** SetDefaults_PodSpec and SetDefaults_Container. Mutates `spec`. */
+function defaultPodSpec(spec: JsonObject) {
+  spec.restartPolicy ||= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ||= 'ClusterFirst';
+  spec.securityContext ??= {};
+  spec.schedulerName ||= 'default-scheduler';
   for (const list of ['initContainers', 'containers']) {
-    for (const container of spec[list] ?? []) {
-      const mounts: any[] = Array.isArray(container.volumeMounts)
-        ? container.volumeMounts
-        : [];
-      if (!mounts.some(m => m.mountPath === SERVICE_ACCOUNT_MOUNT)) {
-        container.volumeMounts = [
-          ...mounts,
-          {
-            name: volumeName,
-            readOnly: true,
-            mountPath: SERVICE_ACCOUNT_MOUNT,
-          },
-        ];
+    for (const container of Array.isArray(spec[list]) ? spec[list] : []) {
+      if (isPlainObject(container)) {
+        container.resources ??= {};
+        container.terminationMessagePath ||= '/dev/termination-log';
+        container.terminationMessagePolicy ||= 'File';
+        container.imagePullPolicy ||= defaultPullPolicy(container.image);
       }
     }
   }
 }
 
-const UPDATABLE_SPEC_MESSAGE =
-  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
-
-/** The spec without the fields a pod update may change. */
-function frozenSpec(spec: any): any {
-  const copy = structuredClone(spec ?? {});
-  for (const list of ['initContainers', 'containers']) {
-    for (const container of copy[list] ?? []) {
-      delete container.image;
-    }
+/** Pod template defaults: `metadata.creationTimestamp: null` plus the pod spec's. */
+export function defaultPodTemplate(template: JsonObject) {
+  template.metadata = isPlainObject(template.metadata) ? template.metadata : {};
+  if (!('creationTimestamp' in template.metadata)) {
+    template.metadata.creationTimestamp = null;
   }
-  delete copy.activeDeadlineSeconds;
-  delete copy.tolerations;
-  return copy;
+  template.spec = isPlainObject(template.spec) ? template.spec : {};
+  defaultPodSpec(template.spec);
+}
+
+/** ValidatePodSpec, the parts that matter for Jobs. Templates may leave `image` empty. */
+function validatePodSpec(
+  spec: JsonObject | undefined,
+  path: string,
+  requireImage: boolean,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  const validateContainers = (list: any[], field: string) =>
+    list.forEach((container, i) => {
+      const p = `${path}.${field}[${i}]`;
+      const name = String(container?.name ?? '');
+      if (!name) errors.push(fieldErrors.required(`${p}.name`));
+      for (const msg of name ? validateName(name, true) : []) {
+        errors.push(
+          fieldErrors.invalid(`${p}.name`, JSON.stringify(name), msg),
+        );
+      }
+      if (seen.has(name)) {
+        errors.push(fieldErrors.duplicate(`${p}.name`, JSON.stringify(name)));
+      }
+      seen.add(name);
+      if (requireImage && !container?.image) {
+        errors.push(fieldErrors.required(`${p}.image`));
+      }
+    });
+  validateContainers(spec?.initContainers ?? [], 'initContainers');
+  if (!spec?.containers?.length) {
+    errors.push(fieldErrors.required(`${path}.containers`));
+  }
+  validateContainers(spec?.containers ?? [], 'containers');
+  const policies = ['Always', 'OnFailure', 'Never'];
+  if (spec?.restartPolicy && !policies.includes(spec.restartPolicy)) {
+    errors.push(
+      fieldErrors.notSupported(
+        `${path}.restartPolicy`,
+        JSON.stringify(spec.restartPolicy),
+        policies,
+      ),
+    );
+  }
+  return errors;
+}
+
+/** ValidatePodTemplateSpec: labels, annotations, spec. */
+export function validatePodTemplate(
+  template: JsonObject | undefined,
+  path: string,
+): FieldError[] {
+  return [
+    // The apiserver reports them as `spec.template.labels` (recording 06).
+    ...validateLabelsAndAnnotations(template?.metadata ?? {}, `${path}.`),
+    ...validatePodSpec(template?.spec, `${path}.spec`, false),
+  ];
 }
 
 /** The Pod strategy. */
 export const podStrategy: Strategy = {
   schema: podSchema,
-  nameRule: 'subdomain',
   hasGeneration: false,
 
   applyDefaults(pod) {
@@ -143,77 +118,13 @@ export const podStrategy: Strategy = {
   },
 
   prepareForCreate(pod) {
-    const spec = pod.spec;
-    addServiceAccountVolume(spec);
-    const tolerations: any[] = Array.isArray(spec.tolerations)
-      ? spec.tolerations
-      : [];
-    for (const toleration of DEFAULT_TOLERATIONS) {
-      if (
-        !tolerations.some(
-          t => t.key === toleration.key && t.effect === toleration.effect,
-        )
-      ) {
-        tolerations.push({ ...toleration });
-      }
-    }
-    spec.tolerations = tolerations;
-    spec.priority ??= 0;
-    spec.enableServiceLinks ??= true;
-    spec.preemptionPolicy ??= 'PreemptLowerPriority';
-    pod.status = { phase: 'Pending', qosClass: qosClass(spec) };
+    pod.status = { phase: 'Pending' };
   },
 
   validate(pod) {
     return [
-      ...validateObjectMeta(pod.metadata, {
-        namespaced: true,
-        nameRule: 'subdomain',
-      }),
+      ...validateObjectMeta(pod.metadata, true),
       ...validatePodSpec(pod.spec, 'spec', true),
     ];
-  },
-
-  prepareForUpdate(pod, old) {
-    pod.status = old.status;
-  },
-
-  validateUpdate(pod, old) {
-    const errors: FieldError[] = validateObjectMetaUpdate(
-      pod.metadata,
-      old.metadata,
-      {
-        namespaced: true,
-        nameRule: 'subdomain',
-      },
-    );
-    if (!deepEqual(frozenSpec(pod.spec), frozenSpec(old.spec))) {
-      errors.push(fieldErrors.forbidden('spec', UPDATABLE_SPEC_MESSAGE));
-    }
-    return errors;
-  },
-
-  emptyObject() {
-    return {
-      kind: 'Pod',
-      apiVersion: 'v1',
-      metadata: { creationTimestamp: null },
-      spec: { containers: null },
-      status: {},
-    };
-  },
-
-  fieldSet(pod: KubeObject) {
-    return {
-      ...metadataFields(pod),
-      'spec.nodeName': pod.spec?.nodeName ?? '',
-      'spec.restartPolicy': pod.spec?.restartPolicy ?? '',
-      'spec.schedulerName': pod.spec?.schedulerName ?? '',
-      'spec.serviceAccountName': pod.spec?.serviceAccountName ?? '',
-      'spec.hostNetwork': String(pod.spec?.hostNetwork ?? false),
-      'status.phase': pod.status?.phase ?? '',
-      'status.podIP': pod.status?.podIP ?? '',
-      'status.nominatedNodeName': pod.status?.nominatedNodeName ?? '',
-    };
   },
 };

@@ -1,19 +1,14 @@
 /*
- * The resources the sandbox serves, with what the router, the registry and
- * discovery need to know about each.
+ * The resources the sandbox serves, with what the router and the registry need to know about
+ * each, and the small strategies of Namespaces (recording 01) and Events (recording 03).
  */
 import { GroupResource } from '../api/errors';
-import { KubeObject } from '../api/types';
+import { eventSchema, namespaceSchema } from '../api/schema';
+import { validateObjectMeta } from '../api/validation';
 import { cronJobStrategy } from './cronjobs';
-import { eventStrategy, eventsV1FieldAlias, toEventsV1 } from './events';
 import { jobStrategy } from './jobs';
-import { namespaceStrategy } from './namespaces';
 import { podStrategy } from './pods';
 import { Strategy } from './strategy';
-
-/** The Warning the apiserver sends when a Job is deleted without a policy. */
-export const JOB_ORPHAN_WARNING =
-  'child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning';
 
 /** Description of one served resource. */
 export interface ResourceInfo extends GroupResource {
@@ -21,39 +16,55 @@ export interface ResourceInfo extends GroupResource {
   kind: string;
   listKind: string;
   namespaced: boolean;
-  /** Storage bucket; both Event API versions share `events`. */
+  /** Storage bucket. */
   storage: string;
   strategy: Strategy;
-  /** Verbs advertised in discovery and accepted by the router. */
+  /** Verbs the sandbox serves (others answer 405). */
   verbs: string[];
-  shortNames?: string[];
-  subresources: string[];
-  /** Propagation policy when a DELETE does not name one. */
-  defaultPropagation: 'Orphan' | 'Background';
-  /** Warning sent when a DELETE relies on the default policy. */
-  defaultPropagationWarning?: string;
-  /** Pods: deletion waits for the kubelet (grace period). */
-  gracefulDelete: boolean;
-  /** Pods: DELETE returns the object instead of a Status. */
-  returnDeletedObject: boolean;
-  /** Conversion of a stored object to this API version. */
-  toWire?: (object: KubeObject) => KubeObject;
-  /** Translates a fieldSelector name of this version to the stored one. */
-  fieldAlias?: (field: string) => string;
+  /** batch/v1 Jobs still orphan their pods when a DELETE names no policy (recording 10). */
+  orphansByDefault?: boolean;
 }
 
-const ALL_VERBS = [
-  'create',
-  'delete',
-  'deletecollection',
-  'get',
-  'list',
-  'patch',
-  'update',
-  'watch',
-];
+/** Label the apiserver keeps equal to the namespace name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-/** Every resource, in discovery order. */
+const namespaceStrategy: Strategy = {
+  schema: namespaceSchema,
+  hasGeneration: false,
+  applyDefaults(namespace) {
+    namespace.metadata.labels = {
+      ...namespace.metadata.labels,
+      [NAMESPACE_NAME_LABEL]: namespace.metadata.name ?? '',
+    };
+  },
+  prepareForCreate(namespace) {
+    namespace.spec = { finalizers: ['kubernetes'] };
+    namespace.status = { phase: 'Active' };
+  },
+  validate: namespace => validateObjectMeta(namespace.metadata, false, true),
+};
+
+const eventStrategy: Strategy = {
+  schema: eventSchema,
+  hasGeneration: false,
+  applyDefaults() {},
+  prepareForCreate() {},
+  validate: event => validateObjectMeta(event.metadata, true),
+  fields(event) {
+    const involved = event.involvedObject ?? {};
+    return Object.fromEntries(
+      ['kind', 'namespace', 'name', 'uid'].map(key => [
+        `involvedObject.${key}`,
+        involved[key] ?? '',
+      ]),
+    );
+  },
+};
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = [...READ, 'create', 'patch', 'delete'];
+
+/** Every resource the sandbox serves. */
 export const RESOURCES: ResourceInfo[] = [
   {
     group: '',
@@ -64,12 +75,7 @@ export const RESOURCES: ResourceInfo[] = [
     namespaced: false,
     storage: 'namespaces',
     strategy: namespaceStrategy,
-    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    shortNames: ['ns'],
-    subresources: ['status'],
-    defaultPropagation: 'Background',
-    gracefulDelete: false,
-    returnDeletedObject: true,
+    verbs: [...READ, 'create'],
   },
   {
     group: '',
@@ -80,12 +86,7 @@ export const RESOURCES: ResourceInfo[] = [
     namespaced: true,
     storage: 'pods',
     strategy: podStrategy,
-    verbs: ALL_VERBS,
-    shortNames: ['po'],
-    subresources: ['status', 'log'],
-    defaultPropagation: 'Background',
-    gracefulDelete: true,
-    returnDeletedObject: true,
+    verbs: READ,
   },
   {
     group: '',
@@ -96,30 +97,7 @@ export const RESOURCES: ResourceInfo[] = [
     namespaced: true,
     storage: 'events',
     strategy: eventStrategy,
-    verbs: ALL_VERBS,
-    shortNames: ['ev'],
-    subresources: [],
-    defaultPropagation: 'Background',
-    gracefulDelete: false,
-    returnDeletedObject: false,
-  },
-  {
-    group: 'events.k8s.io',
-    version: 'v1',
-    resource: 'events',
-    kind: 'Event',
-    listKind: 'EventList',
-    namespaced: true,
-    storage: 'events',
-    strategy: eventStrategy,
-    verbs: ['get', 'list', 'watch'],
-    shortNames: ['ev'],
-    subresources: [],
-    defaultPropagation: 'Background',
-    gracefulDelete: false,
-    returnDeletedObject: false,
-    toWire: toEventsV1,
-    fieldAlias: eventsV1FieldAlias,
+    verbs: READ,
   },
   {
     group: 'batch',
@@ -130,13 +108,8 @@ export const RESOURCES: ResourceInfo[] = [
     namespaced: true,
     storage: 'jobs.batch',
     strategy: jobStrategy,
-    verbs: ALL_VERBS,
-    subresources: ['status'],
-    // batch/v1 Jobs still default to orphaning their pods (recording 10).
-    defaultPropagation: 'Orphan',
-    defaultPropagationWarning: JOB_ORPHAN_WARNING,
-    gracefulDelete: false,
-    returnDeletedObject: false,
+    verbs: WRITE,
+    orphansByDefault: true,
   },
   {
     group: 'batch',
@@ -147,31 +120,17 @@ export const RESOURCES: ResourceInfo[] = [
     namespaced: true,
     storage: 'cronjobs.batch',
     strategy: cronJobStrategy,
-    verbs: ALL_VERBS,
-    shortNames: ['cj'],
-    subresources: ['status'],
-    defaultPropagation: 'Background',
-    gracefulDelete: false,
-    returnDeletedObject: false,
+    verbs: WRITE,
   },
 ];
 
-/** Looks a resource up by API group, version and plural name. */
-export function findResource(
-  group: string,
-  version: string,
-  resource: string,
-): ResourceInfo | undefined {
-  return RESOURCES.find(
-    r => r.group === group && r.version === version && r.resource === resource,
+/** The resource of a storage bucket, or of a kind. */
+export function resourceFor(storageOrKind: string): ResourceInfo {
+  const info = RESOURCES.find(
+    r => r.storage === storageOrKind || r.kind === storageOrKind,
   );
-}
-
-/** The resource of a storage bucket (its canonical API version). */
-export function resourceForStorage(storage: string): ResourceInfo {
-  const info = RESOURCES.find(r => r.storage === storage && !r.toWire);
   if (!info) {
-    throw new Error(`unknown storage ${storage}`);
+    throw new Error(`the sandbox does not serve ${storageOrKind}`);
   }
   return info;
 }

@@ -78,17 +78,9 @@ function ruleAllows(rule: SandboxRbacRule, attrs: ResourceAttributes): boolean {
   return !!attrs.namespace && rule.namespaces.includes(attrs.namespace);
 }
 
-/** Whether RBAC allows the request. */
-export function isAllowed(
-  user: SandboxUser,
-  attrs: ResourceAttributes,
-): boolean {
-  return !user.rules || user.rules.some(rule => ruleAllows(rule, attrs));
-}
-
 /** Checks RBAC. @throws ApiError 403 with the apiserver's message */
 export function authorize(user: SandboxUser, attrs: ResourceAttributes) {
-  if (!isAllowed(user, attrs)) {
+  if (user.rules && !user.rules.some(rule => ruleAllows(rule, attrs))) {
     throw forbiddenRequest(user, attrs);
   }
 }

@@ -55,7 +55,6 @@ async function readWatch(path: string) {
 beforeAll(async () => {
   sandbox = await startSandboxCluster({
     timeScale: 0.05,
-    faultApi: true,
     tokens: {
       [SANDBOX_ADMIN_TOKEN]: { name: 'sandbox-admin' },
       'limited-token': {
@@ -250,66 +249,5 @@ describe('the apiserver away', () => {
     ]);
     const watch = await readWatch(`${JOBS}?watch=true&resourceVersion=${rv}`);
     expect(watch.lines[0].object).toMatchObject({ code: 410 });
-  });
-});
-
-describe('the HTTP control API', () => {
-  it('is for cluster admins, validates faults, and ends them', async () => {
-    const refused = await call(
-      'POST',
-      '/sandbox/faults',
-      {},
-      {
-        authorization: 'Bearer limited-token',
-      },
-    );
-    expect(refused.status).toBe(403);
-    const bad = await call('POST', '/sandbox/faults', {
-      type: 'error',
-      code: 418,
-    });
-    expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toContain('code must be one of');
-
-    const since = sandbox.requests.length;
-    const created = await call('POST', '/sandbox/faults', {
-      type: 'error',
-      code: 503,
-      verb: 'get',
-    });
-    expect(created.status).toBe(201);
-    const { id } = await created.json();
-    expect((await call('GET', `${JOBS}/a`)).status).toBe(503);
-    const listed = await (await call('GET', '/sandbox/faults')).json();
-    expect(listed.items).toEqual([expect.objectContaining({ id, hits: 1 })]);
-    await call('DELETE', `/sandbox/faults/${id}`);
-    expect((await call('GET', `${JOBS}/a`)).status).toBe(200);
-    // Only the Kubernetes requests are recorded.
-    expect(sandbox.requests.slice(since).map(r => r.path)).toEqual([
-      `${JOBS}/a`,
-      `${JOBS}/a`,
-    ]);
-  });
-
-  it('takes the apiserver away for forMs, answering first', async () => {
-    const res = await call('POST', '/sandbox/faults', {
-      type: 'away',
-      forMs: 500,
-    });
-    expect(res.status).toBe(202);
-    await new Promise(r => setTimeout(r, 100));
-    await expect(call('GET', JOBS)).rejects.toThrow();
-    await new Promise(r => setTimeout(r, 1000));
-    expect((await call('GET', JOBS)).status).toBe(200);
-  });
-
-  it('is not served without the option', async () => {
-    const plain = await startSandboxCluster();
-    try {
-      const res = await fetch(`${plain.url}/sandbox/faults`, { headers: auth });
-      expect(res.status).toBe(404);
-    } finally {
-      await plain.close();
-    }
   });
 });

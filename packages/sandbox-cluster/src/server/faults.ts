@@ -1,19 +1,15 @@
 /*
- * Fault injection, for tests and for trying a client against a misbehaving
- * cluster: slow answers, error Status bodies, watches that drop, stall or
- * expire, lists cut short, and the whole apiserver going away and coming back
- * with its data kept. The server asks this controller at each request; the
- * HTTP control API (server.ts) and `SandboxCluster.faults` both drive it.
+ * Fault injection, for tests of a client against a misbehaving cluster: slow answers, error
+ * Status bodies, watches that drop, stall or expire, lists cut short, and the whole apiserver
+ * going away and coming back with its data kept. The server asks this controller at each
+ * request; `SandboxCluster.faults` drives it.
  */
 import {
   alreadyExists,
-  badRequest,
   serviceUnavailable,
   tooManyRequests,
   untranslated,
 } from '../api/errors';
-import { parseJson } from '../api/json';
-import { isPlainObject } from '../api/types';
 import { generateName } from '../registry/names';
 import { forbiddenRequest, ResourceAttributes, SandboxUser } from './auth';
 
@@ -113,17 +109,6 @@ export interface WatchFaults {
 
 type FaultType = SandboxFault['type'];
 
-const TYPES: FaultType[] = [
-  'latency',
-  'error',
-  'watchDrop',
-  'watchStall',
-  'watchGone',
-  'listReset',
-  'away',
-];
-const ERROR_CODES = [403, 409, 429, 500, 503];
-
 interface Entry extends SandboxActiveFault {
   timer?: NodeJS.Timeout;
 }
@@ -135,43 +120,6 @@ function matches(
   if (expected === undefined) return true;
   const list = Array.isArray(expected) ? expected : [expected];
   return values.some(v => v !== undefined && list.includes(v));
-}
-
-/**
- * Checks a fault given as JSON (the HTTP control API).
- *
- * @throws ApiError 400 naming what is wrong
- */
-export function parseFault(value: unknown): SandboxFault {
-  if (!isPlainObject(value) || !TYPES.includes(value.type as FaultType)) {
-    throw badRequest(`fault: type must be one of ${TYPES.join(', ')}`);
-  }
-  const count = (key: string, required = false) => {
-    const n = value[key];
-    if (n === undefined && !required) return;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-      throw badRequest(`fault: ${key} must be a non-negative integer`);
-    }
-  };
-  const names = (key: string) => {
-    const v = value[key];
-    const list = Array.isArray(v) ? v : [v];
-    if (v !== undefined && !list.every(s => typeof s === 'string')) {
-      throw badRequest(`fault: ${key} must be a string or a list of strings`);
-    }
-  };
-  ['verb', 'resource', 'namespace'].forEach(names);
-  ['times', 'forMs', 'afterEvents', 'afterBytes', 'retryAfterSeconds'].forEach(
-    key => count(key),
-  );
-  if (value.type === 'latency') count('ms', true);
-  if (value.type === 'error' && !ERROR_CODES.includes(value.code as number)) {
-    throw badRequest(`fault: code must be one of ${ERROR_CODES.join(', ')}`);
-  }
-  if (value.message !== undefined && typeof value.message !== 'string') {
-    throw badRequest('fault: message must be a string');
-  }
-  return value as unknown as SandboxFault;
 }
 
 /** The faults in effect, consulted by the server at every request. */
@@ -275,8 +223,12 @@ export class FaultController implements SandboxFaults {
       case 403:
         throw forbiddenRequest(user, attrs);
       case 409: {
-        const body = parseJson(await readBody());
-        const metadata = body.ok ? (body.value as any)?.metadata : undefined;
+        let metadata: any;
+        try {
+          metadata = JSON.parse(await readBody())?.metadata;
+        } catch {
+          metadata = undefined;
+        }
         const name =
           attrs.name ??
           metadata?.name ??

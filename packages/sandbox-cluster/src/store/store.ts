@@ -60,11 +60,6 @@ export class Store {
     return this.revision;
   }
 
-  /** The oldest resourceVersion a watch or a consistent list can start from. */
-  get oldestRv(): number {
-    return this.compactedRv;
-  }
-
   private bucket(storage: string): Map<string, KubeObject> {
     let bucket = this.data.get(storage);
     if (!bucket) {
@@ -238,18 +233,6 @@ export class Store {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Finds an object of any resource by uid (used by the garbage collector). */
-  findByUid(uid: string): { storage: string; object: KubeObject } | undefined {
-    for (const [storage, bucket] of this.data) {
-      for (const object of bucket.values()) {
-        if (object.metadata.uid === uid) {
-          return { storage, object };
-        }
-      }
-    }
-    return undefined;
   }
 
   /** Every object of every resource (read-only snapshots). */
