@@ -134,6 +134,12 @@ describe('readPluginOptions', () => {
         syncTimeoutMs: 10_000,
       },
       requestTimeoutMs: 10_000,
+      approvals: [],
+      runRequests: {
+        approvalExpiryHours: 24,
+        horizonDays: 30,
+        sweepSeconds: 10,
+      },
       notifications: { enabled: true, notifyOwnerOnFailure: false },
       database: { retry: { firstDelayMs: 1000, maxDelayMs: 30000 } },
     });
