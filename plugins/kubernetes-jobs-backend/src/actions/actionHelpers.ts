@@ -6,6 +6,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { AuthorizedOperations, Caller } from '../router/AuthorizedOperations';
 import {
+  decisionBody as decisionBodySchema,
   definitionParams,
   entityQuery,
   parse,
@@ -111,6 +112,25 @@ function runInput(input: Record<string, any>) {
 function requestInput(input: Record<string, any>) {
   const location = parse(requestParams, { id: input.id }, 'input');
   return { entityRef: entityRefInput(input.entityRef), location };
+}
+
+/** The comment of an approval or a rejection. */
+export const decisionInput = (z: Zod): Record<string, any> => ({
+  comment: z
+    .string()
+    .optional()
+    .describe(
+      'What the approver says, shown with the decision (at most 1000 characters).',
+    ),
+});
+
+/** An approval's or a rejection's body, checked by the routes' rules. */
+export function decisionBody(input: Record<string, any>) {
+  return parse(
+    decisionBodySchema,
+    { entityRef: input.entityRef, comment: input.comment },
+    'input',
+  );
 }
 
 /** An entity reference, checked by the routes' rules. */

@@ -1,5 +1,9 @@
-import { decisionBody, parse } from '../router/validation';
-import { ActionOptions, registerAction } from './actionHelpers';
+import {
+  ActionOptions,
+  decisionBody,
+  decisionInput,
+  registerAction,
+} from './actionHelpers';
 import { runRequestSchema } from './schemas';
 
 /** Registers `kubernetes-jobs:approve-run-request`. */
@@ -10,24 +14,9 @@ export function createApproveRunRequestAction(options: ActionOptions): void {
     description: `Approves a run request waiting for approval, as the caller: one of the approvals it needs (see its approval). On the last needed approval the run starts, or waits for its time. Nobody approves their own request: an assistant acting for a user approves only as that user, so never that user's own request. Needs the caller's permission to approve runs of the entity's Jobs, and membership of the request's approver groups when it names some. Refused for a request no longer waiting, expired, or already decided on by the caller (ConflictError). Answers the request as it then stands (Started with run.name, Scheduled, or still WaitingForApproval).`,
     attributes: { readOnly: false, destructive: false, idempotent: false },
     address: 'request',
-    input: z => ({
-      comment: z
-        .string()
-        .optional()
-        .describe(
-          'What the approver says, shown with the decision (at most 1000 characters).',
-        ),
-    }),
+    input: decisionInput,
     output: runRequestSchema,
     call: ({ operations, caller, location, input }) =>
-      operations.requests.approve(
-        caller,
-        location.id,
-        parse(
-          decisionBody,
-          { entityRef: input.entityRef, comment: input.comment },
-          'input',
-        ),
-      ),
+      operations.requests.approve(caller, location.id, decisionBody(input)),
   });
 }

@@ -1,5 +1,9 @@
-import { decisionBody, parse } from '../router/validation';
-import { ActionOptions, registerAction } from './actionHelpers';
+import {
+  ActionOptions,
+  decisionBody,
+  decisionInput,
+  registerAction,
+} from './actionHelpers';
 import { runRequestSchema } from './schemas';
 
 /** Registers `kubernetes-jobs:reject-run-request`. */
@@ -10,24 +14,9 @@ export function createRejectRunRequestAction(options: ActionOptions): void {
     description: `Rejects a run request waiting for approval, as the caller, with a comment saying why: it will not run, and the requester is told. Nobody decides on their own request (the requester cancels it instead). Needs the caller's permission to approve runs of the entity's Jobs, and membership of the request's approver groups when it names some. Refused for a request no longer waiting or expired (ConflictError).`,
     attributes: { readOnly: false, destructive: false, idempotent: false },
     address: 'request',
-    input: z => ({
-      comment: z
-        .string()
-        .optional()
-        .describe(
-          'What the approver says, shown with the decision (at most 1000 characters).',
-        ),
-    }),
+    input: decisionInput,
     output: runRequestSchema,
     call: ({ operations, caller, location, input }) =>
-      operations.requests.reject(
-        caller,
-        location.id,
-        parse(
-          decisionBody,
-          { entityRef: input.entityRef, comment: input.comment },
-          'input',
-        ),
-      ),
+      operations.requests.reject(caller, location.id, decisionBody(input)),
   });
 }
