@@ -16,6 +16,7 @@ export { kubernetesJobsApiRef, KubernetesJobsClient } from './apis';
 export type {
   GetRunHistoryOptions,
   GetRunLogsOptions,
+  RequestRunOptions,
   KubernetesJobsApi,
 } from './apis';
 export * from './hooks';

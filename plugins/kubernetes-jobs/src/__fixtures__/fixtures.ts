@@ -4,6 +4,7 @@ import {
   isActiveState,
   JobDefinition,
   JobRun,
+  RunRequest,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { Entity } from '@backstage/catalog-model';
 
@@ -137,4 +138,27 @@ export function makeDetails(
   runs: JobRun[],
 ): DefinitionDetails {
   return { ...summary, runs };
+}
+
+/** A run request of shop-db-migrate, asked by Jane, waiting for one approval from team-sre. */
+export function makeRequest(overrides: Partial<RunRequest> = {}): RunRequest {
+  return {
+    id: 'req-1',
+    cluster: 'sandbox',
+    namespace: 'shop',
+    definition: { kind: 'Job', name: 'shop-db-migrate' },
+    entityRef: SHOP_REF,
+    requestedBy: 'user:default/jane',
+    requestedAt: '2026-12-06T18:55:00Z',
+    approval: {
+      required: 1,
+      approverGroups: ['group:default/team-sre'],
+      reason: 'the Job asks for one approval',
+    },
+    decisions: [],
+    expiresAt: '2026-12-07T18:55:00Z',
+    state: 'WaitingForApproval',
+    updatedAt: '2026-12-06T18:55:00Z',
+    ...overrides,
+  };
 }

@@ -1,6 +1,9 @@
 import { KubernetesJobsApi } from '../apis';
 
-/** A KubernetesJobsApi whose methods are jest mocks; unconfigured ones never resolve. */
+/**
+ * A KubernetesJobsApi whose methods are jest mocks; unconfigured ones never resolve, except the
+ * lists of run requests, which every Jobs view asks for: they answer an empty list.
+ */
 export function mockKubernetesJobsApi(
   overrides: Partial<KubernetesJobsApi> = {},
 ): jest.Mocked<KubernetesJobsApi> {
@@ -16,6 +19,13 @@ export function mockKubernetesJobsApi(
     getRunEvents: jest.fn(pending),
     getRunPods: jest.fn(pending),
     getRunLogs: jest.fn(pending),
+    requestRun: jest.fn(pending),
+    getRunRequests: jest.fn(async () => ({ items: [] })),
+    listRunRequests: jest.fn(async () => ({ items: [] })),
+    getRunRequest: jest.fn(pending),
+    approveRunRequest: jest.fn(pending),
+    rejectRunRequest: jest.fn(pending),
+    cancelRunRequest: jest.fn(pending),
     ...overrides,
   } as jest.Mocked<KubernetesJobsApi>;
 }

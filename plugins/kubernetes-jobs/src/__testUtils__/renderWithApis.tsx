@@ -1,6 +1,7 @@
 import { ReactElement } from 'react';
 import { RenderResult } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
+import { identityApiRef } from '@backstage/core-plugin-api';
 import { toastApiRef } from '@backstage/frontend-plugin-api';
 import {
   EntityProvider,
@@ -22,6 +23,8 @@ export interface RenderOptions {
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   routeEntries?: string[];
   extraApis?: ReadonlyArray<readonly [any, any]>;
+  /** The signed-in user (default `user:default/guest`). */
+  userEntityRef?: string;
 }
 
 /** Renders inside a test app with the kubernetes-jobs API, permissions and a toast spy. */
@@ -39,6 +42,12 @@ export async function renderWithApis(
         [kubernetesJobsApiRef, options.api],
         [permissionApiRef, permissionApi],
         [toastApiRef, toastApi],
+        [
+          identityApiRef,
+          mockApis.identity({
+            userEntityRef: options.userEntityRef ?? 'user:default/guest',
+          }),
+        ],
         ...(options.extraApis ?? []),
       ]}
     >

@@ -11,6 +11,8 @@ import {
   RunLocation,
   RunLogs,
   RunPodList,
+  RunRequest,
+  RunRequestList,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /**
@@ -37,6 +39,21 @@ export interface GetRunLogsOptions {
   container?: string;
   /** Only the last lines of the log. */
   tailLines?: number;
+}
+
+/**
+ * What {@link KubernetesJobsApi.requestRun} asks for.
+ *
+ * @public
+ */
+export interface RequestRunOptions {
+  /** Values for the parameters the definition declares. */
+  parameters?: Record<string, ParameterValue>;
+  /**
+   * Not before this time: ISO 8601 with its zone (`2026-12-07T02:00:00+01:00`). Absent: as soon
+   * as it may (once approved, when the definition needs approval).
+   */
+  at?: string;
 }
 
 /**
@@ -94,6 +111,53 @@ export interface KubernetesJobsApi {
     entityRef: string,
     suspend: boolean,
   ): Promise<JobDefinition>;
+
+  /**
+   * Asks for a run that waits for a time, for approvals, or both. Rejects with a 400 naming
+   * `at` when the time is in the past or too far ahead, or naming a refused parameter.
+   */
+  requestRun(
+    definition: DefinitionLocation,
+    entityRef: string,
+    options?: RequestRunOptions,
+  ): Promise<RunRequest>;
+
+  /** The run requests of a definition asked through the entity: those still waiting first. */
+  getRunRequests(
+    definition: DefinitionLocation,
+    entityRef: string,
+  ): Promise<RunRequestList>;
+
+  /**
+   * Run requests still waiting whose Jobs the user may see; with `waitingForMe`, only those the
+   * user may approve now.
+   */
+  listRunRequests(options?: {
+    waitingForMe?: boolean;
+  }): Promise<RunRequestList>;
+
+  /** One run request. */
+  getRunRequest(id: string, entityRef: string): Promise<RunRequest>;
+
+  /**
+   * Approves a run request, with an optional comment. Rejects with a 403 for one's own request,
+   * a 409 when it no longer waits.
+   */
+  approveRunRequest(
+    id: string,
+    entityRef: string,
+    comment?: string,
+  ): Promise<RunRequest>;
+
+  /** Rejects a run request, with an optional comment: it ends `Rejected`. */
+  rejectRunRequest(
+    id: string,
+    entityRef: string,
+    comment?: string,
+  ): Promise<RunRequest>;
+
+  /** Cancels a run request that still waits: it ends `Cancelled`. */
+  cancelRunRequest(id: string, entityRef: string): Promise<RunRequest>;
 
   /** One run. */
   getRun(run: RunLocation, entityRef: string): Promise<JobRun>;

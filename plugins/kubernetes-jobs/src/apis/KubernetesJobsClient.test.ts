@@ -197,6 +197,81 @@ describe('KubernetesJobsClient', () => {
     expect(fetch.mock.calls[0][0]).toContain('/runs/a%2Fb/shop/x%3Fy?');
   });
 
+  describe('run requests', () => {
+    const migrate = {
+      cluster: 'sandbox',
+      namespace: 'shop',
+      kind: 'Job' as const,
+      name: 'shop-db-migrate',
+    };
+    const entityRef = 'component:default/shop';
+
+    it('asks for a run at a time, with parameters, through the requests route', async () => {
+      const { client, fetch } = setup(json({ id: 'r1' }, 201));
+      fetch.mockImplementation(async () => json({ id: 'r1' }, 201));
+      await expect(
+        client.requestRun(migrate, entityRef, {
+          parameters: { DRY_RUN: true },
+          at: '2026-12-07T02:00:00+01:00',
+        }),
+      ).resolves.toEqual({ id: 'r1' });
+      expect(fetch).toHaveBeenCalledWith(
+        `${BASE}/definitions/sandbox/shop/job/shop-db-migrate/requests`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            entityRef,
+            parameters: { DRY_RUN: true },
+            at: '2026-12-07T02:00:00+01:00',
+          }),
+        },
+      );
+      await client.requestRun(migrate, entityRef);
+      expect(JSON.parse(fetch.mock.calls[1][1].body)).toEqual({ entityRef });
+    });
+
+    it('lists the requests of a definition, and those waiting for me', async () => {
+      const { client, fetch } = setup(json({ items: [{ id: 'r1' }] }));
+      fetch.mockImplementation(async () => json({ items: [{ id: 'r1' }] }));
+      await expect(client.getRunRequests(migrate, entityRef)).resolves.toEqual({
+        items: [{ id: 'r1' }],
+      });
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/definitions/sandbox/shop/job/shop-db-migrate/requests?entityRef=component%3Adefault%2Fshop`,
+      );
+      await client.listRunRequests({ waitingForMe: true });
+      expect(fetch.mock.calls[1][0]).toBe(`${BASE}/requests?waitingForMe=true`);
+      await client.listRunRequests();
+      expect(fetch.mock.calls[2][0]).toBe(`${BASE}/requests`);
+    });
+
+    it('reads a list of requests without items as an empty list', async () => {
+      const { client } = setup(json({}));
+      await expect(client.listRunRequests()).resolves.toEqual({ items: [] });
+    });
+
+    it('reads, approves, rejects and cancels one request by its encoded id', async () => {
+      const { client, fetch } = setup(json({ id: 'r/1' }));
+      fetch.mockImplementation(async () => json({ id: 'r/1' }));
+      await client.getRunRequest('r/1', entityRef);
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/requests/r%2F1?entityRef=component%3Adefault%2Fshop`,
+      );
+      await client.approveRunRequest('r/1', entityRef, 'Looks right');
+      await client.rejectRunRequest('r/1', entityRef);
+      await client.cancelRunRequest('r/1', entityRef);
+      expect(fetch.mock.calls.slice(1).map(c => [c[0], c[1].method])).toEqual([
+        [`${BASE}/requests/r%2F1/approve`, 'POST'],
+        [`${BASE}/requests/r%2F1/reject`, 'POST'],
+        [`${BASE}/requests/r%2F1/cancel`, 'POST'],
+      ]);
+      expect(fetch.mock.calls.slice(1).map(c => JSON.parse(c[1].body))).toEqual(
+        [{ entityRef, comment: 'Looks right' }, { entityRef }, { entityRef }],
+      );
+    });
+  });
+
   it('turns an error response into a ResponseError carrying the backend message', async () => {
     const { client } = setup(
       json(

@@ -12,11 +12,14 @@ import {
   RunLocation,
   RunLogs,
   RunPodList,
+  RunRequest,
+  RunRequestList,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import {
   GetRunHistoryOptions,
   GetRunLogsOptions,
   KubernetesJobsApi,
+  RequestRunOptions,
 } from './KubernetesJobsApi';
 
 /**
@@ -87,6 +90,80 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
   ): Promise<JobDefinition> {
     return this.request('POST', `${definitionPath(definition)}/schedule`, {
       body: { entityRef, suspend },
+    });
+  }
+
+  /** {@inheritDoc KubernetesJobsApi.requestRun} */
+  async requestRun(
+    definition: DefinitionLocation,
+    entityRef: string,
+    options?: RequestRunOptions,
+  ): Promise<RunRequest> {
+    return this.request('POST', `${definitionPath(definition)}/requests`, {
+      body: {
+        entityRef,
+        ...(options?.parameters && { parameters: options.parameters }),
+        ...(options?.at && { at: options.at }),
+      },
+    });
+  }
+
+  /** {@inheritDoc KubernetesJobsApi.getRunRequests} */
+  async getRunRequests(
+    definition: DefinitionLocation,
+    entityRef: string,
+  ): Promise<RunRequestList> {
+    const response = await this.request<Partial<RunRequestList>>(
+      'GET',
+      `${definitionPath(definition)}/requests`,
+      { query: { entityRef } },
+    );
+    return { items: response.items ?? [] };
+  }
+
+  /** {@inheritDoc KubernetesJobsApi.listRunRequests} */
+  async listRunRequests(options?: {
+    waitingForMe?: boolean;
+  }): Promise<RunRequestList> {
+    const response = await this.request<Partial<RunRequestList>>(
+      'GET',
+      '/requests',
+      { query: { waitingForMe: options?.waitingForMe ? 'true' : undefined } },
+    );
+    return { items: response.items ?? [] };
+  }
+
+  /** {@inheritDoc KubernetesJobsApi.getRunRequest} */
+  async getRunRequest(id: string, entityRef: string): Promise<RunRequest> {
+    return this.request('GET', requestPath(id), { query: { entityRef } });
+  }
+
+  /** {@inheritDoc KubernetesJobsApi.approveRunRequest} */
+  async approveRunRequest(
+    id: string,
+    entityRef: string,
+    comment?: string,
+  ): Promise<RunRequest> {
+    return this.request('POST', `${requestPath(id)}/approve`, {
+      body: { entityRef, ...(comment && { comment }) },
+    });
+  }
+
+  /** {@inheritDoc KubernetesJobsApi.rejectRunRequest} */
+  async rejectRunRequest(
+    id: string,
+    entityRef: string,
+    comment?: string,
+  ): Promise<RunRequest> {
+    return this.request('POST', `${requestPath(id)}/reject`, {
+      body: { entityRef, ...(comment && { comment }) },
+    });
+  }
+
+  /** {@inheritDoc KubernetesJobsApi.cancelRunRequest} */
+  async cancelRunRequest(id: string, entityRef: string): Promise<RunRequest> {
+    return this.request('POST', `${requestPath(id)}/cancel`, {
+      body: { entityRef },
     });
   }
 
@@ -202,4 +279,8 @@ function runPath(run: RunLocation): string {
   return `/runs/${[run.cluster, run.namespace, run.name]
     .map(encodeURIComponent)
     .join('/')}`;
+}
+
+function requestPath(id: string): string {
+  return `/requests/${encodeURIComponent(id)}`;
 }

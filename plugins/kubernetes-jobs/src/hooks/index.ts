@@ -7,6 +7,13 @@ export { useRunLogs } from './useRunLogs';
 export { useRunDefinition } from './useRunDefinition';
 export { useKillRun } from './useKillRun';
 export { useSetSchedule } from './useSetSchedule';
+export { useRunRequests } from './useRunRequests';
+export { usePendingRunRequests } from './usePendingRunRequests';
+export { useRequestRun } from './useRequestRun';
+export {
+  useCancelRunRequest,
+  useDecideRunRequest,
+} from './useRunRequestActions';
 export type { PolledAsyncState } from './usePolledAsync';
 export type { OlderRunsState } from './useOlderRuns';
 export type { ActionState } from './useAction';

@@ -29,6 +29,7 @@ export function useDefinitions(options: {
       refreshOn: (signal, value) =>
         concernsCluster(signal, value?.clusters?.map(c => c.cluster) ?? []) ||
         (signal.type !== 'cluster' &&
+          signal.type !== 'request' &&
           (!entityRef ||
             !!value?.items.some(item =>
               concernsDefinition(signal, item.definition),

@@ -7,13 +7,36 @@ export interface ErrorDescription {
   statusCode?: number;
 }
 
-type Action = 'run' | 'kill' | 'load' | 'history' | 'schedule';
+type Action =
+  | 'run'
+  | 'request'
+  | 'decide'
+  | 'cancel'
+  | 'kill'
+  | 'load'
+  | 'history'
+  | 'schedule';
 
 const TITLES: Record<Action, Record<number, string>> = {
   run: {
     403: 'You are not allowed to run this Job',
     404: 'This Job no longer exists',
     409: 'The run was not started',
+  },
+  request: {
+    403: 'You are not allowed to ask for runs of this Job',
+    404: 'This Job no longer exists',
+    409: 'The run was not asked for',
+  },
+  decide: {
+    403: 'You cannot decide on this run',
+    404: 'This request no longer exists',
+    409: 'This run no longer waits for a decision',
+  },
+  cancel: {
+    403: 'You are not allowed to cancel this run',
+    404: 'This request no longer exists',
+    409: 'This run can no longer be cancelled',
   },
   kill: {
     403: 'You are not allowed to stop this run',
@@ -37,6 +60,9 @@ const TITLES: Record<Action, Record<number, string>> = {
 
 const DEFAULT_TITLES = {
   run: 'The run could not be started',
+  request: 'The run could not be asked for',
+  decide: 'Your decision could not be saved',
+  cancel: 'The run could not be cancelled',
   kill: 'The run could not be stopped',
   load: 'The Jobs could not be loaded',
   history: 'Older runs could not be loaded',

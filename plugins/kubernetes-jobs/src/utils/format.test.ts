@@ -1,5 +1,8 @@
 import {
   describeSchedule,
+  describeWhen,
+  localInputToIso,
+  toLocalInputValue,
   formatDuration,
   formatPercent,
   formatRelativeTime,
@@ -81,5 +84,51 @@ describe('formatShortDateTime', () => {
   it('is empty for missing or invalid times', () => {
     expect(formatShortDateTime(undefined)).toBe('');
     expect(formatShortDateTime('soon')).toBe('');
+  });
+});
+
+describe('describeWhen', () => {
+  // 20:00 in Paris on Sunday 6 December 2026.
+  const now = Date.parse('2026-12-06T19:00:00Z');
+  const paris = { now, timeZone: 'Europe/Paris' };
+
+  it('says tonight for a time in the coming night, with how long until then', () => {
+    expect(describeWhen('2026-12-07T01:00:00Z', paris)).toBe(
+      'tonight at 02:00 (in 6 hours)',
+    );
+    expect(describeWhen('2026-12-06T21:30:00Z', paris)).toBe(
+      'tonight at 22:30 (in 3 hours)',
+    );
+  });
+
+  it('says today, tomorrow, or the date for other times', () => {
+    const morning = Date.parse('2026-12-06T08:00:00Z');
+    expect(
+      describeWhen('2026-12-06T14:00:00Z', { ...paris, now: morning }),
+    ).toBe('today at 15:00 (in 6 hours)');
+    expect(describeWhen('2026-12-07T08:00:00Z', paris)).toBe(
+      'tomorrow at 09:00 (in 13 hours)',
+    );
+    expect(describeWhen('2026-12-09T01:00:00Z', paris)).toBe(
+      'on 9 Dec at 02:00 (in 2 days)',
+    );
+    expect(describeWhen('2026-12-06T18:55:00Z', paris)).toBe(
+      'today at 19:55 (5 minutes ago)',
+    );
+    expect(describeWhen(undefined, paris)).toBe('');
+  });
+});
+
+describe('localInputToIso', () => {
+  it('keeps the local time and adds the offset of the browser at that time', () => {
+    const iso = localInputToIso('2026-12-07T02:00');
+    expect(iso).toMatch(/^2026-12-07T02:00:00[+-]\d{2}:\d{2}$/);
+    expect(Date.parse(iso!)).toBe(new Date('2026-12-07T02:00').getTime());
+    expect(toLocalInputValue(Date.parse(iso!))).toBe('2026-12-07T02:00');
+  });
+
+  it('refuses what is not a date and time', () => {
+    expect(localInputToIso('')).toBeUndefined();
+    expect(localInputToIso('tomorrow')).toBeUndefined();
   });
 });

@@ -23,10 +23,14 @@ const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60],
 ];
 
-/** "2 minutes ago", "just now", "3 days ago". */
+/**
+ * "2 minutes ago", "just now", "3 days ago"; with `numeric: 'always'`, "in 1 day" rather than
+ * "tomorrow" (for text that already names the day).
+ */
 export function formatRelativeTime(
   iso: string | undefined,
   now: number = Date.now(),
+  numeric: 'auto' | 'always' = 'auto',
 ): string {
   if (!iso) {
     return '';
@@ -39,7 +43,7 @@ export function formatRelativeTime(
   if (Math.abs(deltaSeconds) < 45) {
     return 'just now';
   }
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const format = new Intl.RelativeTimeFormat('en', { numeric });
   for (const [unit, size] of RELATIVE_UNITS) {
     if (Math.abs(deltaSeconds) >= size) {
       return format.format(Math.round(deltaSeconds / size), unit);
@@ -105,6 +109,110 @@ export function formatShortDateTime(
     timeZone,
   });
   return `${date} ${clock}`;
+}
+
+/** The user's time zone, as the browser knows it: "Europe/Paris". */
+export function userTimeZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/**
+ * The value of a date and time input (`2026-12-07T02:00`, the browser's local time) as ISO 8601
+ * with its offset (`2026-12-07T02:00:00+01:00`), so the backend knows which 02:00 was meant.
+ * Undefined when the value is not a date and time.
+ */
+export function localInputToIso(value: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) {
+    return undefined;
+  }
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) {
+    return undefined;
+  }
+  const offset = -time.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${value}:00${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+/** A time as the value of a date and time input, in the browser's local time. */
+export function toLocalInputValue(time: number): string {
+  const d = new Date(time);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(
+    d.getDate(),
+  )}T${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+}
+
+function zonedParts(time: number, timeZone?: string) {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).formatToParts(new Date(time));
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find(p => p.type === type)?.value);
+  return {
+    day: Date.UTC(part('year'), part('month') - 1, part('day')) / 86_400_000,
+    hour: part('hour'),
+  };
+}
+
+/**
+ * When a run is due, in words, from the user's point of view: "tonight at 02:00 (in 6 hours)",
+ * "today at 15:00 (in 2 hours)", "tomorrow at 09:00 (in 20 hours)", "on 9 Dec at 02:00 (in 3
+ * days)". A night (18:00 to 06:00) that has begun or begins today is "tonight".
+ */
+export function describeWhen(
+  iso: string | undefined,
+  options: { now?: number; timeZone?: string } = {},
+): string {
+  if (!iso) {
+    return '';
+  }
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) {
+    return '';
+  }
+  const now = options.now ?? Date.now();
+  const { timeZone } = options;
+  const clock = new Date(time).toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
+  const at = zonedParts(time, timeZone);
+  const today = zonedParts(now, timeZone);
+  const days = at.day - today.day;
+  const night = at.hour >= 18 || at.hour < 6;
+  let day: string;
+  if (
+    time >= now &&
+    night &&
+    ((days === 0 && (at.hour >= 18 || today.hour < 6)) ||
+      (days === 1 && at.hour < 6 && today.hour >= 6))
+  ) {
+    day = 'tonight';
+  } else if (days === 0) {
+    day = 'today';
+  } else if (days === 1) {
+    day = 'tomorrow';
+  } else if (days === -1) {
+    day = 'yesterday';
+  } else {
+    day = `on ${new Date(time).toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      timeZone,
+    })}`;
+  }
+  return `${day} at ${clock} (${formatRelativeTime(iso, now, 'always')})`;
 }
 
 /** "1 attempt", "3 attempts". */
@@ -183,4 +291,12 @@ function describeWithCronstrue(schedule: string, zone: string): string {
     }
   }
   return `on schedule "${schedule}"${zone}`;
+}
+
+/** A parameter's value as a person reads it: yes/no for a checkbox. */
+export function formatParameterValue(value: string | number | boolean): string {
+  if (typeof value === 'boolean') {
+    return value ? 'Yes' : 'No';
+  }
+  return String(value);
 }

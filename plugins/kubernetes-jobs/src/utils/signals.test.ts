@@ -3,6 +3,7 @@ import { runSignal } from '../__testUtils__/mockSignalApi';
 import {
   concernsCluster,
   concernsDefinition,
+  concernsRequests,
   concernsRun,
   isKubernetesJobsHint,
   isKubernetesJobsSignal,
@@ -66,6 +67,13 @@ describe('isKubernetesJobsSignal', () => {
         run: undefined,
       }),
     ).toBe(true);
+    expect(
+      isKubernetesJobsSignal({
+        ...runSignal(),
+        type: 'request',
+        run: undefined,
+      }),
+    ).toBe(true);
     expect(isKubernetesJobsSignal(null)).toBe(false);
     expect(isKubernetesJobsSignal('run')).toBe(false);
     expect(isKubernetesJobsSignal({ ...runSignal(), type: 'pod' })).toBe(false);
@@ -97,5 +105,21 @@ describe('cluster hints', () => {
     expect(concernsCluster(hint, ['staging', 'production'])).toBe(true);
     expect(concernsCluster(hint, ['staging'])).toBe(false);
     expect(concernsCluster(runSignal(), ['production'])).toBe(false);
+  });
+});
+
+describe('request hints', () => {
+  const hint = runSignal({ type: 'request', run: undefined });
+
+  it('concern the requests of their definition, not its runs', () => {
+    expect(concernsRequests(hint, migrate)).toBe(true);
+    expect(concernsRequests(hint, { ...migrate, name: 'shop-reindex' })).toBe(
+      false,
+    );
+    expect(concernsRequests(runSignal(), migrate)).toBe(false);
+    expect(concernsDefinition(hint, migrate)).toBe(false);
+    expect(concernsRun(hint, makeRun({ name: 'shop-db-migrate-x7k2p' }))).toBe(
+      false,
+    );
   });
 });

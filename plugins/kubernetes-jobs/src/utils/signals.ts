@@ -21,7 +21,7 @@ export function isKubernetesJobsSignal(
   }
   const m = message as Record<string, unknown>;
   return (
-    (m.type === 'definition' || m.type === 'run') &&
+    (m.type === 'definition' || m.type === 'run' || m.type === 'request') &&
     isString(m.cluster) &&
     isString(m.namespace) &&
     (m.definitionKind === 'Job' || m.definitionKind === 'CronJob') &&
@@ -55,8 +55,7 @@ export function concernsCluster(
   return signal.type === 'cluster' && clusters.includes(signal.cluster);
 }
 
-/** Whether a hint names this definition: the definition itself, or one of its runs. */
-export function concernsDefinition(
+function namesDefinition(
   signal: KubernetesJobsHint,
   definition: DefinitionLocation,
 ): boolean {
@@ -67,6 +66,26 @@ export function concernsDefinition(
     signal.definitionKind === definition.kind &&
     signal.definitionName === definition.name
   );
+}
+
+/**
+ * Whether a hint is about this definition: the definition itself, or one of its runs. A hint
+ * about its run requests is not: they change neither the definition nor its runs (a request
+ * that starts a run is followed by a hint about that run).
+ */
+export function concernsDefinition(
+  signal: KubernetesJobsHint,
+  definition: DefinitionLocation,
+): boolean {
+  return signal.type !== 'request' && namesDefinition(signal, definition);
+}
+
+/** Whether a hint says that a run request of this definition was asked for or changed. */
+export function concernsRequests(
+  signal: KubernetesJobsHint,
+  definition: DefinitionLocation,
+): boolean {
+  return signal.type === 'request' && namesDefinition(signal, definition);
 }
 
 /** Whether a hint concerns this run: its definition changed, or the run itself did. */

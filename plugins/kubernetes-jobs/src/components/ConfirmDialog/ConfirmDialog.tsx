@@ -19,6 +19,8 @@ export interface ConfirmDialogProps {
   children?: ReactNode;
   /** What the confirm button says: "Run", "Stop run". */
   confirmLabel: string;
+  /** What the button that closes without acting says (default "Cancel"). */
+  cancelLabel?: string;
   /** What it says while the action is in flight: "Starting…". */
   pendingLabel: string;
   onConfirm: () => void;
@@ -61,7 +63,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={pending}>
-          {refused ? 'Close' : 'Cancel'}
+          {refused ? 'Close' : props.cancelLabel ?? 'Cancel'}
         </Button>
         <Button
           onClick={props.onConfirm}

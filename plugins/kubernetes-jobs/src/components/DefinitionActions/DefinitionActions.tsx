@@ -10,6 +10,8 @@ export interface DefinitionActionsProps {
   entityRef: string;
   /** Called after a run was started or stopped, or a start refused, to refresh the list. */
   onChange: () => void;
+  /** Called after a run was asked for (at a time, or needing approval). */
+  onRequested?: () => void;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface DefinitionActionsProps {
  * the row shows).
  */
 export function DefinitionActions(props: DefinitionActionsProps) {
-  const { item, entityRef, onChange } = props;
+  const { item, entityRef, onChange, onRequested } = props;
   const lastRun = item.stats.lastRun;
   return (
     <>
@@ -26,6 +28,7 @@ export function DefinitionActions(props: DefinitionActionsProps) {
         entityRef={entityRef}
         hasActiveRun={hasActiveRun(item)}
         onStarted={onChange}
+        onRequested={onRequested}
         onConflict={onChange}
       />
       {lastRun && isActiveRun(lastRun) && (

@@ -1,4 +1,3 @@
-import { ReactNode } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -13,23 +12,11 @@ import {
   formatPercent,
   plural,
 } from '../../utils/format';
+import { Fact } from '../Fact/Fact';
 import { Person } from '../Person/Person';
 import { ScheduleControl } from '../ScheduleControl/ScheduleControl';
 import { TechnicalDetails } from '../TechnicalDetails/TechnicalDetails';
 import { DefinitionTechnicalFacts } from './DefinitionTechnicalFacts';
-
-function Fact(props: { label: string; children: ReactNode }) {
-  return (
-    <Box minWidth={180} maxWidth={420}>
-      <Typography variant="overline" color="textSecondary" component="dt">
-        {props.label}
-      </Typography>
-      <Typography variant="body2" component="dd" style={{ margin: 0 }}>
-        {props.children}
-      </Typography>
-    </Box>
-  );
-}
 
 /** "12 runs: 8 succeeded, 2 failed, 1 stopped, 1 active." */
 function historyCounts(details: DefinitionDetails): string {
@@ -76,7 +63,7 @@ export function DefinitionAbout(props: DefinitionAboutProps) {
         flexWrap="wrap"
         style={{ gap: 24, margin: 0 }}
       >
-        <Fact label="When">
+        <Fact minWidth={180} maxWidth={420} label="When">
           {definition.kind === 'CronJob' && definition.schedule
             ? `Runs ${describeSchedule(
                 definition.schedule,
@@ -86,22 +73,22 @@ export function DefinitionAbout(props: DefinitionAboutProps) {
               }, and when someone presses Run`
             : 'Only when someone presses Run'}
         </Fact>
-        <Fact label="At the same time">
+        <Fact minWidth={180} maxWidth={420} label="At the same time">
           {definition.allowParallelRuns
             ? 'Several runs may be active at once'
             : 'One run at a time'}
         </Fact>
         {props.showEntity && definition.entityRef && (
-          <Fact label="Belongs to">
+          <Fact minWidth={180} maxWidth={420} label="Belongs to">
             <EntityRefLink entityRef={definition.entityRef} />
           </Fact>
         )}
         {definition.entityOwnerRef && (
-          <Fact label="Owned by">
+          <Fact minWidth={180} maxWidth={420} label="Owned by">
             <Person entityRef={definition.entityOwnerRef} defaultKind="group" />
           </Fact>
         )}
-        <Fact label="History">
+        <Fact minWidth={180} maxWidth={420} label="History">
           {historyCounts(props.details)}
           {stats.successRate !== undefined && (
             <>

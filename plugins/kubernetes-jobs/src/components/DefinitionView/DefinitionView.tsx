@@ -2,6 +2,7 @@ import { useSearchParams } from 'react-router-dom';
 import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import ArrowBackIcon from '@material-ui/icons/ArrowBack';
 import {
@@ -9,7 +10,9 @@ import {
   JobRun,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useDefinitionDetails } from '../../hooks/useDefinitionDetails';
+import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { useOlderRuns } from '../../hooks/useOlderRuns';
+import { useRunRequests } from '../../hooks/useRunRequests';
 import { isActiveRun } from '../../utils/runs';
 import { describeKind } from '../../utils/words';
 import {
@@ -18,6 +21,7 @@ import {
 } from '../JobsErrorPanel/JobsErrorPanel';
 import { RunDefinitionButton } from '../RunDefinitionButton/RunDefinitionButton';
 import { RunDetails } from '../RunDetails/RunDetails';
+import { RunRequestsList } from '../RunRequestsList/RunRequestsList';
 import { RunsTable } from '../RunsTable/RunsTable';
 import { SlowProgress } from '../SlowProgress/SlowProgress';
 import { StopRunButton } from '../StopRunButton/StopRunButton';
@@ -48,6 +52,8 @@ export function DefinitionView(props: DefinitionViewProps) {
   const { definition, entityRef, backLink, showEntity } = props;
   const details = useDefinitionDetails(definition, entityRef);
   const older = useOlderRuns(definition, entityRef, details.value?.nextCursor);
+  const requests = useRunRequests(definition, entityRef);
+  const currentUser = useCurrentUser();
   const [searchParams, setSearchParams] = useSearchParams();
 
   const back = (
@@ -127,6 +133,7 @@ export function DefinitionView(props: DefinitionViewProps) {
           entityRef={entityRef}
           hasActiveRun={stats.counts.active > 0 || !!activeRun}
           onStarted={showNewRun}
+          onRequested={requests.retry}
           onConflict={details.retry}
         />
       </Box>
@@ -141,6 +148,23 @@ export function DefinitionView(props: DefinitionViewProps) {
             onScheduleChanged={details.retry}
           />
         </Grid>
+        {!!requests.value?.items.length && (
+          <Grid item xs={12}>
+            <Paper variant="outlined">
+              <Box p={2}>
+                <RunRequestsList
+                  requests={requests.value.items}
+                  definition={loaded}
+                  currentUser={currentUser}
+                  onChange={() => {
+                    requests.retry();
+                    details.retry();
+                  }}
+                />
+              </Box>
+            </Paper>
+          </Grid>
+        )}
         <Grid item xs={12}>
           <RunsTable
             runs={runs}
@@ -175,6 +199,7 @@ export function DefinitionView(props: DefinitionViewProps) {
                     hasActiveRun={stats.counts.active > 0 || !!activeRun}
                     initialValues={selectedRun.parameters}
                     onStarted={showNewRun}
+                    onRequested={requests.retry}
                     onConflict={details.retry}
                   />
                 ) : undefined

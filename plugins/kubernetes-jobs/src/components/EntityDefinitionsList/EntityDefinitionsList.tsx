@@ -5,13 +5,16 @@ import {
   DEFAULT_DEFINITION_ANNOTATION,
   DefinitionSummary,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { useDefinitions } from '../../hooks/useDefinitions';
+import { usePendingRunRequests } from '../../hooks/usePendingRunRequests';
 import { laggingClusters } from '../../utils/clusters';
 import { definitionPath } from '../../utils/paths';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
 import { DefinitionListNotices } from '../DefinitionListNotices/DefinitionListNotices';
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
 import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
+import { RunRequestsList } from '../RunRequestsList/RunRequestsList';
 import { SlowProgress } from '../SlowProgress/SlowProgress';
 
 /**
@@ -31,6 +34,8 @@ export interface EntityDefinitionsListProps {
 export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
   const { entityRef } = props;
   const { value, error, retry } = useDefinitions({ entityRef });
+  const waiting = usePendingRunRequests({ entityRef });
+  const currentUser = useCurrentUser();
 
   if (error && !value) {
     return <JobsErrorPanel error={error} />;
@@ -45,12 +50,28 @@ export function EntityDefinitionsList(props: EntityDefinitionsListProps) {
     value.errors.length === 0 &&
     laggingClusters(value).length === 0;
   const renderActions = (item: DefinitionSummary) => (
-    <DefinitionActions item={item} entityRef={entityRef} onChange={retry} />
+    <DefinitionActions
+      item={item}
+      entityRef={entityRef}
+      onChange={retry}
+      onRequested={waiting.retry}
+    />
   );
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       <DefinitionListNotices list={value} error={error} />
+      {!!waiting.value?.items.length && (
+        <RunRequestsList
+          requests={waiting.value.items}
+          currentUser={currentUser}
+          showName
+          onChange={() => {
+            waiting.retry();
+            retry();
+          }}
+        />
+      )}
       {isEmpty ? (
         <EmptyState
           missing="data"

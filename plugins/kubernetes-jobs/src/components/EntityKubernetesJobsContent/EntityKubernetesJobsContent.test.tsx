@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   cacheCheckFailed,
+  makeRequest,
   makeRun,
   makeSummary,
   migrateSucceeded,
@@ -37,6 +38,45 @@ describe('EntityKubernetesJobsContent', () => {
       screen.getAllByText(/backstage\.io\/kubernetes-id/).length,
     ).toBeGreaterThan(0);
     expect(api.getDefinitions).not.toHaveBeenCalled();
+  });
+
+  it('lists the runs of its Jobs that wait for a time, naming the Job, with Cancel for the requester', async () => {
+    const at = new Date(Date.now() + 6 * 3600_000).toISOString();
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest.fn().mockResolvedValue({
+        items: [migrateSucceeded],
+        errors: [],
+      }),
+      listRunRequests: jest.fn().mockResolvedValue({
+        items: [
+          makeRequest({
+            state: 'Scheduled',
+            approval: undefined,
+            notBefore: at,
+          }),
+          makeRequest({
+            id: 'req-other',
+            entityRef: 'component:default/newsletter',
+            definition: { kind: 'Job', name: 'newsletter-export' },
+          }),
+        ],
+      }),
+    });
+    await renderWithApis(<EntityKubernetesJobsContent />, {
+      api,
+      entity: shopEntity,
+      userEntityRef: 'user:default/jane',
+    });
+    const list = await screen.findByRole('region', { name: 'Waiting runs' });
+    expect(list).toHaveTextContent(
+      /shop-db-migrate: Runs \w+ at \d\d:\d\d \(in 6 hours\), asked by jane/,
+    );
+    expect(list).not.toHaveTextContent('newsletter-export');
+    expect(
+      await within(list).findByRole('button', {
+        name: 'Cancel the run of shop-db-migrate asked by jane',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('lists the definitions of the entity with their last run', async () => {

@@ -1,8 +1,9 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   cacheCheckFailed,
+  makeRequest,
   makeRun,
   makeSummary,
   migrateSucceeded,
@@ -30,8 +31,12 @@ const newsletterExport = makeSummary(
   }),
 );
 
-async function renderPage(routeEntries = ['/']) {
+async function renderPage(
+  routeEntries = ['/'],
+  overrides: Parameters<typeof mockKubernetesJobsApi>[0] = {},
+) {
   const api = mockKubernetesJobsApi({
+    ...overrides,
     getDefinitions: jest.fn().mockResolvedValue({
       items: [
         migrateSucceeded,
@@ -65,6 +70,44 @@ function jobNames() {
 }
 
 describe('KubernetesJobsPage', () => {
+  it('filters the Jobs with a run waiting for my approval, counting them, and lists those runs', async () => {
+    const request = makeRequest({
+      requestedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    });
+    const { api } = await renderPage(['/'], {
+      listRunRequests: jest.fn().mockResolvedValue({ items: [request] }),
+    });
+    await screen.findByText('newsletter-export');
+    expect(api.listRunRequests).toHaveBeenCalledWith({ waitingForMe: true });
+    const waiting = await screen.findByRole('checkbox', {
+      name: 'Waiting for my approval (1)',
+    });
+    expect(jobNames()).toHaveLength(4);
+
+    await userEvent.click(waiting);
+    expect(jobNames()).toEqual(['shop-db-migrate']);
+    expect(screen.getByText('Jobs (1 of 4)')).toBeInTheDocument();
+    expect(
+      screen.getByRole('region', { name: 'Waiting runs' }),
+    ).toHaveTextContent(
+      'shop-db-migrate: Waiting for approval from team-sre (asked by jane 5 minutes ago)',
+    );
+    expect(
+      await screen.findByRole('button', {
+        name: 'Approve the run of shop-db-migrate asked by jane',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('offers no approval filter to someone nothing waits for', async () => {
+    const { api } = await renderPage();
+    await screen.findByText('newsletter-export');
+    expect(api.listRunRequests).toHaveBeenCalled();
+    expect(
+      screen.queryByRole('checkbox', { name: /Waiting for my approval/ }),
+    ).toBeNull();
+  });
+
   it('lists every definition the user may see, linking to its component', async () => {
     const { api } = await renderPage();
     expect(api.getDefinitions).toHaveBeenCalledWith({ entityRef: undefined });
@@ -214,6 +257,24 @@ describe('KubernetesJobsPage', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('asks again what waits for my approval on a request hint, without reloading the Jobs', async () => {
+    const api = mockKubernetesJobsApi({
+      getDefinitions: jest
+        .fn()
+        .mockResolvedValue({ items: [migrateSucceeded], errors: [] }),
+    });
+    const signals = mockSignalApi();
+    await renderWithApis(<KubernetesJobsPage />, {
+      api,
+      extraApis: [[signalApiRef, signals.api]],
+    });
+    await screen.findByText('shop-db-migrate');
+    await waitFor(() => expect(api.listRunRequests).toHaveBeenCalledTimes(1));
+    signals.publish(runSignal({ type: 'request', run: undefined }));
+    await waitFor(() => expect(api.listRunRequests).toHaveBeenCalledTimes(2));
+    expect(api.getDefinitions).toHaveBeenCalledTimes(1);
   });
 
   it('says which clusters show older data, next to those that could not be read', async () => {

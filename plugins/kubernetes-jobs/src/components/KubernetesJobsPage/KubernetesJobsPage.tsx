@@ -2,8 +2,15 @@ import { Route, Routes, useSearchParams } from 'react-router-dom';
 import { Content, EmptyState, Header, Page } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import { DefinitionSummary } from '@job-assistant/plugin-kubernetes-jobs-common';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import {
+  DefinitionSummary,
+  RunRequest,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { useDefinitions } from '../../hooks/useDefinitions';
+import { usePendingRunRequests } from '../../hooks/usePendingRunRequests';
 import {
   DefinitionFilters,
   LastRunFilter,
@@ -21,6 +28,7 @@ import {
 import { DefinitionsTable } from '../DefinitionsTable/DefinitionsTable';
 import { DefinitionRoute } from '../DefinitionRoute/DefinitionRoute';
 import { JobsErrorPanel } from '../JobsErrorPanel/JobsErrorPanel';
+import { RunRequestsList } from '../RunRequestsList/RunRequestsList';
 import { SlowProgress } from '../SlowProgress/SlowProgress';
 
 /** The filters' query parameters; the search is `q`, as in the catalog. */
@@ -31,6 +39,23 @@ const FILTER_PARAMS = {
   owner: 'owner',
   search: 'q',
 } as const satisfies Record<keyof DefinitionFilters, string>;
+
+/** The "Waiting for my approval" filter's query parameter (`waiting=me`). */
+const WAITING_PARAM = 'waiting';
+
+function requestKey(request: RunRequest): string {
+  return [
+    request.cluster,
+    request.namespace,
+    request.definition.kind,
+    request.definition.name,
+  ].join('/');
+}
+
+function definitionKey(item: DefinitionSummary): string {
+  const { cluster, namespace, kind, name } = item.definition;
+  return [cluster, namespace, kind, name].join('/');
+}
 
 function readFilters(params: URLSearchParams): DefinitionFilters {
   return {
@@ -60,9 +85,13 @@ function NoMatch(props: { onClear: () => void }) {
 
 function AllDefinitions() {
   const { value, error, retry } = useDefinitions({});
+  const forMe = usePendingRunRequests({ waitingForMe: true });
+  const currentUser = useCurrentUser();
   // Filters live in the URL, so a filtered list can be bookmarked and shared.
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = readFilters(searchParams);
+  const onlyWaitingForMe = searchParams.get(WAITING_PARAM) === 'me';
+  const waitingForMe = forMe.value?.items ?? [];
 
   if (error && !value) {
     return <JobsErrorPanel error={error} />;
@@ -71,8 +100,13 @@ function AllDefinitions() {
     return <SlowProgress />;
   }
 
-  const setFilters = (next: DefinitionFilters) => {
+  const setFilters = (next: DefinitionFilters, waiting = onlyWaitingForMe) => {
     const params = new URLSearchParams(searchParams);
+    if (waiting) {
+      params.set(WAITING_PARAM, 'me');
+    } else {
+      params.delete(WAITING_PARAM);
+    }
     for (const [key, param] of Object.entries(FILTER_PARAMS)) {
       const v = next[key as keyof DefinitionFilters];
       if (v) {
@@ -89,7 +123,11 @@ function AllDefinitions() {
     value.items.length === 0 &&
     value.errors.length === 0 &&
     laggingClusters(value).length === 0;
-  const items = filterDefinitions(value.items, filters);
+  const waitingKeys = new Set(waitingForMe.map(requestKey));
+  const items = filterDefinitions(value.items, filters).filter(
+    item => !onlyWaitingForMe || waitingKeys.has(definitionKey(item)),
+  );
+  const filtered = hasFilters(filters) || onlyWaitingForMe;
   const detailsLink = (item: DefinitionSummary) =>
     `${definitionPath(item.definition)}?${new URLSearchParams({
       entityRef: item.definition.entityRef ?? '',
@@ -112,6 +150,29 @@ function AllDefinitions() {
         value={filters}
         onChange={setFilters}
       />
+      {(waitingForMe.length > 0 || onlyWaitingForMe) && (
+        <FormControlLabel
+          control={
+            <Checkbox
+              color="primary"
+              checked={onlyWaitingForMe}
+              onChange={e => setFilters(filters, e.target.checked)}
+            />
+          }
+          label={`Waiting for my approval (${waitingForMe.length})`}
+        />
+      )}
+      {onlyWaitingForMe && waitingForMe.length > 0 && (
+        <RunRequestsList
+          requests={waitingForMe}
+          currentUser={currentUser}
+          showName
+          onChange={() => {
+            forMe.retry();
+            retry();
+          }}
+        />
+      )}
       {isEmpty ? (
         <EmptyState
           missing="data"
@@ -122,7 +183,7 @@ function AllDefinitions() {
         <DefinitionsTable
           // Counts what the table shows: the filters and the search are both ours.
           title={
-            hasFilters(filters)
+            filtered
               ? `Jobs (${items.length} of ${value.items.length})`
               : `Jobs (${value.items.length})`
           }
@@ -132,7 +193,7 @@ function AllDefinitions() {
           showEntity
           showOwner
           search={false}
-          emptyContent={<NoMatch onClear={() => setFilters({})} />}
+          emptyContent={<NoMatch onClear={() => setFilters({}, false)} />}
         />
       )}
     </Box>

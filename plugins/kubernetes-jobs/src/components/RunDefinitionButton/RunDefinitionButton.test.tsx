@@ -2,7 +2,12 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ResponseError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { makeDefinition, makeRun, SHOP_REF } from '../../__fixtures__/fixtures';
+import {
+  makeDefinition,
+  makeRequest,
+  makeRun,
+  SHOP_REF,
+} from '../../__fixtures__/fixtures';
 import {
   errorResponse,
   mockKubernetesJobsApi,
@@ -158,5 +163,72 @@ describe('RunDefinitionButton', () => {
     );
     expect(within(dialog).getByRole('button', { name: 'Run' })).toBeDisabled();
     expect(onConflict).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks for a run of a Job that needs approval, then says who must approve', async () => {
+    const request = makeRequest();
+    const api = mockKubernetesJobsApi({
+      requestRun: jest.fn().mockResolvedValue(request),
+    });
+    const onRequested = jest.fn();
+    const definition = makeDefinition({ approval: request.approval });
+    await renderWithApis(
+      <RunDefinitionButton
+        definition={definition}
+        entityRef={SHOP_REF}
+        onRequested={onRequested}
+      />,
+      { api },
+    );
+    await userEvent.click(await runButton('Ask for a run of shop-db-migrate'));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Ask for a run' }),
+    );
+    expect(api.requestRun).toHaveBeenCalledWith(definition, SHOP_REF, {});
+    expect(api.runDefinition).not.toHaveBeenCalled();
+    expect(onRequested).toHaveBeenCalledWith(request);
+    const told = await screen.findByRole('dialog', {
+      name: 'Run of shop-db-migrate asked for',
+    });
+    expect(told).toHaveTextContent(
+      'Asked. It needs 1 approval from team-sre before it runs.',
+    );
+    await userEvent.click(within(told).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('asks for a run at a time, and says when it will run', async () => {
+    const notBefore = new Date(Date.now() + 6 * 3600_000).toISOString();
+    const request = makeRequest({
+      state: 'Scheduled',
+      approval: undefined,
+      notBefore,
+    });
+    const api = mockKubernetesJobsApi({
+      requestRun: jest.fn().mockResolvedValue(request),
+    });
+    await renderWithApis(
+      <RunDefinitionButton
+        definition={makeDefinition()}
+        entityRef={SHOP_REF}
+      />,
+      { api },
+    );
+    await userEvent.click(await runButton());
+    await userEvent.click(screen.getByRole('radio', { name: 'At…' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Run at this time' }),
+    );
+    expect(api.requestRun).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'shop-db-migrate' }),
+      SHOP_REF,
+      { at: expect.stringMatching(/T\d\d:00:00[+-]/) },
+    );
+    const told = await screen.findByRole('dialog', {
+      name: 'Run of shop-db-migrate planned',
+    });
+    expect(told).toHaveTextContent(
+      /It will run \w+ at \d\d:\d\d \(in 6 hours\)\./,
+    );
   });
 });

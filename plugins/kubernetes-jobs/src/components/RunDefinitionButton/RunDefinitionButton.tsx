@@ -1,4 +1,4 @@
-import { ReactNode, useEffect, useRef } from 'react';
+import { ReactNode, useEffect, useRef, useState } from 'react';
 import PlayArrowIcon from '@material-ui/icons/PlayArrow';
 import { ResponseError } from '@backstage/errors';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -6,13 +6,16 @@ import {
   JobDefinition,
   JobRun,
   ParameterValue,
+  RunRequest,
   kubernetesJobsRunPermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useConfirmedAction } from '../../hooks/useConfirmedAction';
+import { useRequestRun } from '../../hooks/useRequestRun';
 import { useRunDefinition } from '../../hooks/useRunDefinition';
 import { ActionButton } from '../ActionButton/ActionButton';
 import { OnlyMembersCan } from '../Person/Person';
 import { RunDialog } from '../RunDialog/RunDialog';
+import { RunRequestedDialog } from '../RunDialog/RunRequestedDialog';
 
 /**
  * Props of {@link RunDefinitionButton}.
@@ -32,6 +35,11 @@ export interface RunDefinitionButtonProps {
   initialValues?: Record<string, ParameterValue>;
   /** Called with the new run once the backend created it. */
   onStarted?: (run: JobRun) => void;
+  /**
+   * Called with the run request once the backend took it: a run asked for at a time ("At…"),
+   * or of a Job that needs approval.
+   */
+  onRequested?: (request: RunRequest) => void;
   /**
    * Called when the backend refused because a run is already active (409): what the page
    * shows is out of date, and should be loaded again.
@@ -53,10 +61,14 @@ function runDisabledReason(
       />
     );
   }
+  if (definition.approvalError) {
+    return 'Who must approve its runs is written wrongly: its owners must fix it before it can run.';
+  }
   if (definition.parametersError) {
     return 'The choices this Job asks for are written wrongly: its owners must fix them before it can run.';
   }
-  if (hasActiveRun && !definition.allowParallelRuns) {
+  // A run that needs approval is asked for, and starts later: an active run does not stop that.
+  if (hasActiveRun && !definition.allowParallelRuns && !definition.approval) {
     return 'A run is in progress, and this Job runs one at a time: wait for it to finish or stop it.';
   }
   return undefined;
@@ -76,21 +88,48 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
     hasActiveRun,
     initialValues,
     onStarted,
+    onRequested,
     onConflict,
   } = props;
   const again = !!initialValues;
+  const needsApproval = !!definition.approval;
   const action = useRunDefinition();
+  const ask = useRequestRun();
+  const [requested, setRequested] = useState<RunRequest>();
   const dialog = useConfirmedAction(action, {
     toast: run => ({ title: `Started ${run.name}`, status: 'success' }),
     onDone: onStarted,
   });
+  const confirm = async (
+    parameters: Record<string, ParameterValue>,
+    at?: string,
+  ) => {
+    const values = definition.parameters?.length ? parameters : undefined;
+    if (!needsApproval && !at) {
+      await dialog.confirm(definition, entityRef, values);
+      return;
+    }
+    const request = await ask.execute(definition, entityRef, {
+      ...(values && { parameters: values }),
+      ...(at && { at }),
+    });
+    if (request) {
+      dialog.close();
+      setRequested(request);
+      onRequested?.(request);
+    }
+  };
+  const close = () => {
+    dialog.close();
+    ask.reset();
+  };
   const permission = usePermission({
     permission: kubernetesJobsRunPermission,
     resourceRef: entityRef,
   });
 
   // A refusal is shown in the dialog; a conflict also means the page missed the active run.
-  const { error } = action;
+  const error = action.error ?? ask.error;
   const onConflictRef = useRef(onConflict);
   onConflictRef.current = onConflict;
   useEffect(() => {
@@ -102,11 +141,13 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
   return (
     <>
       <ActionButton
-        label={again ? 'Run again' : 'Run'}
+        label={
+          (again && 'Run again') || (needsApproval && 'Ask for a run') || 'Run'
+        }
         ariaLabel={
-          again
-            ? `Run ${definition.name} again with these values`
-            : `Run ${definition.name}`
+          (again && `Run ${definition.name} again with these values`) ||
+          (needsApproval && `Ask for a run of ${definition.name}`) ||
+          `Run ${definition.name}`
         }
         icon={<PlayArrowIcon />}
         onClick={dialog.ask}
@@ -122,18 +163,21 @@ export function RunDefinitionButton(props: RunDefinitionButtonProps) {
           open
           definition={definition}
           hasActiveRun={hasActiveRun}
-          pending={action.pending}
-          error={action.error}
+          pending={action.pending || ask.pending}
+          error={error}
           initialValues={initialValues}
-          onConfirm={parameters =>
-            dialog.confirm(
-              definition,
-              entityRef,
-              definition.parameters?.length ? parameters : undefined,
-            )
-          }
-          onEdit={action.reset}
-          onClose={dialog.close}
+          onConfirm={confirm}
+          onEdit={() => {
+            action.reset();
+            ask.reset();
+          }}
+          onClose={close}
+        />
+      )}
+      {requested && (
+        <RunRequestedDialog
+          request={requested}
+          onClose={() => setRequested(undefined)}
         />
       )}
     </>

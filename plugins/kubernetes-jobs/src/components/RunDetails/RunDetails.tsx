@@ -5,12 +5,18 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { formatDuration, formatTimestamp } from '../../utils/format';
+import {
+  formatDuration,
+  formatParameterValue,
+  formatTimestamp,
+} from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
 import { describeAttempts, describeFailure, runTitle } from '../../utils/words';
+import { Fact } from '../Fact/Fact';
 import { Person, RunTrigger } from '../Person/Person';
 import { RunLogs } from '../RunLogs/RunLogs';
 import { RunStatus } from '../RunStatus/RunStatus';
+import { RunApproval } from './RunApproval';
 import { RunTechnicalDetails } from './RunTechnicalDetails';
 
 /**
@@ -25,27 +31,6 @@ export interface RunDetailsProps {
   actions?: ReactNode;
   /** "Run again" with this run's values, shown once it is over. */
   runAgain?: ReactNode;
-}
-
-function Field(props: { label: string; children: ReactNode }) {
-  return (
-    <Box minWidth={140}>
-      <Typography variant="overline" color="textSecondary" component="dt">
-        {props.label}
-      </Typography>
-      <Typography variant="body2" component="dd" style={{ margin: 0 }}>
-        {props.children || '—'}
-      </Typography>
-    </Box>
-  );
-}
-
-/** A parameter's value as a person reads it: yes/no for a checkbox. */
-function formatParameter(value: string | number | boolean): string {
-  if (typeof value === 'boolean') {
-    return value ? 'Yes' : 'No';
-  }
-  return String(value);
 }
 
 /** Whether logs can still be shown: Kubernetes has the run, or its record saved them. */
@@ -131,14 +116,14 @@ export function RunDetails(props: RunDetailsProps) {
         flexWrap="wrap"
         style={{ gap: 24, margin: 0 }}
       >
-        <Field label="State">
+        <Fact label="State">
           <RunStatus state={run.state} />
-        </Field>
-        <Field label="Started">
+        </Fact>
+        <Fact label="Started">
           {formatTimestamp(run.startedAt ?? run.triggeredAt ?? run.createdAt)}{' '}
           <RunTrigger run={run} />
-        </Field>
-        <Field label={stopped ? 'Stopped' : 'Finished'}>
+        </Fact>
+        <Fact label={stopped ? 'Stopped' : 'Finished'}>
           {formatTimestamp(run.finishedAt ?? run.killedAt)}
           {run.killedBy && (
             <>
@@ -146,12 +131,13 @@ export function RunDetails(props: RunDetailsProps) {
               by <Person entityRef={run.killedBy} />
             </>
           )}
-        </Field>
-        <Field label={active ? 'Running for' : 'Took'}>
+        </Fact>
+        <Fact label={active ? 'Running for' : 'Took'}>
           {formatDuration(runDurationSeconds(run))}
-        </Field>
-        <Field label="Attempts">{describeAttempts(run)}</Field>
+        </Fact>
+        <Fact label="Attempts">{describeAttempts(run)}</Fact>
       </Box>
+      <RunApproval run={run} entityRef={entityRef} />
 
       {run.parameters && Object.keys(run.parameters).length > 0 && (
         <Box mt={2}>
@@ -166,9 +152,9 @@ export function RunDetails(props: RunDetailsProps) {
             aria-label="Chosen for this run"
           >
             {Object.entries(run.parameters).map(([name, value]) => (
-              <Field key={name} label={name}>
-                {formatParameter(value)}
-              </Field>
+              <Fact key={name} label={name}>
+                {formatParameterValue(value)}
+              </Fact>
             ))}
           </Box>
         </Box>
