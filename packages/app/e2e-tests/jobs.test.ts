@@ -307,6 +307,11 @@ test('the nightly export asks for its choices, runs with them, offers Run again,
   await most.fill('120');
   await form.getByLabel(/Dry run/).check();
   await page.screenshot({ path: `${SCREENSHOTS}/run-dialog-parameters.png` });
+  // Later: a time offered in the user's own zone, said in words; this run goes now, though.
+  await dialog.getByRole('radio', { name: 'At…' }).check();
+  await expect(dialog.getByText(/Time zone: /)).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/run-dialog-later.png` });
+  await dialog.getByRole('radio', { name: 'Now' }).check();
   await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(row.getByText('Succeeded', { exact: true })).toBeVisible({
