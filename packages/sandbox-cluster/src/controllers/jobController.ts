@@ -24,9 +24,17 @@ import { STORAGE } from '../registry/resources';
 import { Store, StoreEvent } from '../store/store';
 import { Cancel, Clock } from './clock';
 import { EventRecorder } from './eventRecorder';
+import {
+  JOB_TRACKING_FINALIZER,
+  controllerOf,
+  findCondition,
+  hasTracking,
+  isReady,
+  isTerminal,
+  isTrue,
+  setCondition,
+} from './jobStatus';
 
-/** Finalizer the controller puts on its pods until it has counted them. */
-export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
 const SOURCE = { component: 'job-controller' };
 const BACKOFF_BASE_SECONDS = 10;
@@ -38,62 +46,6 @@ const MESSAGES = {
   completions: 'Reached expected number of succeeded pods',
   backoff: 'Job has reached the specified backoff limit',
 };
-
-function isTerminal(pod: KubeObject): boolean {
-  const phase = pod.status?.phase;
-  return phase === 'Succeeded' || phase === 'Failed';
-}
-
-function hasTracking(pod: KubeObject): boolean {
-  return (pod.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
-}
-
-function isReady(pod: KubeObject): boolean {
-  return (pod.status?.conditions ?? []).some(
-    (c: any) => c.type === 'Ready' && c.status === 'True',
-  );
-}
-
-function controllerOf(object: KubeObject) {
-  return (object.metadata.ownerReferences ?? []).find(ref => ref.controller);
-}
-
-function findCondition(status: any, type: string) {
-  return (status.conditions ?? []).find((c: any) => c.type === type);
-}
-
-function isTrue(status: any, type: string): boolean {
-  return findCondition(status, type)?.status === 'True';
-}
-
-/** Sets a condition; timestamps only move when the status changes. */
-function setCondition(
-  status: any,
-  type: string,
-  value: 'True' | 'False',
-  reason: string,
-  message: string,
-  now: string,
-) {
-  const conditions: any[] = (status.conditions ??= []);
-  const existing = conditions.find(c => c.type === type);
-  if (existing && existing.status === value && existing.reason === reason) {
-    return;
-  }
-  const condition = {
-    type,
-    status: value,
-    lastProbeTime: now,
-    lastTransitionTime: now,
-    reason,
-    message,
-  };
-  if (existing) {
-    Object.assign(existing, condition);
-  } else {
-    conditions.push(condition);
-  }
-}
 
 /** Per-Job memory that is not in the Job status. */
 interface JobMemory {

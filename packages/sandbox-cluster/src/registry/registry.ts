@@ -21,7 +21,7 @@ import {
   untranslated,
 } from '../api/errors';
 import { applyMergePatch } from '../api/patch';
-import { canonicalize, decodeObject, DecodeTypeError } from '../api/schema';
+import { canonicalize, decodeObject, DecodeTypeError } from '../api/decode';
 import {
   matchesFields,
   matchesLabels,

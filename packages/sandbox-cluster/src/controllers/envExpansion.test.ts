@@ -1,4 +1,4 @@
-import { containerEnvironment, expandReferences } from './kubelet';
+import { containerEnvironment, expandReferences } from './envExpansion';
 
 describe('expandReferences (Kubernetes expansion of command and args)', () => {
   const env = { DAY: '2026-11-30', EMPTY: '' };
