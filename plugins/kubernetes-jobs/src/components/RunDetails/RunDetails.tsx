@@ -5,13 +5,10 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
-import {
-  formatDuration,
-  formatParameterValue,
-  formatTimestamp,
-} from '../../utils/format';
+import { formatDuration, formatTimestamp } from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
 import { describeAttempts, describeFailure, runTitle } from '../../utils/words';
+import { ChosenParameters } from '../Fact/ChosenParameters';
 import { Fact } from '../Fact/Fact';
 import { Person, RunTrigger } from '../Person/Person';
 import { RunLogs } from '../RunLogs/RunLogs';
@@ -139,26 +136,7 @@ export function RunDetails(props: RunDetailsProps) {
       </Box>
       <RunApproval run={run} entityRef={entityRef} />
 
-      {run.parameters && Object.keys(run.parameters).length > 0 && (
-        <Box mt={2}>
-          <Typography variant="overline" color="textSecondary" component="h4">
-            Chosen for this run
-          </Typography>
-          <Box
-            component="dl"
-            display="flex"
-            flexWrap="wrap"
-            style={{ gap: 24, margin: 0 }}
-            aria-label="Chosen for this run"
-          >
-            {Object.entries(run.parameters).map(([name, value]) => (
-              <Fact key={name} label={name}>
-                {formatParameterValue(value)}
-              </Fact>
-            ))}
-          </Box>
-        </Box>
-      )}
+      <ChosenParameters parameters={run.parameters} />
 
       <Outcome run={run} />
 

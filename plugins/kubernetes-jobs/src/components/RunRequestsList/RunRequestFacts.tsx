@@ -4,8 +4,9 @@ import {
   JobDefinition,
   RunRequest,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { formatParameterValue, formatTimestamp } from '../../utils/format';
+import { formatTimestamp } from '../../utils/format';
 import { DefinitionTechnicalFacts } from '../DefinitionView/DefinitionTechnicalFacts';
+import { ChosenParameters } from '../Fact/ChosenParameters';
 import { Fact } from '../Fact/Fact';
 import { Person } from '../Person/Person';
 import { TechnicalDetails } from '../TechnicalDetails/TechnicalDetails';
@@ -24,7 +25,6 @@ export interface RunRequestFactsProps {
  */
 export function RunRequestFacts(props: RunRequestFactsProps) {
   const { request, definition } = props;
-  const parameters = Object.entries(request.parameters ?? {});
   return (
     <Box mt={1}>
       <Box
@@ -53,26 +53,7 @@ export function RunRequestFacts(props: RunRequestFactsProps) {
           <Fact label="Expires">{formatTimestamp(request.expiresAt)}</Fact>
         )}
       </Box>
-      {parameters.length > 0 && (
-        <Box mt={2}>
-          <Typography variant="overline" color="textSecondary" component="h4">
-            Chosen for this run
-          </Typography>
-          <Box
-            component="dl"
-            display="flex"
-            flexWrap="wrap"
-            style={{ gap: 24, margin: 0 }}
-            aria-label="Chosen for this run"
-          >
-            {parameters.map(([name, value]) => (
-              <Fact key={name} label={name}>
-                {formatParameterValue(value)}
-              </Fact>
-            ))}
-          </Box>
-        </Box>
-      )}
+      <ChosenParameters parameters={request.parameters} />
       {request.decisions.length > 0 && (
         <Box mt={2} component="ul" pl={2} aria-label="Decisions">
           {request.decisions.map(d => (
