@@ -35,7 +35,6 @@ import {
   setCondition,
 } from './jobStatus';
 
-
 const SOURCE = { component: 'job-controller' };
 const BACKOFF_BASE_SECONDS = 10;
 const BACKOFF_MAX_SECONDS = 360;
