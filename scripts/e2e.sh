@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests in a real browser: builds both sample apps, starts the sandbox cluster (seeded
 # with the demo) and the backend serving a built app on 127.0.0.1:7007, then runs Playwright with
-# Debian's Chromium: first the app on the new frontend system (packages/app) as the guest and as
-# marco, then the legacy-frontend-system app (packages/app-legacy). Called by scripts/test.sh; can
-# run alone.
+# Debian's Chromium: first the app on the new frontend system (packages/app) as the guest, as
+# marco and as sam (one database across them), then the legacy-frontend-system app
+# (packages/app-legacy). Called by scripts/test.sh; can run alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup-node.sh
@@ -37,6 +37,8 @@ echo "== e2e: sandbox cluster on 127.0.0.1:$SANDBOX_PORT, backend on 127.0.0.1:7
 pids+=($!)
 
 export SANDBOX_CLUSTER_URL="http://127.0.0.1:$SANDBOX_PORT"
+# One database for every phase (app-config.e2e.yaml): a run the guest asks for waits for Sam.
+export E2E_DATABASE_DIR="$work/database"
 backend_pid=
 
 # Starts the backend signing the guest in as $1 (a catalog user) and serving the built app
@@ -73,12 +75,17 @@ status=0
 export PLAYWRIGHT_URL=http://127.0.0.1:7007
 echo "== e2e: new frontend system app, signed in as guest (team-shop)"
 start_backend user:default/guest app
-yarn playwright test --project app --grep-invert @as-marco || status=$?
+yarn playwright test --project app --grep-invert '@as-marco|@as-sam' || status=$?
 
 echo "== e2e: new frontend system app, signed in as marco (team-marketing)"
 stop_backend
 start_backend user:default/marco app
 yarn playwright test --project app --grep @as-marco || status=$?
+
+echo "== e2e: new frontend system app, signed in as sam (sre)"
+stop_backend
+start_backend user:default/sam app
+yarn playwright test --project app --grep @as-sam || status=$?
 
 echo "== e2e: legacy frontend system app, signed in as guest (team-shop)"
 stop_backend

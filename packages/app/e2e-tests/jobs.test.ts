@@ -1,27 +1,11 @@
 import { expect, Locator, Page, test } from '@playwright/test';
-import { entityTab } from './entityPage';
-
-// Screenshots from the real app: into the test report, or, with UPDATE_SCREENSHOTS=1, into
-// docs/screenshots for the READMEs.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
-  ? `${__dirname}/../../../docs/screenshots`
-  : `${__dirname}/../../../e2e-test-report/screenshots`;
-
-// A run takes a few seconds to start and the tab refreshes every 3 seconds.
-const RUN_TIMEOUT = 90_000;
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  // The sidebar's link to the Jobs page shows the app is signed in and ready.
-  const sidebar = page.getByRole('link', { name: 'Jobs', exact: true });
-  // The guest sign-in page shows an Enter button, or signs in by itself when it can.
-  await expect(enter.or(sidebar)).toBeVisible();
-  if (await enter.isVisible()) {
-    await enter.click();
-  }
-  await expect(sidebar).toBeVisible();
-}
+import {
+  definitionRow,
+  entityTab,
+  RUN_TIMEOUT,
+  SCREENSHOTS,
+  signIn,
+} from './portal';
 
 async function openShopJobs(page: Page) {
   await page.goto('/catalog/default/component/shop');
@@ -29,12 +13,6 @@ async function openShopJobs(page: Page) {
   await expect(
     page.getByRole('heading', { name: 'Jobs', exact: true }),
   ).toBeVisible();
-}
-
-function definitionRow(page: Page, name: string): Locator {
-  return page
-    .getByRole('row')
-    .filter({ has: page.getByRole('link', { name, exact: true }) });
 }
 
 /** Runs a definition from its row, through the confirmation dialog. */

@@ -1,28 +1,11 @@
 import { expect, Page, test } from '@playwright/test';
-import { entityTab } from './entityPage';
+import { entityTab, signIn, guestToken } from './portal';
 
 /**
  * The sample policy in the browser. The demo's guest is in team-shop: owner of `shop`, not of
  * `newsletter` (team-marketing's). Owners run; others see the Jobs with Run disabled, and a
  * request forged past the disabled button is refused by the backend, without a run starting.
  */
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  const sidebar = page.getByRole('link', { name: 'Jobs', exact: true });
-  await expect(enter.or(sidebar)).toBeVisible();
-  if (await enter.isVisible()) await enter.click();
-  await expect(sidebar).toBeVisible();
-}
-
-async function guestToken(page: Page): Promise<string> {
-  const response = await page.request.get('/api/auth/guest/refresh', {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  expect(response.ok()).toBe(true);
-  return (await response.json()).backstageIdentity.token;
-}
 
 test('a non-owner sees Run disabled with the reason, and a forged request is refused', async ({
   page,

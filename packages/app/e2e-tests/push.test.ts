@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { entityTab } from './entityPage';
+import { entityTab } from './portal';
 
 /**
  * Push, not polling: a page left open shows a run that someone started outside the portal

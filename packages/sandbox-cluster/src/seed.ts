@@ -135,6 +135,28 @@ export function demoObjects(): JsonObject[] {
         'echo "Reindex complete"',
       ],
     }),
+    // A Job that touches what customers pay: it runs only once an SRE approved the run.
+    job({
+      namespace: 'shop',
+      name: 'shop-price-update',
+      componentId: 'shop',
+      annotations: {
+        'job-assistant': 'enable',
+        'job-assistant/description':
+          'Apply the new prices from the pricing sheet to the live shop',
+        'job-assistant/approval': 'required',
+        'job-assistant/approvers': 'group:default/sre',
+      },
+      suspend: true,
+      container: 'prices',
+      lines: [
+        'echo "Reading pricing sheet 2026-Q4 (312 products)"',
+        'sleep 2',
+        'echo "Updating prices of 312 products ..."',
+        'sleep 3',
+        'echo "312 prices updated; caches invalidated"',
+      ],
+    }),
     {
       apiVersion: 'batch/v1',
       kind: 'CronJob',

@@ -41,6 +41,7 @@ describe('demo seed', () => {
       'shop/shop-cache-check shop',
       'shop/shop-db-migrate shop',
       'shop/shop-nightly-export shop',
+      'shop/shop-price-update shop',
       'shop/shop-reindex shop',
     ]);
     const byName = Object.fromEntries(
@@ -156,7 +157,7 @@ describe('demo seed', () => {
       await seedDemo({ url: other.sandbox.url });
       await seedDemo({ url: other.sandbox.url });
       const jobs = (await other.api('GET', '/apis/batch/v1/jobs')).body.items;
-      expect(jobs).toHaveLength(6);
+      expect(jobs).toHaveLength(7);
       const cronJobs = (await other.api('GET', '/apis/batch/v1/cronjobs')).body
         .items;
       expect(cronJobs).toHaveLength(1);
