@@ -59,6 +59,68 @@ export function definitionStats(input: {
     },
     successRate: judged ? succeeded / judged : undefined,
     typicalDurationSeconds: median(durations),
+    ...(durations.length >= USUAL_MIN_RUNS
+      ? { slowAfterSeconds: slowAfter(durations) }
+      : {}),
+  };
+}
+
+/**
+ * How many succeeded runs a definition needs before the portal says how long it usually takes
+ * against a live run, or that a run is taking longer than usual. With fewer, it says nothing
+ * rather than guess.
+ *
+ * @public
+ */
+export const USUAL_MIN_RUNS = 3;
+
+/**
+ * When a run is slower than usual: the 90th percentile (nearest rank) of the newest succeeded
+ * runs' durations, sorted ascending. A few outliers do not move it; it is never below the median.
+ */
+function slowAfter(sorted: number[]): number {
+  const p90 = sorted[Math.ceil(0.9 * sorted.length) - 1];
+  return Math.max(p90, median(sorted) ?? p90);
+}
+
+/**
+ * Where a live run stands against its definition's usual duration: seconds since it started,
+ * the typical duration, a fraction for a progress bar (never 1 while it runs: the bar does not
+ * pretend to know the end), and whether it is taking longer than usual (past
+ * `slowAfterSeconds`). Undefined when the run is not running, has not started, or the definition
+ * has too little history ({@link USUAL_MIN_RUNS}).
+ *
+ * @public
+ */
+export function runProgress(
+  run: Pick<JobRun, 'state' | 'startedAt'>,
+  stats: Pick<DefinitionStats, 'typicalDurationSeconds' | 'slowAfterSeconds'>,
+  now: number,
+):
+  | {
+      elapsedSeconds: number;
+      typicalSeconds: number;
+      fraction: number;
+      slow: boolean;
+    }
+  | undefined {
+  const { typicalDurationSeconds: typical, slowAfterSeconds } = stats;
+  const started = run.startedAt ? Date.parse(run.startedAt) : NaN;
+  if (
+    run.state !== 'Running' ||
+    Number.isNaN(started) ||
+    typical === undefined ||
+    typical <= 0 ||
+    slowAfterSeconds === undefined
+  ) {
+    return undefined;
+  }
+  const elapsedSeconds = Math.max(0, (now - started) / 1000);
+  return {
+    elapsedSeconds,
+    typicalSeconds: typical,
+    fraction: Math.min(0.95, elapsedSeconds / typical),
+    slow: elapsedSeconds > slowAfterSeconds,
   };
 }
 

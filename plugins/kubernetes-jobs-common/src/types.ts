@@ -253,6 +253,12 @@ export interface DefinitionStats {
   successRate?: number;
   /** Median duration of the last 20 succeeded runs, in seconds. */
   typicalDurationSeconds?: number;
+  /**
+   * A run taking longer than this many seconds is "taking longer than usual": the 90th
+   * percentile of the same runs, never below the median. Absent with fewer than
+   * `USUAL_MIN_RUNS` succeeded runs: too little history to say.
+   */
+  slowAfterSeconds?: number;
 }
 
 /**

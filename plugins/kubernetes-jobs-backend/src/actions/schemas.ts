@@ -122,6 +122,7 @@ export const statsSchema = (z: Zod): ZodObject =>
         .passthrough(),
       successRate: z.number().optional(),
       typicalDurationSeconds: z.number().optional(),
+      slowAfterSeconds: z.number().optional(),
     })
     .passthrough();
 
