@@ -11,3 +11,4 @@ export * from './runs';
 export * from './signals';
 export * from './parameters';
 export * from './runRequests';
+export * from './definitionFilters';

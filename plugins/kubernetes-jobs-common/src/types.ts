@@ -306,6 +306,18 @@ export interface DefinitionListResponse {
    * what the clusters still show, and runs cannot be started until history is back.
    */
   historyUnavailable?: boolean;
+  /**
+   * Paged answers only (`limit` given): how many definitions match the filters, all pages
+   * together.
+   */
+  total?: number;
+  /** Paged answers only: the cursor of the next page, when there is one. */
+  nextCursor?: string;
+  /**
+   * Paged answers only: the clusters, namespaces and owners of every definition the caller may
+   * see, whatever the filters (the choices of the page's filters).
+   */
+  facets?: { clusters: string[]; namespaces: string[]; owners: string[] };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   DefinitionDetails,
   DefinitionListResponse,
   DefinitionLocation,
+  DefinitionPageQuery,
   ENTITY_ANNOTATIONS,
   JobDefinition,
   JobRun,
@@ -80,6 +81,7 @@ export class AuthorizedOperations {
   async listDefinitions(
     credentials: BackstageCredentials,
     entityRef?: string,
+    page?: DefinitionPageQuery,
   ): Promise<DefinitionListResponse> {
     const { definitions, catalog, permissions } = this.options;
     if (entityRef) {
@@ -132,19 +134,13 @@ export class AuthorizedOperations {
       [{ permission: kubernetesJobsReadPermission }],
       { credentials },
     );
-    const result = await definitions.listAll(selectors, {
+    // Filtered before paging and counting: neither a page nor a total reveals what the caller
+    // may not see.
+    return definitions.listAll(selectors, {
       includeUnlinked: unlinked.result === AuthorizeResult.ALLOW,
+      readable: new Set(readable.map(s => s.entityRef)),
+      page,
     });
-    const readableRefs = new Set(readable.map(s => s.entityRef));
-    return {
-      items: result.items.filter(item =>
-        item.definition.entityRef
-          ? readableRefs.has(item.definition.entityRef)
-          : true,
-      ),
-      errors: result.errors,
-      clusters: result.clusters,
-    };
   }
 
   async getDefinition(

@@ -14,7 +14,7 @@ import {
   entityQuery,
   historyQuery,
   logsQuery,
-  optionalEntityQuery,
+  definitionListQuery,
   parse,
   pendingQuery,
   requestBody,
@@ -55,9 +55,18 @@ export async function createRouter(
   });
 
   router.get('/definitions', async (req, res) => {
-    const { entityRef } = parse(optionalEntityQuery, req.query, 'query');
+    const { entityRef, q, ...paging } = parse(
+      definitionListQuery,
+      req.query,
+      'query',
+    );
+    const paged = q !== undefined || Object.values(paging).some(Boolean);
     res.json(
-      await operations.listDefinitions(await credentials(req), entityRef),
+      await operations.listDefinitions(
+        await credentials(req),
+        entityRef,
+        paged ? { ...paging, search: q, limit: paging.limit ?? 50 } : undefined,
+      ),
     );
   });
 

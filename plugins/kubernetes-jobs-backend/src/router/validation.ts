@@ -69,9 +69,54 @@ export const definitionParams = z.object({
 });
 export const runParams = z.object({ cluster, namespace, name: objectName });
 export const entityQuery = z.object({ entityRef });
-export const optionalEntityQuery = z.object({
-  entityRef: entityRef.optional(),
-});
+/**
+ * `GET /definitions`: one entity's definitions (`entityRef`), or every definition the caller may
+ * see, whole or, when any of `limit`, `cursor`, `q`, the filters or `sort` is given, one page
+ * (`limit` 50 by default).
+ */
+export const definitionListQuery = z
+  .object({
+    entityRef: entityRef.optional(),
+    limit: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(200, 'must be at most 200')
+      .optional(),
+    cursor: z
+      .string()
+      .max(1000, 'must be a cursor returned by a previous page')
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page')
+      .optional(),
+    q: z.string().max(200, 'must be at most 200 characters').optional(),
+    cluster: cluster.optional(),
+    namespace: namespace.optional(),
+    owner: entityRef.optional(),
+    state: z
+      .enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Killed', 'never'], {
+        errorMap: () => ({
+          message:
+            "must be one of Pending, Running, Succeeded, Failed, Killed or 'never'",
+        }),
+      })
+      .optional(),
+    sort: z
+      .enum(['name', 'lastRun'], {
+        errorMap: () => ({ message: "must be 'name' or 'lastRun'" }),
+      })
+      .optional(),
+  })
+  .superRefine((query, ctx) => {
+    const { entityRef: ref, ...paging } = query;
+    if (ref && Object.values(paging).some(v => v !== undefined)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message:
+          "paging and filters are for the list of every Job: an entity's Jobs come whole",
+        path: ['entityRef'],
+      });
+    }
+  });
 export const entityBody = z.object(
   { entityRef },
   {

@@ -303,6 +303,43 @@ describe('DefinitionReader', () => {
     ]);
   });
 
+  it('pages by last run state and by last run, newest first, reading stats only for the page otherwise', async () => {
+    const { cluster, migrate } = shopCluster();
+    const invoice = cluster.put(
+      'Job',
+      definition('invoice', {
+        labels: { 'backstage.io/kubernetes-id': 'billing' },
+      }),
+    );
+    const { reader, record, store } = await setup([cluster]);
+    await record(migrate, runOf(migrate, 1, 'Succeeded'));
+    await record(invoice, runOf(invoice, 5, 'Failed'));
+    const page = (query: object) =>
+      reader.listAll([shop, billing], {
+        includeUnlinked: false,
+        page: { limit: 2, ...query },
+      });
+    const names = (list: { items: Array<{ definition: { name: string } }> }) =>
+      list.items.map(i => i.definition.name);
+
+    expect(names(await page({ state: 'Failed' }))).toEqual(['invoice']);
+    expect(names(await page({ state: 'never' }))).toEqual(['nightly']);
+
+    // Newest last run first, then those that never ran; the cursor continues the same order.
+    const first = await page({ sort: 'lastRun' });
+    expect(names(first)).toEqual(['invoice', 'migrate']);
+    expect(first.total).toBe(3);
+    const next = await page({ sort: 'lastRun', cursor: first.nextCursor });
+    expect(names(next)).toEqual(['nightly']);
+    expect(next.nextCursor).toBeUndefined();
+
+    // By name, the stats of the page's two rows are all that is read.
+    const stats = jest.spyOn(store, 'stats');
+    await page({});
+    expect(stats).toHaveBeenCalledTimes(1);
+    expect(stats.mock.calls[0][0]).toHaveLength(2);
+  });
+
   it('gives one definition with stats over its whole history and its newest runs, unrecorded ones first', async () => {
     const { cluster, migrate } = shopCluster();
     // Started a moment ago; the tracker has not recorded it yet.

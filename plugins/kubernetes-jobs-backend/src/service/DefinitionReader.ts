@@ -4,9 +4,14 @@ import {
   DefinitionDetails,
   DefinitionListResponse,
   DefinitionLocation,
+  DefinitionPageQuery,
   DefinitionStats,
   DefinitionSummary,
+  JobDefinition,
   JobRun,
+  matchesDefinition,
+  matchesLastRun,
+  searchWords,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
@@ -21,6 +26,7 @@ import {
   withLive,
 } from './cachedReads';
 import { EntitySelector, selects } from './entitySelector';
+import { PageRow, pageRows, rowId } from './definitionPage';
 import {
   DefinitionObject,
   computeStats,
@@ -89,7 +95,13 @@ export class DefinitionReader {
    */
   async listAll(
     selectors: EntitySelector[],
-    options: { includeUnlinked: boolean },
+    options: {
+      includeUnlinked: boolean;
+      /** The entities whose Jobs the caller may see; a definition of another is left out. */
+      readable?: Set<string>;
+      /** One page (filtered, sorted, from a cursor) instead of everything. */
+      page?: DefinitionPageQuery;
+    },
   ): Promise<DefinitionListResponse> {
     const clusters = this.options.caches.clusters();
     const found: Found[] = [];
@@ -112,7 +124,10 @@ export class DefinitionReader {
           )) {
             const place = placeOf(cluster, definition);
             const selector = selectors.find(s => selects(s, place));
-            if (selector || options.includeUnlinked) {
+            const visible = selector
+              ? !options.readable || options.readable.has(selector.entityRef)
+              : options.includeUnlinked;
+            if (visible) {
               found.push({ cluster, definition, selector });
             }
           }
@@ -121,7 +136,70 @@ export class DefinitionReader {
         }
       }),
     );
-    return this.summaries(found, errors, clusters);
+    return options.page
+      ? this.page(found, errors, clusters, options.page)
+      : this.summaries(sortFound(found), errors, clusters);
+  }
+
+  /**
+   * One page of `found`: filtered, sorted and cut at the cursor with the definitions alone;
+   * stats are read for the page's rows only (for every match only when the last-run filter or
+   * sort needs them). Paging and counts come after authorization: a page never shows, and a
+   * total never counts, what the caller may not see.
+   */
+  private async page(
+    found: Found[],
+    errors: ClusterError[],
+    clusters: string[],
+    query: DefinitionPageQuery,
+  ): Promise<DefinitionListResponse> {
+    const rows: Array<PageRow & { found: Found }> = found.map(f => ({
+      found: f,
+      key: keyOf(f.cluster, f.definition),
+      definition: this.toDefinition(f.cluster, f.definition, f.selector),
+    }));
+    const facets = {
+      clusters: distinct(rows.map(r => r.definition.cluster)),
+      namespaces: distinct(rows.map(r => r.definition.namespace)),
+      owners: distinct(rows.map(r => r.definition.entityOwnerRef)),
+    };
+    const words = searchWords(query.search);
+    let matching = rows.filter(r =>
+      matchesDefinition(r.definition, query, words),
+    );
+    let stats: Map<string, DefinitionStats> | undefined;
+    if (query.state || query.sort === 'lastRun') {
+      stats = await this.statsOrNothing(matching.map(r => r.key));
+      const of = (r: PageRow) => stats?.get(definitionKeyString(r.key));
+      matching = matching.filter(r => matchesLastRun(of(r), query.state));
+      for (const r of matching) r.lastRunAt = lastRunTime(of(r));
+    }
+    const { rows: shown, nextCursor } = pageRows(matching, query);
+    const answer = await this.summaries(
+      shown.map(r => r.found),
+      errors,
+      clusters,
+      stats,
+    );
+    return {
+      ...answer,
+      total: matching.length,
+      ...(nextCursor ? { nextCursor } : {}),
+      facets,
+    };
+  }
+
+  private async statsOrNothing(
+    keys: DefinitionLocation[],
+  ): Promise<Map<string, DefinitionStats> | undefined> {
+    try {
+      const stats = await this.options.store.stats(keys);
+      this.options.history.answered();
+      return stats;
+    } catch (error) {
+      this.options.history.failed(error);
+      return undefined;
+    }
   }
 
   /** One definition of the entity, with stats over its whole history and the newest runs. */
@@ -198,19 +276,15 @@ export class DefinitionReader {
     return runsFromJobs(cache.cluster, definition, items);
   }
 
+  /** `found` with their stats, in the order given (read unless `known` has them). */
   private async summaries(
     found: Found[],
     errors: ClusterError[],
     clusters: string[],
+    known?: Map<string, DefinitionStats>,
   ): Promise<DefinitionListResponse> {
     const keys = found.map(f => keyOf(f.cluster, f.definition));
-    let stats: Map<string, DefinitionStats> | undefined;
-    try {
-      stats = await this.options.store.stats(keys);
-      this.options.history.answered();
-    } catch (error) {
-      this.options.history.failed(error);
-    }
+    const stats = known ?? (await this.statsOrNothing(keys));
     const fallbackRuns = stats ? undefined : await this.runsByOwner(found);
     const items: DefinitionSummary[] = found.map((f, i) => {
       const cache = this.options.caches.get(f.cluster);
@@ -231,7 +305,7 @@ export class DefinitionReader {
       };
     });
     return {
-      items: sortSummaries(items),
+      items,
       errors,
       clusters: clusters
         .filter(c => this.options.caches.clusters().includes(c))
@@ -269,24 +343,62 @@ export class DefinitionReader {
       : stats;
   }
 
+  /**
+   * The definition as the API shows it, remembered per cached object: the watch cache replaces
+   * an object when it changes, so the same object reads the same until its entity, its owner or
+   * (for a CronJob) its next scheduled time changes. A list of 1,000 definitions does not parse
+   * 1,000 sets of annotations per request.
+   */
   private toDefinition(
     cluster: string,
     object: DefinitionObject,
     selector?: EntitySelector,
-  ) {
-    return toJobDefinition(cluster, object, {
+  ): JobDefinition {
+    const attribution = `${selector?.entityRef ?? ''} ${
+      selector?.ownerRef ?? ''
+    }`;
+    const known = this.shown.get(object);
+    const next = known?.definition.nextScheduleTime;
+    if (
+      known &&
+      known.attribution === attribution &&
+      (!next || Date.parse(next) > Date.now())
+    ) {
+      return known.definition;
+    }
+    const definition = toJobDefinition(cluster, object, {
       allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
       approvals: this.options.approvals,
       entityRef: selector?.entityRef,
       entityOwnerRef: selector?.ownerRef,
     });
+    this.shown.set(object, { attribution, definition });
+    return definition;
   }
+
+  private readonly shown = new WeakMap<
+    object,
+    { attribution: string; definition: JobDefinition }
+  >();
 }
 
-function sortSummaries(items: DefinitionSummary[]): DefinitionSummary[] {
-  const id = (s: DefinitionSummary) =>
-    [s.definition.cluster, s.definition.namespace, s.definition.name].join('/');
-  return items.sort((a, b) => id(a).localeCompare(id(b)));
+/** Cluster, namespace, name, kind: the list's order and the name sort's keys. */
+function sortFound(found: Found[]): Found[] {
+  const id = (f: Found) => rowId(keyOf(f.cluster, f.definition));
+  return found
+    .map(f => ({ f, id: id(f) }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(({ f }) => f);
+}
+
+function distinct(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))].sort();
+}
+
+function lastRunTime(stats: DefinitionStats | undefined): number | undefined {
+  const run = stats?.lastRun;
+  const at = run && Date.parse(run.createdAt ?? run.startedAt ?? '');
+  return at && !Number.isNaN(at) ? at : undefined;
 }
 
 /** A cluster that could not be read, for the `errors` of a list. */

@@ -1,0 +1,284 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { Server } from 'http';
+import { kubernetesJobsPlugin } from './plugin';
+import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
+
+/**
+ * The Jobs page's list, one page at a time (`GET /definitions?limit=`): filters, sort and
+ * cursors, through the real plugin, a mock catalog and permission service, and the sandbox
+ * cluster. 24 definitions of `shop` (team-shop), 6 of `newsletter` (team-marketing), and 5 of
+ * `secret` that the caller may not see.
+ */
+
+const entities = [
+  component('shop', { 'backstage.io/kubernetes-id': 'shop' }),
+  component(
+    'newsletter',
+    { 'backstage.io/kubernetes-id': 'newsletter' },
+    'team-marketing',
+  ),
+  component('secret', { 'backstage.io/kubernetes-id': 'secret' }, 'team-x'),
+];
+
+const jane = mockCredentials.user.header('user:default/jane');
+const LIST = '/api/kubernetes-jobs/definitions';
+
+let admin: SandboxAdmin;
+let server: Server;
+let decide: (
+  req: EvaluatePermissionRequest & { resourceRef?: string },
+) => AuthorizeResult;
+
+const shopNames = Array.from(
+  { length: 24 },
+  (_, i) => `shop-job-${String(i).padStart(2, '0')}`,
+);
+const newsletterNames = Array.from({ length: 6 }, (_, i) => `news-${i}`);
+
+beforeAll(async () => {
+  admin = await SandboxAdmin.start();
+  for (const ns of ['shop', 'marketing', 'vault']) {
+    await admin.createNamespace(ns);
+  }
+  for (const name of shopNames) {
+    await admin.createDefinitionJob({
+      namespace: 'shop',
+      name,
+      annotations: {
+        'job-assistant': 'enable',
+        ...(name.endsWith('7')
+          ? { 'job-assistant/description': 'Export the orders' }
+          : {}),
+      },
+    });
+  }
+  for (const name of newsletterNames) {
+    await admin.createDefinitionJob({
+      namespace: 'marketing',
+      name,
+      labels: { 'backstage.io/kubernetes-id': 'newsletter' },
+    });
+  }
+  for (let i = 0; i < 5; i++) {
+    await admin.createDefinitionJob({
+      namespace: 'vault',
+      name: `aaa-secret-${i}`,
+      labels: { 'backstage.io/kubernetes-id': 'secret' },
+    });
+  }
+  const backend = await startTestBackend({
+    features: [
+      kubernetesJobsPlugin,
+      mockServices.rootConfig.factory({ data: admin.config() }),
+      catalogServiceMock.factory({ entities }),
+      mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({ result: decide(r as any) })) as any,
+        authorizeConditional: async requests =>
+          requests.map(r => ({ result: decide(r as any) })) as any,
+      }).factory,
+    ],
+  });
+  server = backend.server;
+  // Unclaimed definitions need an outright ALLOW; the secret entity is denied.
+  decide = r =>
+    r.resourceRef === 'component:default/secret' || !r.resourceRef
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW;
+  await eventually(async () => {
+    const res = await list({});
+    return res.body.items.length === 30 ? true : undefined;
+  }, 20000);
+}, 60000);
+
+afterAll(async () => {
+  await admin?.close();
+});
+
+function list(query: Record<string, string | number>) {
+  return request(server).get(LIST).query(query).set('authorization', jane);
+}
+
+const names = (res: request.Response) =>
+  res.body.items.map((i: any) => i.definition.name);
+
+/** Every page from the first, following nextCursor. */
+async function walk(query: Record<string, string | number>) {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const res = await list({ ...query, ...(cursor ? { cursor } : {}) });
+    expect(res.status).toBe(200);
+    seen.push(...names(res));
+    cursor = res.body.nextCursor;
+    pages++;
+  } while (cursor && pages < 50);
+  return { seen, pages };
+}
+
+describe('GET /definitions, one page at a time', () => {
+  it('pages through what the caller may see, each once in name order, with the total and the filter choices', async () => {
+    const first = await list({ limit: 7 });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(7);
+    expect(first.body.total).toBe(30);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    // The choices of the page's filters: what the caller may see, whatever the filters.
+    expect(first.body.facets).toEqual({
+      clusters: ['sandbox'],
+      namespaces: ['marketing', 'shop'],
+      owners: ['group:default/team-marketing', 'group:default/team-shop'],
+    });
+    // Rows carry their stats, as the whole list does.
+    expect(first.body.items[0].stats.counts.total).toBe(0);
+
+    const { seen, pages } = await walk({ limit: 7 });
+    expect(pages).toBe(5);
+    expect(seen).toEqual([...newsletterNames, ...shopNames]);
+  });
+
+  it('never shows nor counts what the caller may not see, whatever the filters ask', async () => {
+    const res = await list({ limit: 50, namespace: 'vault' });
+    expect(res.body.items).toEqual([]);
+    expect(res.body.total).toBe(0);
+    expect(res.body.facets.namespaces).not.toContain('vault');
+    const searched = await list({ limit: 50, q: 'secret' });
+    expect(searched.body.total).toBe(0);
+  });
+
+  it('filters by words, namespace and owner, counting only the matches', async () => {
+    const words = await list({ limit: 50, q: 'ORDERS export' });
+    expect(names(words)).toEqual(['shop-job-07', 'shop-job-17']);
+    expect(words.body.total).toBe(2);
+
+    const marketing = await walk({ limit: 4, namespace: 'marketing' });
+    expect(marketing.seen).toEqual(newsletterNames);
+
+    const owned = await list({
+      limit: 50,
+      owner: 'group:default/team-marketing',
+    });
+    expect(owned.body.total).toBe(6);
+
+    // Nothing ran yet: every definition is "never ran".
+    const never = await list({ limit: 1, state: 'never' });
+    expect(never.body.total).toBe(30);
+    const failed = await list({ limit: 1, state: 'Failed' });
+    expect(failed.body.total).toBe(0);
+  });
+
+  it('keeps its place while definitions come and go: nothing before the cursor shifts the next page', async () => {
+    const first = await list({ limit: 10 });
+    expect(names(first)).toEqual([
+      ...newsletterNames,
+      ...shopNames.slice(0, 4),
+    ]);
+    // A definition sorting before the cursor appears, and one on the first page goes.
+    await admin.createDefinitionJob({
+      namespace: 'marketing',
+      name: 'news-0a',
+      labels: { 'backstage.io/kubernetes-id': 'newsletter' },
+    });
+    await admin.request(
+      'DELETE',
+      '/apis/batch/v1/namespaces/shop/jobs/shop-job-01',
+      { propagationPolicy: 'Background' },
+    );
+    await eventually(async () => {
+      const all = await list({ limit: 200 });
+      return names(all).includes('news-0a') &&
+        !names(all).includes('shop-job-01')
+        ? true
+        : undefined;
+    });
+    const second = await list({ limit: 10, cursor: first.body.nextCursor });
+    expect(names(second)).toEqual(shopNames.slice(4, 14));
+  });
+
+  it('answers an unchanged page with 304 Not Modified, and a changed one in full', async () => {
+    const first = await list({ limit: 5 });
+    const etag = first.headers.etag;
+    expect(etag).toEqual(expect.any(String));
+    const again = await request(server)
+      .get(LIST)
+      .query({ limit: 5 })
+      .set('authorization', jane)
+      .set('if-none-match', etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    // Another page is not the same answer.
+    const otherPage = await request(server)
+      .get(LIST)
+      .query({ limit: 5, namespace: 'shop' })
+      .set('authorization', jane)
+      .set('if-none-match', etag);
+    expect(otherPage.status).toBe(200);
+    // A change on the page: answered in full again.
+    await admin.request(
+      'PATCH',
+      '/apis/batch/v1/namespaces/marketing/jobs/news-0',
+      { metadata: { annotations: { 'job-assistant/description': 'New' } } },
+      'application/merge-patch+json',
+    );
+    const changed = await eventually(async () => {
+      const res = await request(server)
+        .get(LIST)
+        .query({ limit: 5 })
+        .set('authorization', jane)
+        .set('if-none-match', etag);
+      return res.status === 200 ? res : undefined;
+    });
+    expect(changed.body.items[0].definition.description).toBe('New');
+  });
+
+  it('refuses what it cannot read, naming it', async () => {
+    const cases: Array<[Record<string, string | number>, RegExp]> = [
+      [{ limit: 0 }, /limit must be at least 1/],
+      [{ limit: 201 }, /limit must be at most 200/],
+      [{ limit: 'ten' }, /limit/],
+      [{ cursor: 'not a cursor!' }, /cursor must be a cursor returned/],
+      [{ cursor: 'bm9wZQ' }, /cursor is not one this list gave/],
+      [{ state: 'Done' }, /state must be one of/],
+      [{ sort: 'owner' }, /sort must be 'name' or 'lastRun'/],
+      [
+        { entityRef: 'component:default/shop', limit: 5 },
+        /an entity's Jobs come whole/,
+      ],
+    ];
+    for (const [query, message] of cases) {
+      const res = await list(query);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      expect(res.body.error.message).toMatch(message);
+    }
+    // A cursor belongs to its sort.
+    const byName = await list({ limit: 2 });
+    const wrong = await list({
+      limit: 2,
+      sort: 'lastRun',
+      cursor: byName.body.nextCursor,
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toMatch(/belongs to the sort 'name'/);
+  });
+
+  it('keeps the whole answer without paging parameters, and for one entity', async () => {
+    const whole = await list({});
+    expect(whole.body.total).toBeUndefined();
+    expect(whole.body.nextCursor).toBeUndefined();
+    expect(whole.body.items.length).toBeGreaterThanOrEqual(30);
+    const tab = await list({ entityRef: 'component:default/newsletter' });
+    expect(tab.body.total).toBeUndefined();
+    expect(names(tab)).toEqual(expect.arrayContaining(newsletterNames));
+  });
+});

@@ -1,0 +1,119 @@
+import { InputError } from '@backstage/errors';
+import {
+  DefinitionLocation,
+  DefinitionPageQuery,
+  DefinitionSort,
+  JobDefinition,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+
+/** A definition as paging sees it: where it is, what it shows, when it last ran. */
+export interface PageRow {
+  key: DefinitionLocation;
+  definition: JobDefinition;
+  /** When its last run was created (ms), for the `lastRun` sort; absent when it never ran. */
+  lastRunAt?: number;
+}
+
+/** Cluster, namespace, name and kind: a definition's place in the name sort, and its id. */
+export function rowId(key: DefinitionLocation): string {
+  return [key.cluster, key.namespace, key.name, key.kind].join('/');
+}
+
+/** Where a page ends: the sort it belongs to and the last row's sort key. */
+interface Cursor {
+  sort: DefinitionSort;
+  id: string;
+  /** `lastRun` sort: the last row's lastRunAt, or null when it never ran. */
+  at?: number | null;
+}
+
+function encode(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decode(text: string, sort: DefinitionSort): Cursor {
+  let cursor: Partial<Cursor> | undefined;
+  try {
+    cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    cursor = undefined;
+  }
+  const valid =
+    cursor &&
+    typeof cursor === 'object' &&
+    typeof cursor.id === 'string' &&
+    (cursor.at === undefined ||
+      cursor.at === null ||
+      typeof cursor.at === 'number');
+  if (!valid) {
+    throw new InputError(
+      'Invalid query: cursor is not one this list gave (use the nextCursor of the previous page)',
+    );
+  }
+  if (cursor!.sort !== sort) {
+    throw new InputError(
+      `Invalid query: cursor belongs to the sort '${
+        cursor!.sort
+      }', not '${sort}'`,
+    );
+  }
+  return cursor as Cursor;
+}
+
+/**
+ * Orders two rows: by id for the name sort; for `lastRun`, newest last run first, then those
+ * that never ran, each group by id. A total order, so a cursor (the last row's keys) says
+ * exactly where the next page starts, however definitions come and go meanwhile: a row added
+ * or removed before the cursor does not shift the next page, and no row shows twice.
+ */
+function compare(
+  sort: DefinitionSort,
+  a: { id: string; at?: number | null },
+  b: { id: string; at?: number | null },
+): number {
+  if (sort === 'lastRun') {
+    const at = (a.at ?? -Infinity) - (b.at ?? -Infinity);
+    if (at !== 0 && !Number.isNaN(at)) return at > 0 ? -1 : 1;
+  }
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
+}
+
+/**
+ * One page of `rows` (already filtered): sorted, after the cursor, `limit` long, with the
+ * cursor of the next page when there are more. O(n log n) in the rows, with no per-row
+ * allocation beyond the sort keys.
+ */
+export function pageRows<T extends PageRow>(
+  rows: T[],
+  query: Pick<DefinitionPageQuery, 'limit' | 'cursor' | 'sort'>,
+): { rows: T[]; nextCursor?: string } {
+  const sort = query.sort ?? 'name';
+  const keyed = rows.map(row => ({
+    row,
+    id: rowId(row.key),
+    at: row.lastRunAt ?? null,
+  }));
+  keyed.sort((a, b) => compare(sort, a, b));
+  let start = 0;
+  if (query.cursor) {
+    const after = decode(query.cursor, sort);
+    start = keyed.findIndex(k => compare(sort, k, after) > 0);
+    if (start < 0) start = keyed.length;
+  }
+  const page = keyed.slice(start, start + query.limit);
+  const last = page[page.length - 1];
+  const more = start + query.limit < keyed.length;
+  return {
+    rows: page.map(k => k.row),
+    ...(more && last
+      ? {
+          nextCursor: encode({
+            sort,
+            id: last.id,
+            ...(sort === 'lastRun' ? { at: last.at } : {}),
+          }),
+        }
+      : {}),
+  };
+}
