@@ -133,6 +133,7 @@ describe('GET /definitions, one page at a time', () => {
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(7);
     expect(first.body.total).toBe(30);
+    expect(first.body.available).toBe(30);
     expect(first.body.nextCursor).toEqual(expect.any(String));
     // The choices of the page's filters: what the caller may see, whatever the filters.
     expect(first.body.facets).toEqual({
@@ -161,6 +162,7 @@ describe('GET /definitions, one page at a time', () => {
     const words = await list({ limit: 50, q: 'ORDERS export' });
     expect(names(words)).toEqual(['shop-job-07', 'shop-job-17']);
     expect(words.body.total).toBe(2);
+    expect(words.body.available).toBe(30);
 
     const marketing = await walk({ limit: 4, namespace: 'marketing' });
     expect(marketing.seen).toEqual(newsletterNames);

@@ -311,6 +311,8 @@ export interface DefinitionListResponse {
    * together.
    */
   total?: number;
+  /** Paged answers only: how many definitions the caller may see, whatever the filters. */
+  available?: number;
   /** Paged answers only: the cursor of the next page, when there is one. */
   nextCursor?: string;
   /**

@@ -184,6 +184,7 @@ export class DefinitionReader {
     return {
       ...answer,
       total: matching.length,
+      available: rows.length,
       ...(nextCursor ? { nextCursor } : {}),
       facets,
     };

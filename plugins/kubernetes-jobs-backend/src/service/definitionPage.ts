@@ -4,6 +4,7 @@ import {
   DefinitionPageQuery,
   DefinitionSort,
   JobDefinition,
+  definitionSortId,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
 /** A definition as paging sees it: where it is, what it shows, when it last ran. */
@@ -15,9 +16,7 @@ export interface PageRow {
 }
 
 /** Cluster, namespace, name and kind: a definition's place in the name sort, and its id. */
-export function rowId(key: DefinitionLocation): string {
-  return [key.cluster, key.namespace, key.name, key.kind].join('/');
-}
+export const rowId = (key: DefinitionLocation): string => definitionSortId(key);
 
 /** Where a page ends: the sort it belongs to and the last row's sort key. */
 interface Cursor {

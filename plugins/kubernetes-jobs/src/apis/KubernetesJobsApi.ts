@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   DefinitionDetails,
   DefinitionListResponse,
+  DefinitionPageQuery,
   DefinitionLocation,
   JobDefinition,
   JobRun,
@@ -72,6 +73,11 @@ export interface KubernetesJobsApi {
    */
   getDefinitions(options?: {
     entityRef?: string;
+    /**
+     * One page of every definition (not with `entityRef`): filtered, sorted, from a cursor;
+     * the answer then carries `total`, `available`, `facets` and `nextCursor`.
+     */
+    page?: DefinitionPageQuery;
   }): Promise<DefinitionListResponse>;
 
   /**

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   DefinitionDetails,
   DefinitionListResponse,
+  DefinitionPageQuery,
   DefinitionLocation,
   JobDefinition,
   JobRun,
@@ -40,9 +41,23 @@ export class KubernetesJobsClient implements KubernetesJobsApi {
   /** {@inheritDoc KubernetesJobsApi.getDefinitions} */
   async getDefinitions(options?: {
     entityRef?: string;
+    page?: DefinitionPageQuery;
   }): Promise<DefinitionListResponse> {
+    const page = options?.page;
     return this.request('GET', '/definitions', {
-      query: { entityRef: options?.entityRef },
+      query: {
+        entityRef: options?.entityRef,
+        ...(page && {
+          limit: String(page.limit),
+          cursor: page.cursor,
+          q: page.search,
+          cluster: page.cluster,
+          namespace: page.namespace,
+          owner: page.owner,
+          state: page.state,
+          sort: page.sort,
+        }),
+      },
     });
   }
 

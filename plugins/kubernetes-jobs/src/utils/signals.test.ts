@@ -1,8 +1,9 @@
-import { makeRun } from '../__fixtures__/fixtures';
+import { makeRun, makeSummary } from '../__fixtures__/fixtures';
 import { runSignal } from '../__testUtils__/mockSignalApi';
 import {
   concernsCluster,
   concernsDefinition,
+  concernsPage,
   concernsRequests,
   concernsRun,
   isKubernetesJobsHint,
@@ -119,6 +120,69 @@ describe('request hints', () => {
     expect(concernsRequests(runSignal(), migrate)).toBe(false);
     expect(concernsDefinition(hint, migrate)).toBe(false);
     expect(concernsRun(hint, makeRun({ name: 'shop-db-migrate-x7k2p' }))).toBe(
+      false,
+    );
+  });
+});
+
+describe('concernsPage: which hints refetch a page of the Jobs page', () => {
+  // The second page of the name sort: rows "b" to "d" of namespace shop, a page after it.
+  const page = {
+    query: { limit: 3, cursor: 'after-a' },
+    items: ['b', 'c', 'd'].map(name => makeSummary({ name })),
+    hasNext: true,
+    clusters: ['sandbox'],
+  };
+  const about = (name: string, type: 'run' | 'definition' = 'run') =>
+    runSignal({ type, definitionName: name });
+
+  it('refetches for a row on screen, run or definition', () => {
+    expect(concernsPage(about('c'), page)).toBe(true);
+    expect(concernsPage(about('c', 'definition'), page)).toBe(true);
+  });
+
+  it('refetches for a definition off screen only when its name falls within the page', () => {
+    expect(concernsPage(about('bb', 'definition'), page)).toBe(true);
+    expect(concernsPage(about('a', 'definition'), page)).toBe(false);
+    expect(concernsPage(about('e', 'definition'), page)).toBe(false);
+    // The first page starts at the beginning, the last page runs to the end.
+    expect(
+      concernsPage(about('a', 'definition'), {
+        ...page,
+        query: { limit: 3 },
+      }),
+    ).toBe(true);
+    expect(
+      concernsPage(about('e', 'definition'), { ...page, hasNext: false }),
+    ).toBe(true);
+  });
+
+  it('ignores runs off screen, unless the last-run filter or sort lets them move a Job in', () => {
+    expect(concernsPage(about('bb'), page)).toBe(false);
+    const failedOnly = {
+      ...page,
+      query: { ...page.query, state: 'Failed' as const },
+    };
+    expect(concernsPage(about('bb'), failedOnly)).toBe(true);
+    expect(concernsPage(about('e'), failedOnly)).toBe(false);
+    const byLastRun = {
+      ...page,
+      query: { ...page.query, sort: 'lastRun' as const },
+    };
+    expect(concernsPage(about('zz'), byLastRun)).toBe(true);
+    expect(concernsPage(about('zz', 'definition'), byLastRun)).toBe(false);
+  });
+
+  it('ignores what the cluster and namespace filters keep out, run requests, and other clusters', () => {
+    const marketing = { ...page, query: { limit: 3, namespace: 'marketing' } };
+    expect(concernsPage(about('bb', 'definition'), marketing)).toBe(false);
+    expect(
+      concernsPage(runSignal({ type: 'request', definitionName: 'c' }), page),
+    ).toBe(false);
+    expect(concernsPage({ type: 'cluster', cluster: 'sandbox' }, page)).toBe(
+      true,
+    );
+    expect(concernsPage({ type: 'cluster', cluster: 'other' }, page)).toBe(
       false,
     );
   });

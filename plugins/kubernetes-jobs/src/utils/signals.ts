@@ -1,6 +1,9 @@
 import {
   DefinitionLocation,
+  DefinitionPageQuery,
+  DefinitionSummary,
   JobRun,
+  definitionSortId,
   KubernetesJobsHint,
   KubernetesJobsSignal,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
@@ -101,4 +104,67 @@ export function concernsRun(signal: KubernetesJobsHint, run: JobRun): boolean {
     concernsDefinition(signal, definition) &&
     (signal.type === 'definition' || signal.run === run.name)
   );
+}
+
+/** What one page of the Jobs page shows, for {@link concernsPage}. */
+export interface ShownPage {
+  /** The page's filters, sort and cursor (absent cursor: the first page). */
+  query: DefinitionPageQuery;
+  /** Its rows, in order. */
+  items: DefinitionSummary[];
+  /** Whether a page follows it. */
+  hasNext: boolean;
+  /** The clusters whose state the page shows. */
+  clusters: string[];
+}
+
+/**
+ * Whether a hint may change a page of the Jobs page, so that it refetches; a page refetches
+ * for nothing else. The rules:
+ *
+ * - a cluster's health: when the page shows that cluster;
+ * - a definition or run on screen: always;
+ * - a definition off screen: when the page's cluster and namespace filters let it in (its owner
+ *   and words are not in a hint: assume they may match) and its place in the name sort falls
+ *   within the page, so it may appear, move or go; in the `lastRun` sort, a definition that
+ *   never ran is last, so only the last page;
+ * - a run off screen: only when a run can move its definition into the page, that is with the
+ *   last-run filter (within the page's range of names), or in the `lastRun` sort (its
+ *   definition jumps to the front, shifting every page);
+ * - run requests: never (the page lists Jobs; waiting runs have their own list).
+ *
+ * The page's total may lag by the definitions that come and go off screen until the next
+ * refetch; the rows never do.
+ */
+export function concernsPage(
+  signal: KubernetesJobsHint,
+  page: ShownPage,
+): boolean {
+  if (signal.type === 'cluster') {
+    return concernsCluster(signal, page.clusters);
+  }
+  if (signal.type === 'request') {
+    return false;
+  }
+  if (page.items.some(item => concernsDefinition(signal, item.definition))) {
+    return true;
+  }
+  const { query } = page;
+  if (query.cluster && query.cluster !== signal.cluster) return false;
+  if (query.namespace && query.namespace !== signal.namespace) return false;
+  if (query.sort === 'lastRun') {
+    return signal.type === 'run' || !page.hasNext;
+  }
+  if (signal.type === 'run' && !query.state) return false;
+  const id = definitionSortId({
+    cluster: signal.cluster,
+    namespace: signal.namespace,
+    name: signal.definitionName,
+    kind: signal.definitionKind,
+  });
+  const first = page.items[0]?.definition;
+  const last = page.items[page.items.length - 1]?.definition;
+  const afterStart = !query.cursor || !first || id >= definitionSortId(first);
+  const beforeEnd = !page.hasNext || !last || id <= definitionSortId(last);
+  return afterStart && beforeEnd;
 }
