@@ -12,3 +12,4 @@ export * from './signals';
 export * from './parameters';
 export * from './runRequests';
 export * from './definitionFilters';
+export * from './signalRules';

@@ -2,10 +2,10 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   DefinitionDetails,
   DefinitionLocation,
+  concernsDefinition,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
 import { isActiveRun } from '../utils/runs';
-import { concernsDefinition } from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**

@@ -2,15 +2,13 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   DefinitionListResponse,
   DefinitionPageQuery,
+  concernsCluster,
+  concernsDefinition,
+  concernsPage,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
 import { laggingClusters } from '../utils/clusters';
 import { hasActiveRun } from '../utils/runs';
-import {
-  concernsCluster,
-  concernsDefinition,
-  concernsPage,
-} from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**

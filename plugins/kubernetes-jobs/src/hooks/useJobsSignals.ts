@@ -4,8 +4,8 @@ import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   KUBERNETES_JOBS_SIGNAL_CHANNEL,
   KubernetesJobsHint,
+  isKubernetesJobsHint,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { isKubernetesJobsHint } from '../utils/signals';
 import { isDocumentVisible } from './usePolling';
 
 /** How long hints are gathered into one refetch: a run that starts sends several at once. */

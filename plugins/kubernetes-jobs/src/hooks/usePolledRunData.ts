@@ -2,10 +2,10 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   JobRun,
   RunLocation,
+  concernsRun,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { KubernetesJobsApi, kubernetesJobsApiRef } from '../apis';
 import { isActiveRun } from '../utils/runs';
-import { concernsRun } from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**

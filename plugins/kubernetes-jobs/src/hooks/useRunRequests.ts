@@ -3,9 +3,9 @@ import {
   DefinitionLocation,
   RunRequestList,
   isPendingRequestState,
+  concernsRequests,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { kubernetesJobsApiRef } from '../apis';
-import { concernsRequests } from '../utils/signals';
 import { PolledAsyncState, usePolledAsync } from './usePolledAsync';
 
 /**

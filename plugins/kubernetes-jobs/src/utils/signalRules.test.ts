@@ -1,5 +1,4 @@
 import { makeRun, makeSummary } from '../__fixtures__/fixtures';
-import { runSignal } from '../__testUtils__/mockSignalApi';
 import {
   concernsCluster,
   concernsDefinition,
@@ -8,7 +7,8 @@ import {
   concernsRun,
   isKubernetesJobsHint,
   isKubernetesJobsSignal,
-} from './signals';
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { runSignal } from '../__testUtils__/mockSignalApi';
 
 const migrate = {
   cluster: 'sandbox',

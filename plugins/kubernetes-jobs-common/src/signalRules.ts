@@ -1,12 +1,11 @@
-import {
-  DefinitionLocation,
-  DefinitionPageQuery,
-  DefinitionSummary,
-  JobRun,
-  definitionSortId,
-  KubernetesJobsHint,
-  KubernetesJobsSignal,
-} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { DefinitionPageQuery, definitionSortId } from './definitionFilters';
+import { KubernetesJobsHint, KubernetesJobsSignal } from './signals';
+import { DefinitionLocation, DefinitionSummary, JobRun } from './types';
+
+/*
+ * Which hints concern what a page shows: the rules the Jobs tab and page refetch by, here so
+ * that the load run's simulated browsers use the very same.
+ */
 
 function isString(value: unknown): value is string {
   return typeof value === 'string';
@@ -15,6 +14,8 @@ function isString(value: unknown): value is string {
 /**
  * Whether a message from the signals channel is a hint this plugin understands. The channel
  * is a broadcast anyone on the backend may publish to, so anything else is ignored.
+ *
+ * @public
  */
 export function isKubernetesJobsSignal(
   message: unknown,
@@ -36,6 +37,8 @@ export function isKubernetesJobsSignal(
 /**
  * Whether a message from the signals channel is a hint this plugin understands: about a
  * definition or a run ({@link isKubernetesJobsSignal}), or about a cluster's health.
+ *
+ * @public
  */
 export function isKubernetesJobsHint(
   message: unknown,
@@ -50,7 +53,9 @@ export function isKubernetesJobsHint(
   );
 }
 
-/** Whether a hint says the health of one of these clusters changed. */
+/** Whether a hint says the health of one of these clusters changed. *
+ * @public
+ */
 export function concernsCluster(
   signal: KubernetesJobsHint,
   clusters: string[],
@@ -75,6 +80,8 @@ function namesDefinition(
  * Whether a hint is about this definition: the definition itself, or one of its runs. A hint
  * about its run requests is not: they change neither the definition nor its runs (a request
  * that starts a run is followed by a hint about that run).
+ *
+ * @public
  */
 export function concernsDefinition(
   signal: KubernetesJobsHint,
@@ -83,7 +90,9 @@ export function concernsDefinition(
   return signal.type !== 'request' && namesDefinition(signal, definition);
 }
 
-/** Whether a hint says that a run request of this definition was asked for or changed. */
+/** Whether a hint says that a run request of this definition was asked for or changed. *
+ * @public
+ */
 export function concernsRequests(
   signal: KubernetesJobsHint,
   definition: DefinitionLocation,
@@ -91,7 +100,9 @@ export function concernsRequests(
   return signal.type === 'request' && namesDefinition(signal, definition);
 }
 
-/** Whether a hint concerns this run: its definition changed, or the run itself did. */
+/** Whether a hint concerns this run: its definition changed, or the run itself did. *
+ * @public
+ */
 export function concernsRun(signal: KubernetesJobsHint, run: JobRun): boolean {
   const definition: DefinitionLocation = {
     cluster: run.cluster,
@@ -106,7 +117,9 @@ export function concernsRun(signal: KubernetesJobsHint, run: JobRun): boolean {
   );
 }
 
-/** What one page of the Jobs page shows, for {@link concernsPage}. */
+/** What one page of the Jobs page shows, for {@link concernsPage}. *
+ * @public
+ */
 export interface ShownPage {
   /** The page's filters, sort and cursor (absent cursor: the first page). */
   query: DefinitionPageQuery;
@@ -135,6 +148,8 @@ export interface ShownPage {
  *
  * The page's total may lag by the definitions that come and go off screen until the next
  * refetch; the rows never do.
+ *
+ * @public
  */
 export function concernsPage(
   signal: KubernetesJobsHint,
