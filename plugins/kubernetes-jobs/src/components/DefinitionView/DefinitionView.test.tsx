@@ -178,6 +178,26 @@ describe('DefinitionView', () => {
     );
   });
 
+  it('draws the history, and opens a run from the picture', async () => {
+    const api = setup();
+    await renderWithApis(
+      <DefinitionView definition={locator} entityRef={SHOP_REF} backLink="/" />,
+      { api },
+    );
+    const picture = await screen.findByRole('figure', {
+      name: /runs: 1 failed, 1 stopped\.$/,
+    });
+    const bars = within(picture).getAllByRole('link');
+    expect(bars.map(bar => bar.getAttribute('data-run'))).toEqual([
+      killedRun.name,
+      failedRun.name,
+    ]);
+    await userEvent.click(bars[0]);
+    expect(
+      await screen.findByRole('heading', { name: runTitle(killedRun) }),
+    ).toBeInTheDocument();
+  });
+
   it('explains that a run without pods has no logs left, without Kubernetes’ words', async () => {
     const api = setup();
     api.getDefinition.mockResolvedValue(

@@ -13,6 +13,7 @@ import { useDefinitionDetails } from '../../hooks/useDefinitionDetails';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { useOlderRuns } from '../../hooks/useOlderRuns';
 import { useRunRequests } from '../../hooks/useRunRequests';
+import { hasHistoryToDraw } from '../../utils/runHistory';
 import { isActiveRun } from '../../utils/runs';
 import { describeKind } from '../../utils/words';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../JobsErrorPanel/JobsErrorPanel';
 import { RunDefinitionButton } from '../RunDefinitionButton/RunDefinitionButton';
 import { RunDetails } from '../RunDetails/RunDetails';
+import { RunHistoryChart } from '../RunHistoryChart/RunHistoryChart';
 import { RunRequestsList } from '../RunRequestsList/RunRequestsList';
 import { RunsTable } from '../RunsTable/RunsTable';
 import { SlowProgress } from '../SlowProgress/SlowProgress';
@@ -163,6 +165,17 @@ export function DefinitionView(props: DefinitionViewProps) {
                 />
               </Box>
             </Paper>
+          </Grid>
+        )}
+        {hasHistoryToDraw(runs) && (
+          <Grid item xs={12}>
+            <RunHistoryChart
+              runs={runs}
+              stats={stats}
+              getRunLink={runLink}
+              selectedRun={selectedRun?.name}
+              hasOlderRuns={older.hasMore}
+            />
           </Grid>
         )}
         <Grid item xs={12}>
