@@ -193,6 +193,7 @@ export function DefinitionView(props: DefinitionViewProps) {
             <RunDetails
               run={selectedRun}
               entityRef={entityRef}
+              stats={stats}
               // The one Stop button of a run on this page: neither the header nor the
               // history repeats it. The history's rows select a run; its details act on it.
               actions={

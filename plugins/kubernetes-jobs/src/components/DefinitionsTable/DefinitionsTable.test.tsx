@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { DefinitionSummary } from '@job-assistant/plugin-kubernetes-jobs-common';
 import {
   makeRun,
@@ -10,6 +11,9 @@ import {
   reindexRunning,
 } from '../../__fixtures__/fixtures';
 import { materialTableWarnings } from '../../__testUtils__/materialTableWarnings';
+import { mockKubernetesJobsApi } from '../../__testUtils__/mockKubernetesJobsApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
 import { DefinitionsTable, DefinitionsTableProps } from './DefinitionsTable';
 
 const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
@@ -43,7 +47,7 @@ describe('DefinitionsTable', () => {
     );
     const row = screen.getByText('shop-db-migrate').closest('tr')!;
     expect(within(row).getByText('Succeeded')).toBeInTheDocument();
-    expect(within(row).getByText('3 min 20 s')).toBeInTheDocument();
+    expect(row).toHaveTextContent('took 3 min 20 s');
     expect(within(row).getByText('jane').closest('a')).toHaveAttribute(
       'href',
       '/catalog/default/user/jane',
@@ -157,7 +161,121 @@ describe('DefinitionsTable', () => {
       { mountedRoutes },
     );
     expect(screen.getByText('42 s so far')).toBeInTheDocument();
+    // Too little history to say what is usual: no guess.
+    expect(screen.queryByRole('progressbar')).toBeNull();
     jest.useRealTimers();
+  });
+
+  it('says how far an active run is against the usual, and when it takes longer', async () => {
+    const startedAt = Date.parse(reindexRunning.stats.lastRun!.startedAt!);
+    const usual = { typicalDurationSeconds: 240, slowAfterSeconds: 300 };
+    const withHistory = makeSummary(
+      { name: 'shop-reindex' },
+      reindexRunning.stats.lastRun,
+    );
+    Object.assign(withHistory.stats, usual);
+    jest.useFakeTimers({ now: startedAt + 3 * 60_000, advanceTimers: true });
+    await renderInTestApp(
+      <DefinitionsTable items={[withHistory]} getDetailsLink={() => 'd'} />,
+      { mountedRoutes },
+    );
+    const row = screen.getByText('shop-reindex').closest('tr')!;
+    expect(within(row).getByRole('progressbar')).toHaveAttribute(
+      'aria-valuetext',
+      'About 3 of usually 4 minutes',
+    );
+    expect(row).toHaveTextContent('About 3 of usually 4 minutes');
+    expect(row).toHaveTextContent('3 min so far');
+
+    // The row keeps counting while the page is open.
+    await act(async () => {
+      jest.advanceTimersByTime(3 * 60_000);
+    });
+    expect(row).toHaveTextContent(
+      'Taking longer than usual (usually 4 minutes)',
+    );
+    expect(row).toHaveTextContent('6 min so far');
+    jest.useRealTimers();
+  });
+
+  it('shows why Run is disabled in full, under the button, wrapping between words', async () => {
+    const marketing = makeSummary({
+      name: 'newsletter-export',
+      namespace: 'marketing',
+      entityRef: 'component:default/newsletter',
+      entityOwnerRef: 'group:default/team-marketing',
+    });
+    await renderWithApis(
+      <DefinitionsTable
+        items={[marketing]}
+        getDetailsLink={() => 'd'}
+        renderActions={item => (
+          <DefinitionActions
+            item={item}
+            entityRef="component:default/newsletter"
+            onChange={() => {}}
+          />
+        )}
+        showEntity
+        showOwner
+      />,
+      { api: mockKubernetesJobsApi(), permission: AuthorizeResult.DENY },
+    );
+    const row = screen.getByText('newsletter-export').closest('tr')!;
+    const button = await within(row).findByRole('button', {
+      name: 'Run newsletter-export',
+    });
+    await waitFor(() => expect(button).toHaveAccessibleDescription());
+    const reason = document.getElementById(
+      button.getAttribute('aria-describedby')!,
+    )!;
+    expect(reason).toHaveTextContent(
+      /^Only members of team-marketing can run this Job$/,
+    );
+    expect(reason).toBeVisible();
+    const cell = reason.closest('td')!;
+    expect(cell).toHaveStyle({ overflowWrap: 'normal', wordBreak: 'normal' });
+    expect(cell).not.toHaveStyle({ whiteSpace: 'nowrap' });
+    expect(cell).not.toHaveStyle({ textOverflow: 'ellipsis' });
+  });
+
+  it('in a narrow window, stacks when a Job runs, its component and where under its name', async () => {
+    const matchMedia = window.matchMedia;
+    // Every media query matches: narrower than the `lg` breakpoint.
+    window.matchMedia = jest.fn((media: string) => ({
+      matches: true,
+      media,
+      addListener: () => {},
+      removeListener: () => {},
+    })) as any;
+    try {
+      const elsewhere = makeSummary({
+        name: 'newsletter-export',
+        namespace: 'marketing',
+        entityRef: 'component:default/newsletter',
+        entityOwnerRef: 'group:default/team-marketing',
+      });
+      await renderInTestApp(
+        <DefinitionsTable
+          items={[migrateSucceeded, elsewhere]}
+          getDetailsLink={() => 'd'}
+          showEntity
+          showOwner
+        />,
+        { mountedRoutes },
+      );
+      const headers = screen
+        .getAllByRole('columnheader')
+        .map(header => header.textContent);
+      expect(headers).toEqual(['Job', 'Last run']);
+      const row = screen.getByText('newsletter-export').closest('tr')!;
+      const job = within(row).getAllByRole('cell')[0];
+      expect(job).toHaveTextContent('When someone presses Run');
+      expect(job).toHaveTextContent('newsletterowned by team-marketing');
+      expect(job).toHaveTextContent('In sandbox, marketing');
+    } finally {
+      window.matchMedia = matchMedia;
+    }
   });
 
   it('shows the component and its owners when asked to', async () => {

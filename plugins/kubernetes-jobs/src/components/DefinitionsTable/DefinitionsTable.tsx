@@ -3,7 +3,13 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { DefinitionSummary } from '@job-assistant/plugin-kubernetes-jobs-common';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
+import { Theme } from '@material-ui/core/styles';
+import {
+  DefinitionSummary,
+  JobDefinition,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useNow } from '../../hooks/useNow';
 import {
   describeSchedule,
   formatDuration,
@@ -14,6 +20,7 @@ import {
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
 import { Person, RunTrigger } from '../Person/Person';
 import { RunOutcome } from '../RunOutcome/RunOutcome';
+import { RunProgress } from '../RunProgress/RunProgress';
 
 /**
  * Props of {@link DefinitionsTable}.
@@ -48,6 +55,12 @@ interface ColumnOptions {
   /** Definitions live in more than one place: say where each one does. */
   showWhere: boolean;
   showActions: boolean;
+  /**
+   * The table is narrow: when it runs, its component and where it lives are stacked under the
+   * Job's name, and the success rate (also on the Job's page) is left out, so the rest stays
+   * readable.
+   */
+  compact: boolean;
 }
 
 function Secondary(props: { children: ReactNode }) {
@@ -61,16 +74,136 @@ function Secondary(props: { children: ReactNode }) {
 /** Keeps a number and its unit on one line. */
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
+/** Sentences wrap between words; never inside one ("Europe/P aris"). */
+const WORD_WRAP = { overflowWrap: 'normal', wordBreak: 'normal' } as const;
+
+/**
+ * Less room between columns than Backstage's default (20 px and 16 px): with the sidebar open,
+ * every column then fits a 1280 px wide window without a horizontal scroll bar.
+ */
+const CELL_PADDING = { paddingLeft: 10, paddingRight: 10 } as const;
+
+/** A column, and the least width its cells need (material-table has no such setting). */
+type SizedColumn = TableColumn<DefinitionSummary> & { minWidth?: number };
+
+/**
+ * Each column as wide as its content asks: material-table's default, equal widths, left "Where"
+ * wider than it needs and squeezed "When it runs" to one word a line. Every cell wraps
+ * between words only.
+ */
+function sizeColumns(columns: SizedColumn[]): TableColumn<DefinitionSummary>[] {
+  return columns.map(({ minWidth, ...column }, index) => {
+    // The first column stays in line with the table's title.
+    const padding = index === 0 ? { paddingRight: 10 } : CELL_PADDING;
+    return {
+      ...column,
+      width: 'auto',
+      cellStyle: { ...WORD_WRAP, ...padding, minWidth },
+      headerStyle: padding,
+    };
+  });
+}
+
 function LastRunCell({ item: { stats } }: { item: DefinitionSummary }) {
   const run = stats.lastRun;
+  const active = isActiveRun(run);
+  // An active run's time so far moves while the page is open.
+  const now = useNow({ enabled: active });
   const when = run?.startedAt ?? run?.triggeredAt ?? run?.createdAt;
+  const duration = formatDuration(runDurationSeconds(run, now));
   return (
     <>
       <RunOutcome run={run} />
+      {run && <RunProgress run={run} stats={stats} />}
       {run && when && (
         <Secondary>
-          <span title={formatTimestamp(when)}>{formatRelativeTime(when)}</span>{' '}
+          <span title={formatTimestamp(when)}>
+            {formatRelativeTime(when, now)}
+          </span>{' '}
           <RunTrigger run={run} />
+          {duration && !active && (
+            <>
+              , <span style={NO_WRAP}>took {duration}</span>
+            </>
+          )}
+        </Secondary>
+      )}
+      {duration && active && <Secondary>{duration} so far</Secondary>}
+    </>
+  );
+}
+
+function WhenItRuns({ definition }: { definition: JobDefinition }) {
+  return (
+    <Typography variant="body2" component="div">
+      {definition.kind === 'CronJob' && definition.schedule ? (
+        <>
+          Runs {describeSchedule(definition.schedule, definition.timeZone)}
+          {definition.suspended && ' (schedule paused)'}
+          <Secondary>and when someone presses Run</Secondary>
+        </>
+      ) : (
+        'When someone presses Run'
+      )}
+    </Typography>
+  );
+}
+
+function Where({ definition }: { definition: JobDefinition }) {
+  return (
+    <>
+      {definition.cluster}
+      <Secondary>{definition.namespace}</Secondary>
+    </>
+  );
+}
+
+function EntityAndOwner(props: {
+  definition: JobDefinition;
+  showOwner: boolean;
+}) {
+  const { definition, showOwner } = props;
+  return (
+    <>
+      {definition.entityRef ? (
+        <EntityRefLink entityRef={definition.entityRef} />
+      ) : (
+        <Secondary>none</Secondary>
+      )}
+      {showOwner && definition.entityOwnerRef && (
+        <Secondary>
+          owned by{' '}
+          <Person entityRef={definition.entityOwnerRef} defaultKind="group" />
+        </Secondary>
+      )}
+    </>
+  );
+}
+
+/**
+ * In a narrow table, what the hidden columns say, under the Job's name: when it runs, its
+ * component, and where it lives.
+ */
+function Stacked(props: { definition: JobDefinition; options: ColumnOptions }) {
+  const { definition, options } = props;
+  return (
+    <>
+      <Box mt={1}>
+        <WhenItRuns definition={definition} />
+      </Box>
+      {options.showEntity && (
+        <Box mt={1}>
+          <Typography variant="body2" component="div">
+            <EntityAndOwner
+              definition={definition}
+              showOwner={options.showOwner}
+            />
+          </Typography>
+        </Box>
+      )}
+      {options.showWhere && (
+        <Secondary>
+          In {definition.cluster}, {definition.namespace}
         </Secondary>
       )}
     </>
@@ -105,12 +238,11 @@ function buildColumns(
   options: ColumnOptions,
   callbacks: { current: Callbacks },
 ): TableColumn<DefinitionSummary>[] {
-  const columns: TableColumn<DefinitionSummary>[] = [
+  const columns: SizedColumn[] = [
     {
       title: 'Job',
       field: 'definition.name',
       highlight: true,
-      cellStyle: { minWidth: 220 },
       render: item => (
         <>
           <Link to={callbacks.current.getDetailsLink(item)} style={NO_WRAP}>
@@ -119,22 +251,19 @@ function buildColumns(
           {item.definition.description && (
             <Secondary>{item.definition.description}</Secondary>
           )}
+          {options.compact && (
+            <Stacked definition={item.definition} options={options} />
+          )}
         </>
       ),
     },
     {
       title: 'When it runs',
       field: 'definition.schedule',
-      render: ({ definition }) =>
-        definition.kind === 'CronJob' && definition.schedule ? (
-          <>
-            Runs {describeSchedule(definition.schedule, definition.timeZone)}
-            {definition.suspended && ' (schedule paused)'}
-            <Secondary>and when someone presses Run</Secondary>
-          </>
-        ) : (
-          'When someone presses Run'
-        ),
+      // Two words a line at least: "When someone / presses Run".
+      minWidth: 140,
+      hidden: options.compact,
+      render: ({ definition }) => <WhenItRuns definition={definition} />,
     },
   ];
 
@@ -142,12 +271,8 @@ function buildColumns(
     columns.push({
       title: 'Where',
       field: 'definition.cluster',
-      render: ({ definition }) => (
-        <>
-          {definition.cluster}
-          <Secondary>{definition.namespace}</Secondary>
-        </>
-      ),
+      hidden: options.compact,
+      render: ({ definition }) => <Where definition={definition} />,
     });
   }
 
@@ -155,23 +280,9 @@ function buildColumns(
     columns.push({
       title: 'Component',
       field: 'definition.entityRef',
+      hidden: options.compact,
       render: ({ definition }) => (
-        <>
-          {definition.entityRef ? (
-            <EntityRefLink entityRef={definition.entityRef} />
-          ) : (
-            <Secondary>none</Secondary>
-          )}
-          {options.showOwner && definition.entityOwnerRef && (
-            <Secondary>
-              owned by{' '}
-              <Person
-                entityRef={definition.entityOwnerRef}
-                defaultKind="group"
-              />
-            </Secondary>
-          )}
-        </>
+        <EntityAndOwner definition={definition} showOwner={options.showOwner} />
       ),
     });
   }
@@ -180,26 +291,13 @@ function buildColumns(
     {
       title: 'Last run',
       field: 'stats.lastRun.state',
-      cellStyle: { minWidth: 180, maxWidth: 360 },
+      minWidth: 160,
       render: item => <LastRunCell item={item} />,
-    },
-    {
-      title: 'Took',
-      field: 'stats.lastRun.durationSeconds',
-      render: ({ stats }) => {
-        const duration = formatDuration(runDurationSeconds(stats.lastRun));
-        return (
-          <span style={NO_WRAP}>
-            {isActiveRun(stats.lastRun) && duration
-              ? `${duration} so far`
-              : duration}
-          </span>
-        );
-      },
     },
     {
       title: 'Success rate',
       field: 'stats.successRate',
+      hidden: options.compact,
       render: item => <SuccessRateCell item={item} />,
     },
   );
@@ -217,7 +315,7 @@ function buildColumns(
     });
   }
 
-  return columns;
+  return sizeColumns(columns);
 }
 
 /**
@@ -236,13 +334,15 @@ export function DefinitionsTable(props: DefinitionsTableProps) {
   const showWhere =
     new Set(items.map(i => `${i.definition.cluster}/${i.definition.namespace}`))
       .size > 1;
+  // Below the width where every column fits beside the sidebar (1280 px on the Jobs page).
+  const compact = useMediaQuery((theme: Theme) => theme.breakpoints.down('md'));
   const columns = useMemo(
     () =>
       buildColumns(
-        { showEntity, showOwner, showWhere, showActions },
+        { showEntity, showOwner, showWhere, showActions, compact },
         callbacks,
       ),
-    [showEntity, showOwner, showWhere, showActions],
+    [showEntity, showOwner, showWhere, showActions, compact],
   );
 
   const paging = items.length > 20;

@@ -4,7 +4,11 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
-import { JobRun } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  DefinitionStats,
+  JobRun,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
+import { useNow } from '../../hooks/useNow';
 import { formatDuration, formatTimestamp } from '../../utils/format';
 import { isActiveRun, runDurationSeconds } from '../../utils/runs';
 import { describeAttempts, describeFailure, runTitle } from '../../utils/words';
@@ -12,6 +16,7 @@ import { ChosenParameters } from '../Fact/ChosenParameters';
 import { Fact } from '../Fact/Fact';
 import { Person, RunTrigger } from '../Person/Person';
 import { RunLogs } from '../RunLogs/RunLogs';
+import { RunProgress } from '../RunProgress/RunProgress';
 import { RunStatus } from '../RunStatus/RunStatus';
 import { RunApproval } from './RunApproval';
 import { RunTechnicalDetails } from './RunTechnicalDetails';
@@ -28,6 +33,11 @@ export interface RunDetailsProps {
   actions?: ReactNode;
   /** "Run again" with this run's values, shown once it is over. */
   runAgain?: ReactNode;
+  /**
+   * The stats of the run's definition: while the run goes on, how long it has taken is
+   * compared with how long its runs usually take.
+   */
+  stats?: Pick<DefinitionStats, 'typicalDurationSeconds' | 'slowAfterSeconds'>;
 }
 
 /** Whether logs can still be shown: Kubernetes has the run, or its record saved them. */
@@ -92,8 +102,10 @@ function Logs(props: { run: JobRun; entityRef: string }) {
  * @public
  */
 export function RunDetails(props: RunDetailsProps) {
-  const { run, entityRef, actions, runAgain } = props;
+  const { run, entityRef, actions, runAgain, stats } = props;
   const active = isActiveRun(run);
+  // How long an active run has been going moves while the page is open.
+  const now = useNow({ enabled: active });
   const stopped = run.state === 'Killed';
 
   return (
@@ -129,8 +141,9 @@ export function RunDetails(props: RunDetailsProps) {
             </>
           )}
         </Fact>
-        <Fact label={active ? 'Running for' : 'Took'}>
-          {formatDuration(runDurationSeconds(run))}
+        <Fact label={active ? 'Running for' : 'Took'} maxWidth={280}>
+          {formatDuration(runDurationSeconds(run, now))}
+          {stats && <RunProgress run={run} stats={stats} />}
         </Fact>
         <Fact label="Attempts">{describeAttempts(run)}</Fact>
       </Box>
