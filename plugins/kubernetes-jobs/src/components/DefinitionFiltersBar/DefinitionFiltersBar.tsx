@@ -6,7 +6,10 @@ import InputAdornment from '@material-ui/core/InputAdornment';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import SearchIcon from '@material-ui/icons/Search';
-import { RunState } from '@job-assistant/plugin-kubernetes-jobs-common';
+import {
+  DefinitionSort,
+  RunState,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { DefinitionFilters, LastRunFilter } from '../../utils/filters';
 import { describeState } from '../../utils/words';
 
@@ -22,7 +25,15 @@ export interface DefinitionFiltersBarProps {
   owners: string[];
   value: DefinitionFilters;
   onChange: (value: DefinitionFilters) => void;
+  /** How the list is sorted, when it offers a choice. */
+  sort?: DefinitionSort;
+  onSortChange?: (sort: DefinitionSort) => void;
 }
+
+const SORTS: Array<{ value: DefinitionSort; label: string }> = [
+  { value: 'name', label: 'Name' },
+  { value: 'lastRun', label: 'Last run, newest first' },
+];
 
 const RUN_STATES: RunState[] = [
   'Running',
@@ -150,6 +161,25 @@ export function DefinitionFiltersBar(props: DefinitionFiltersBarProps) {
         }))}
         onChange={owner => onChange({ ...value, owner })}
       />
+      {props.onSortChange && (
+        <TextField
+          select
+          id="kubernetes-jobs-sort"
+          label="Sort by"
+          value={props.sort ?? 'name'}
+          onChange={e => props.onSortChange?.(e.target.value as DefinitionSort)}
+          variant="outlined"
+          size="small"
+          style={{ minWidth: 180 }}
+          InputLabelProps={{ shrink: true }}
+        >
+          {SORTS.map(o => (
+            <MenuItem key={o.value} value={o.value}>
+              {o.label}
+            </MenuItem>
+          ))}
+        </TextField>
+      )}
       {hasFilters(value) && (
         <Button onClick={() => onChange({})}>Clear filters</Button>
       )}

@@ -42,6 +42,11 @@ export interface DefinitionsTableProps {
   emptyContent?: ReactNode;
   /** The table's own search box (default); off where the page filters the items itself. */
   search?: boolean;
+  /**
+   * The items are one page of a list paged and sorted by the backend: the table neither pages
+   * nor sorts them itself (sorting one page would mislead).
+   */
+  pagedElsewhere?: boolean;
 }
 
 type Callbacks = Pick<
@@ -345,10 +350,17 @@ export function DefinitionsTable(props: DefinitionsTableProps) {
     [showEntity, showOwner, showWhere, showActions, compact],
   );
 
-  const paging = items.length > 20;
+  const pagedElsewhere = !!props.pagedElsewhere;
+  const paging = !pagedElsewhere && items.length > 20;
   const options = useMemo(
-    () => ({ paging, pageSize: 20, search, padding: 'dense' as const }),
-    [paging, search],
+    () => ({
+      paging,
+      pageSize: 20,
+      search,
+      sorting: !pagedElsewhere,
+      padding: 'dense' as const,
+    }),
+    [paging, search, pagedElsewhere],
   );
 
   return (

@@ -12,7 +12,40 @@ import {
 import { mockKubernetesJobsApi } from '../../__testUtils__/mockKubernetesJobsApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { mockSignalApi, runSignal } from '../../__testUtils__/mockSignalApi';
+import {
+  DefinitionPageQuery,
+  DefinitionSummary,
+  filterDefinitions,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { KubernetesJobsPage } from './KubernetesJobsPage';
+
+/**
+ * The backend's paged list, as far as the page can tell: filters by the one rule of -common,
+ * pages by an offset cursor, counts the matches and what the user may see in all.
+ */
+function pagedServer(all: DefinitionSummary[]) {
+  const distinct = (values: Array<string | undefined>) =>
+    [...new Set(values.filter((v): v is string => !!v))].sort();
+  return jest.fn(async (options?: { page?: DefinitionPageQuery }) => {
+    const page = options?.page;
+    if (!page) return { items: all, errors: [] };
+    const matching = filterDefinitions(all, page);
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const end = start + page.limit;
+    return {
+      items: matching.slice(start, end),
+      errors: [],
+      total: matching.length,
+      available: all.length,
+      facets: {
+        clusters: distinct(all.map(i => i.definition.cluster)),
+        namespaces: distinct(all.map(i => i.definition.namespace)),
+        owners: distinct(all.map(i => i.definition.entityOwnerRef)),
+      },
+      ...(end < matching.length ? { nextCursor: String(end) } : {}),
+    };
+  });
+}
 
 const NEWSLETTER_REF = 'component:default/newsletter';
 
@@ -37,15 +70,12 @@ async function renderPage(
 ) {
   const api = mockKubernetesJobsApi({
     ...overrides,
-    getDefinitions: jest.fn().mockResolvedValue({
-      items: [
-        migrateSucceeded,
-        cacheCheckFailed,
-        nightlyExport,
-        newsletterExport,
-      ],
-      errors: [],
-    }),
+    getDefinitions: pagedServer([
+      migrateSucceeded,
+      cacheCheckFailed,
+      nightlyExport,
+      newsletterExport,
+    ]),
   });
   const rendered = await renderWithApis(<KubernetesJobsPage />, {
     api,
@@ -70,7 +100,7 @@ function jobNames() {
 }
 
 describe('KubernetesJobsPage', () => {
-  it('filters the Jobs with a run waiting for my approval, counting them, and lists those runs', async () => {
+  it('shows the runs waiting for my approval, counting them, in place of the Jobs', async () => {
     const request = makeRequest({
       requestedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
     });
@@ -85,8 +115,7 @@ describe('KubernetesJobsPage', () => {
     expect(jobNames()).toHaveLength(4);
 
     await userEvent.click(waiting);
-    expect(jobNames()).toEqual(['shop-db-migrate']);
-    expect(screen.getByText('Jobs (1 of 4)')).toBeInTheDocument();
+    expect(screen.queryByRole('table')).toBeNull();
     expect(
       screen.getByRole('region', { name: 'Waiting runs' }),
     ).toHaveTextContent(
@@ -110,7 +139,11 @@ describe('KubernetesJobsPage', () => {
 
   it('lists every definition the user may see, linking to its component', async () => {
     const { api } = await renderPage();
-    expect(api.getDefinitions).toHaveBeenCalledWith({ entityRef: undefined });
+    // One page, asked of the backend, sorted by name.
+    expect(api.getDefinitions).toHaveBeenCalledWith({
+      entityRef: undefined,
+      page: { limit: 50, sort: 'name' },
+    });
     const row = (await screen.findByText('newsletter-export')).closest('tr')!;
     expect(within(row).getByText('newsletter').closest('a')).toHaveAttribute(
       'href',
@@ -132,18 +165,18 @@ describe('KubernetesJobsPage', () => {
 
     await userEvent.click(filter('Namespace'));
     await userEvent.click(screen.getByRole('option', { name: 'marketing' }));
-    expect(jobNames()).toEqual(['newsletter-export']);
+    await waitFor(() => expect(jobNames()).toEqual(['newsletter-export']));
 
     await userEvent.click(
       screen.getByRole('button', { name: 'Clear filters' }),
     );
     await userEvent.click(filter('Last run'));
     await userEvent.click(screen.getByRole('option', { name: 'Failed' }));
-    expect(jobNames()).toEqual(['shop-cache-check']);
+    await waitFor(() => expect(jobNames()).toEqual(['shop-cache-check']));
 
     await userEvent.click(filter('Last run'));
     await userEvent.click(screen.getByRole('option', { name: 'Never run' }));
-    expect(jobNames()).toEqual(['shop-nightly-export']);
+    await waitFor(() => expect(jobNames()).toEqual(['shop-nightly-export']));
   });
 
   it('searches by words and counts what it shows', async () => {
@@ -155,7 +188,8 @@ describe('KubernetesJobsPage', () => {
       screen.getByRole('searchbox', { name: 'Search' }),
       'shop export',
     );
-    expect(jobNames()).toEqual(['shop-nightly-export']);
+    // Asked once typing pauses.
+    await waitFor(() => expect(jobNames()).toEqual(['shop-nightly-export']));
     expect(screen.getByText('Jobs (1 of 4)')).toBeInTheDocument();
     // The table has no search box of its own, whose matches the title would not count.
     expect(screen.getAllByRole('searchbox')).toHaveLength(1);
@@ -171,7 +205,7 @@ describe('KubernetesJobsPage', () => {
 
     const clear = screen.getAllByRole('button', { name: 'Clear filters' });
     await userEvent.click(clear[clear.length - 1]);
-    expect(jobNames()).toHaveLength(4);
+    await waitFor(() => expect(jobNames()).toHaveLength(4));
     expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveValue('');
   });
 
@@ -190,11 +224,13 @@ describe('KubernetesJobsPage', () => {
     await userEvent.click(
       await screen.findByRole('option', { name: 'team-shop' }),
     );
-    expect(jobNames()).toEqual([
-      'shop-db-migrate',
-      'shop-cache-check',
-      'shop-nightly-export',
-    ]);
+    await waitFor(() =>
+      expect(jobNames()).toEqual([
+        'shop-db-migrate',
+        'shop-cache-check',
+        'shop-nightly-export',
+      ]),
+    );
   });
 
   it('reads its filters from the URL', async () => {
@@ -227,13 +263,11 @@ describe('KubernetesJobsPage', () => {
     expect(api.getDefinition).not.toHaveBeenCalled();
   });
 
-  it('refreshes on a hint about any Job, since it lists them all', async () => {
+  it('refreshes for a hint about a Job that may enter the page, not for a run elsewhere', async () => {
     jest.useFakeTimers({ advanceTimers: true });
     try {
       const api = mockKubernetesJobsApi({
-        getDefinitions: jest
-          .fn()
-          .mockResolvedValue({ items: [migrateSucceeded], errors: [] }),
+        getDefinitions: pagedServer([migrateSucceeded]),
       });
       const signals = mockSignalApi();
       await renderWithApis(<KubernetesJobsPage />, {
@@ -241,14 +275,20 @@ describe('KubernetesJobsPage', () => {
         extraApis: [[signalApiRef, signals.api]],
       });
       await screen.findByText('shop-db-migrate');
+      const elsewhere = {
+        cluster: 'production',
+        namespace: 'billing',
+        definitionName: 'invoice-export',
+      };
+      // A run of a Job that is not on the page cannot bring it in, sorted by name.
+      signals.publish(runSignal(elsewhere));
+      await act(async () => {
+        jest.advanceTimersByTime(1000);
+      });
+      expect(api.getDefinitions).toHaveBeenCalledTimes(1);
+      // A new Job might: the one page shows every Job.
       signals.publish(
-        runSignal({
-          type: 'definition',
-          cluster: 'production',
-          namespace: 'billing',
-          definitionName: 'invoice-export',
-          run: undefined,
-        }),
+        runSignal({ ...elsewhere, type: 'definition', run: undefined }),
       );
       await act(async () => {
         jest.advanceTimersByTime(1000);
@@ -259,11 +299,38 @@ describe('KubernetesJobsPage', () => {
     }
   });
 
+  it('pages through the Jobs the backend pages', async () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      makeSummary({ name: `job-${String(i).padStart(2, '0')}` }),
+    );
+    const api = mockKubernetesJobsApi({ getDefinitions: pagedServer(many) });
+    await renderWithApis(<KubernetesJobsPage />, { api });
+    await screen.findByText('job-00');
+    const pages = screen.getByRole('navigation', { name: 'Pages of Jobs' });
+    expect(pages).toHaveTextContent('1–50 of 60');
+    expect(
+      within(pages).getByRole('button', { name: 'Previous page' }),
+    ).toBeDisabled();
+    await userEvent.click(
+      within(pages).getByRole('button', { name: 'Next page' }),
+    );
+    await screen.findByText('job-50');
+    expect(jobNames()).toHaveLength(10);
+    expect(pages).toHaveTextContent('51–60 of 60');
+    expect(api.getDefinitions).toHaveBeenLastCalledWith({
+      entityRef: undefined,
+      page: { limit: 50, sort: 'name', cursor: '50' },
+    });
+    await userEvent.click(
+      within(pages).getByRole('button', { name: 'Previous page' }),
+    );
+    await screen.findByText('job-00');
+    // 50 rows of the full table render slowly on a busy machine.
+  }, 60_000);
+
   it('asks again what waits for my approval on a request hint, without reloading the Jobs', async () => {
     const api = mockKubernetesJobsApi({
-      getDefinitions: jest
-        .fn()
-        .mockResolvedValue({ items: [migrateSucceeded], errors: [] }),
+      getDefinitions: pagedServer([migrateSucceeded]),
     });
     const signals = mockSignalApi();
     await renderWithApis(<KubernetesJobsPage />, {

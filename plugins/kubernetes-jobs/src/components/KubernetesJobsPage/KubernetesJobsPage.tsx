@@ -1,22 +1,21 @@
+import { useState } from 'react';
 import { Route, Routes, useSearchParams } from 'react-router-dom';
+import useDebounce from 'react-use/esm/useDebounce';
 import { Content, EmptyState, Header, Page } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Typography from '@material-ui/core/Typography';
 import {
+  DefinitionPageQuery,
+  DefinitionSort,
   DefinitionSummary,
-  RunRequest,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { useDefinitions } from '../../hooks/useDefinitions';
 import { usePendingRunRequests } from '../../hooks/usePendingRunRequests';
-import {
-  DefinitionFilters,
-  LastRunFilter,
-  distinct,
-  filterDefinitions,
-} from '../../utils/filters';
+import { DefinitionFilters, LastRunFilter } from '../../utils/filters';
 import { laggingClusters } from '../../utils/clusters';
 import { definitionPath } from '../../utils/paths';
 import { DefinitionActions } from '../DefinitionActions/DefinitionActions';
@@ -43,19 +42,14 @@ const FILTER_PARAMS = {
 /** The "Waiting for my approval" filter's query parameter (`waiting=me`). */
 const WAITING_PARAM = 'waiting';
 
-function requestKey(request: RunRequest): string {
-  return [
-    request.cluster,
-    request.namespace,
-    request.definition.kind,
-    request.definition.name,
-  ].join('/');
-}
+/** Rows per page of the Jobs page; the backend pages (`GET /definitions?limit=`). */
+export const JOBS_PAGE_SIZE = 50;
 
-function definitionKey(item: DefinitionSummary): string {
-  const { cluster, namespace, kind, name } = item.definition;
-  return [cluster, namespace, kind, name].join('/');
-}
+/** The sort's query parameter (`sort=lastRun`; by name when absent). */
+const SORT_PARAM = 'sort';
+
+/** How long the search waits for typing to pause before asking the backend. */
+const SEARCH_DELAY_MS = 300;
 
 function readFilters(params: URLSearchParams): DefinitionFilters {
   return {
@@ -83,15 +77,71 @@ function NoMatch(props: { onClear: () => void }) {
   );
 }
 
+/** "1–50 of 1,000" and the way to the previous and next pages. */
+function Pager(props: {
+  first: number;
+  shown: number;
+  total: number;
+  onPrevious?: () => void;
+  onNext?: () => void;
+}) {
+  const { first, shown, total, onPrevious, onNext } = props;
+  if (!onPrevious && !onNext) {
+    return null;
+  }
+  const count = (n: number) => n.toLocaleString('en-US');
+  return (
+    <Box
+      component="nav"
+      aria-label="Pages of Jobs"
+      display="flex"
+      alignItems="center"
+      justifyContent="flex-end"
+      style={{ gap: 8 }}
+    >
+      <Typography variant="body2" role="status">
+        {count(first)}–{count(first + shown - 1)} of {count(total)}
+      </Typography>
+      <Button size="small" disabled={!onPrevious} onClick={onPrevious}>
+        Previous page
+      </Button>
+      <Button size="small" disabled={!onNext} onClick={onNext}>
+        Next page
+      </Button>
+    </Box>
+  );
+}
+
 function AllDefinitions() {
-  const { value, error, retry } = useDefinitions({});
   const forMe = usePendingRunRequests({ waitingForMe: true });
   const currentUser = useCurrentUser();
   // Filters live in the URL, so a filtered list can be bookmarked and shared.
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = readFilters(searchParams);
+  const sort: DefinitionSort =
+    searchParams.get(SORT_PARAM) === 'lastRun' ? 'lastRun' : 'name';
   const onlyWaitingForMe = searchParams.get(WAITING_PARAM) === 'me';
   const waitingForMe = forMe.value?.items ?? [];
+
+  // The backend is asked once typing pauses, not at every key.
+  const [search, setSearch] = useState(filters.search);
+  useDebounce(() => setSearch(filters.search), SEARCH_DELAY_MS, [
+    filters.search,
+  ]);
+  // The cursors of the pages before this one: Previous goes back one, new filters start over.
+  const query = { ...filters, search, sort };
+  const queryKey = JSON.stringify(query);
+  const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({
+    key: queryKey,
+    stack: [],
+  });
+  const stack = cursors.key === queryKey ? cursors.stack : [];
+  const page: DefinitionPageQuery = {
+    ...query,
+    limit: JOBS_PAGE_SIZE,
+    ...(stack.length ? { cursor: stack[stack.length - 1] } : {}),
+  };
+  const { value, error, retry } = useDefinitions({ page });
 
   if (error && !value) {
     return <JobsErrorPanel error={error} />;
@@ -100,12 +150,21 @@ function AllDefinitions() {
     return <SlowProgress />;
   }
 
-  const setFilters = (next: DefinitionFilters, waiting = onlyWaitingForMe) => {
+  const setFilters = (
+    next: DefinitionFilters,
+    waiting = onlyWaitingForMe,
+    nextSort = sort,
+  ) => {
     const params = new URLSearchParams(searchParams);
     if (waiting) {
       params.set(WAITING_PARAM, 'me');
     } else {
       params.delete(WAITING_PARAM);
+    }
+    if (nextSort === 'lastRun') {
+      params.set(SORT_PARAM, nextSort);
+    } else {
+      params.delete(SORT_PARAM);
     }
     for (const [key, param] of Object.entries(FILTER_PARAMS)) {
       const v = next[key as keyof DefinitionFilters];
@@ -118,16 +177,14 @@ function AllDefinitions() {
     setSearchParams(params, { replace: true });
   };
 
+  const total = value.total ?? value.items.length;
+  const available = value.available ?? total;
   // Say there is nothing only once every cluster answered in full.
   const isEmpty =
-    value.items.length === 0 &&
+    available === 0 &&
     value.errors.length === 0 &&
     laggingClusters(value).length === 0;
-  const waitingKeys = new Set(waitingForMe.map(requestKey));
-  const items = filterDefinitions(value.items, filters).filter(
-    item => !onlyWaitingForMe || waitingKeys.has(definitionKey(item)),
-  );
-  const filtered = hasFilters(filters) || onlyWaitingForMe;
+  const filtered = hasFilters(filters);
   const detailsLink = (item: DefinitionSummary) =>
     `${definitionPath(item.definition)}?${new URLSearchParams({
       entityRef: item.definition.entityRef ?? '',
@@ -139,16 +196,20 @@ function AllDefinitions() {
       <DefinitionActions item={item} entityRef={entityRef} onChange={retry} />
     ) : null;
   };
+  const nextCursor = value.nextCursor;
+  const facets = value.facets ?? { clusters: [], namespaces: [], owners: [] };
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       <DefinitionListNotices list={value} error={error} />
       <DefinitionFiltersBar
-        clusters={distinct(value.items.map(i => i.definition.cluster))}
-        namespaces={distinct(value.items.map(i => i.definition.namespace))}
-        owners={distinct(value.items.map(i => i.definition.entityOwnerRef))}
+        clusters={facets.clusters}
+        namespaces={facets.namespaces}
+        owners={facets.owners}
         value={filters}
-        onChange={setFilters}
+        onChange={next => setFilters(next)}
+        sort={sort}
+        onSortChange={next => setFilters(filters, onlyWaitingForMe, next)}
       />
       {(waitingForMe.length > 0 || onlyWaitingForMe) && (
         <FormControlLabel
@@ -162,7 +223,8 @@ function AllDefinitions() {
           label={`Waiting for my approval (${waitingForMe.length})`}
         />
       )}
-      {onlyWaitingForMe && waitingForMe.length > 0 && (
+      {onlyWaitingForMe ? (
+        // The runs waiting for me, with their Jobs' names: what this filter is for.
         <RunRequestsList
           requests={waitingForMe}
           currentUser={currentUser}
@@ -172,29 +234,51 @@ function AllDefinitions() {
             retry();
           }}
         />
-      )}
-      {isEmpty ? (
-        <EmptyState
-          missing="data"
-          title="No Jobs you can see"
-          description="No cluster has a runnable Job that belongs to a component you may see. Jobs become runnable when their team adds the job-assistant annotation."
-        />
       ) : (
-        <DefinitionsTable
-          // Counts what the table shows: the filters and the search are both ours.
-          title={
-            filtered
-              ? `Jobs (${items.length} of ${value.items.length})`
-              : `Jobs (${value.items.length})`
-          }
-          items={items}
-          getDetailsLink={detailsLink}
-          renderActions={renderActions}
-          showEntity
-          showOwner
-          search={false}
-          emptyContent={<NoMatch onClear={() => setFilters({}, false)} />}
-        />
+        <>
+          {isEmpty ? (
+            <EmptyState
+              missing="data"
+              title="No Jobs you can see"
+              description="No cluster has a runnable Job that belongs to a component you may see. Jobs become runnable when their team adds the job-assistant annotation."
+            />
+          ) : (
+            <DefinitionsTable
+              // Counts what the filters let through, all pages together.
+              title={
+                filtered
+                  ? `Jobs (${total.toLocaleString(
+                      'en-US',
+                    )} of ${available.toLocaleString('en-US')})`
+                  : `Jobs (${total.toLocaleString('en-US')})`
+              }
+              items={value.items}
+              getDetailsLink={detailsLink}
+              renderActions={renderActions}
+              showEntity
+              showOwner
+              search={false}
+              pagedElsewhere
+              emptyContent={<NoMatch onClear={() => setFilters({}, false)} />}
+            />
+          )}
+          <Pager
+            first={stack.length * JOBS_PAGE_SIZE + 1}
+            shown={value.items.length}
+            total={total}
+            onPrevious={
+              stack.length
+                ? () => setCursors({ key: queryKey, stack: stack.slice(0, -1) })
+                : undefined
+            }
+            onNext={
+              nextCursor
+                ? () =>
+                    setCursors({ key: queryKey, stack: [...stack, nextCursor] })
+                : undefined
+            }
+          />
+        </>
       )}
     </Box>
   );
