@@ -67,13 +67,26 @@ export interface Config {
       maxRetrySeconds?: number;
     };
     /**
-     * Backstage notifications when a run finishes (needs the notifications backend).
+     * Backstage notifications when a run finishes, or takes longer than usual (needs the
+     * notifications backend).
      */
     notifications?: {
       /** Tell the user who triggered a run when it finishes. Defaults to true. */
       enabled?: boolean;
       /** Also tell the owner of the entity when a run fails. Defaults to false. */
       notifyOwnerOnFailure?: boolean;
+      /**
+       * Tell who started a run when it passes its usual duration (the 90th percentile of its
+       * definition's recent successful runs; needs at least 3 of them). Once per run.
+       */
+      slowRuns?: {
+        /** Defaults to false. */
+        enabled?: boolean;
+        /** Also tell the owners of the entity (runs started by a schedule too). Defaults to false. */
+        notifyOwner?: boolean;
+        /** How often running runs are checked, in seconds. One replica checks at a time. Defaults to 60. */
+        checkSeconds?: number;
+      };
     };
     /**
      * Clusters where every run needs approval before it starts, whatever its definition says. A

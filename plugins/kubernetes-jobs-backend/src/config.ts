@@ -12,6 +12,16 @@ export interface NotificationOptions {
   notifyOwnerOnFailure: boolean;
 }
 
+/** Options read from `kubernetesJobs.notifications.slowRuns`. */
+export interface SlowRunOptions {
+  /** Tell who started a run when it takes longer than usual. Default false. */
+  enabled: boolean;
+  /** Also tell the owners of the entity. Default false. */
+  notifyOwner: boolean;
+  /** How often running runs are checked, in seconds. Default 60. */
+  checkSeconds: number;
+}
+
 /** One `kubernetesJobs.approvals` entry: every run on `cluster` needs approval. */
 export interface ApprovalRule {
   cluster: string;
@@ -46,7 +56,7 @@ export interface PluginOptions {
   watch: WatchTiming & { syncTimeoutMs: number };
   /** How long one call to a cluster may take before it is a 504. */
   requestTimeoutMs: number;
-  notifications: NotificationOptions;
+  notifications: NotificationOptions & { slowRuns: SlowRunOptions };
   database: { retry: ConnectRetry };
   approvals: ApprovalRule[];
   runRequests: RunRequestOptions;
@@ -145,6 +155,20 @@ export function readPluginOptions(config: Config): PluginOptions {
         config.getOptionalBoolean(
           'kubernetesJobs.notifications.notifyOwnerOnFailure',
         ) ?? false,
+      slowRuns: {
+        enabled:
+          config.getOptionalBoolean(
+            'kubernetesJobs.notifications.slowRuns.enabled',
+          ) ?? false,
+        notifyOwner:
+          config.getOptionalBoolean(
+            'kubernetesJobs.notifications.slowRuns.notifyOwner',
+          ) ?? false,
+        checkSeconds: positive(
+          'kubernetesJobs.notifications.slowRuns.checkSeconds',
+          60,
+        ),
+      },
     },
   };
 }

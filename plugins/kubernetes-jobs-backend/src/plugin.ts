@@ -18,7 +18,9 @@ import { DatabaseRunRequestStore } from './database/DatabaseRunRequestStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { ChangeSignals } from './push/ChangeSignals';
 import { CompletionNotifier } from './push/CompletionNotifier';
+import { definitionEntities } from './push/definitionEntities';
 import { RequestNotifier } from './push/RequestNotifier';
+import { SlowRunNotifier } from './push/SlowRunNotifier';
 import { AuthorizedOperations } from './router/AuthorizedOperations';
 import { createRouter } from './router/createRouter';
 import { ClusterAccess } from './service/ClusterAccess';
@@ -192,6 +194,22 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           listener,
           dueAt: at => sweep.dueAt(at),
         });
+        // Off by default: the runs taking longer than usual, told once to who started them.
+        const slowRuns =
+          options.notifications.enabled &&
+          options.notifications.slowRuns.enabled
+            ? new SlowRunNotifier({
+                store,
+                notifications: deps.notifications,
+                logger,
+                config: options.notifications.slowRuns,
+                definitionEntities: definitionEntities({
+                  catalog: deps.catalog,
+                  auth: deps.auth,
+                  caches,
+                }),
+              })
+            : undefined;
         lifecycle.addShutdownHook(() => {
           store.stop();
           caches.stop();
@@ -221,6 +239,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
                 options,
               }),
               sweep.schedule(),
+              slowRuns?.schedule(deps.scheduler),
             ]),
           )
           .catch(error =>

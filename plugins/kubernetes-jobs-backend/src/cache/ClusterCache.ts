@@ -187,6 +187,17 @@ export class ClusterCache {
     return Boolean(watches?.length && watches.every(w => w.synced));
   }
 
+  /**
+   * Whether the objects of a kind in a namespace (or all) are known and current: synced, and
+   * not possibly out of date (a watch down, a cluster gone silent). What a guard may rely on.
+   */
+  isCurrent(kind: DefinitionKind, namespace?: string): boolean {
+    const watches = this.watchesFor(kind, namespace);
+    return Boolean(
+      watches?.length && watches.every(w => w.synced && !w.staleSince),
+    );
+  }
+
   status(): ClusterStatus {
     const relevant = KINDS.flatMap(kind =>
       this.namespaced.get(kind)

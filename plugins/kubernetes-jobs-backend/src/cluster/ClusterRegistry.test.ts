@@ -140,7 +140,11 @@ describe('readPluginOptions', () => {
         horizonDays: 30,
         sweepSeconds: 10,
       },
-      notifications: { enabled: true, notifyOwnerOnFailure: false },
+      notifications: {
+        enabled: true,
+        notifyOwnerOnFailure: false,
+        slowRuns: { enabled: false, notifyOwner: false, checkSeconds: 60 },
+      },
       database: { retry: { firstDelayMs: 1000, maxDelayMs: 30000 } },
     });
   });

@@ -8,6 +8,7 @@ import {
 import {
   FinishedRun,
   ObservedRun,
+  RecordedRun,
   RunPage,
   RunStore,
   SavedEvidence,
@@ -181,6 +182,12 @@ export class ConnectingRunStore implements RunStore {
   }
   findRunOfRequest(requestId: string): Promise<JobRun | undefined> {
     return this.call(s => s.findRunOfRequest(requestId));
+  }
+  listRunningNotSlowNotified(): Promise<RecordedRun[]> {
+    return this.call(s => s.listRunningNotSlowNotified());
+  }
+  claimSlowNotice(jobUid: string, at: Date): Promise<boolean> {
+    return this.call(s => s.claimSlowNotice(jobUid, at));
   }
   stats(keys: DefinitionLocation[]): Promise<Map<string, DefinitionStats>> {
     return this.call(s => s.stats(keys));

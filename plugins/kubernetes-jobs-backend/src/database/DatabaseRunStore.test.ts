@@ -136,6 +136,37 @@ describe.each(databases.eachSupportedId())(
       await expect(store.reserve(key, reservation)).resolves.toBeDefined();
     });
 
+    it('leaves a slot held by a Job that a watch cache has not seen yet', async () => {
+      const { store } = await createStore(databaseId);
+      const reservation = {
+        entityRef: 'component:default/shop',
+        triggeredBy: 'x',
+        triggeredAt: new Date(),
+        exclusive: true,
+      };
+      const id = await store.reserve(key, reservation);
+      await store.attach(id, run('d', 'Pending'));
+      const later = new Date(Date.now() + 1000);
+
+      // Created by another replica a moment ago: not in this replica's cache yet.
+      await store.releaseIfInactive(key, {
+        activeJobUids: new Set(),
+        knownJobUids: new Set(['other']),
+        checkedAt: later,
+      });
+      await expect(store.reserve(key, reservation)).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
+
+      // Known, and over.
+      await store.releaseIfInactive(key, {
+        activeJobUids: new Set(),
+        knownJobUids: new Set(['d']),
+        checkedAt: later,
+      });
+      await expect(store.reserve(key, reservation)).resolves.toBeDefined();
+    });
+
     it('keeps a run after its Job is removed from the cluster, with its outcome', async () => {
       const { store } = await createStore(databaseId);
       await store.observe([

@@ -22,6 +22,7 @@ import {
   FinishedRun,
   ObservedRun,
   RECORD_COLUMNS,
+  RecordedRun,
   keyOfRow,
   progressColumns,
   rowToRun,
@@ -188,7 +189,11 @@ export class DatabaseRunStore implements RunStore {
 
   async releaseIfInactive(
     key: DefinitionLocation,
-    options: { activeJobUids: Set<string>; checkedAt: Date },
+    options: {
+      activeJobUids: Set<string>;
+      checkedAt: Date;
+      knownJobUids?: Set<string>;
+    },
   ): Promise<void> {
     const holders = await this.db<Row>(TABLE)
       .where({ active_key: definitionKeyString(key) })
@@ -199,8 +204,13 @@ export class DatabaseRunStore implements RunStore {
         !holder.job_uid && Date.now() - updatedAt < RESERVATION_GRACE_MS;
       const seenActive =
         holder.job_uid && options.activeJobUids.has(holder.job_uid);
-      const writtenAfterCheck = updatedAt >= options.checkedAt.getTime();
-      if (stillCreating || seenActive || writtenAfterCheck) continue;
+      // A view that tells which Jobs it has seen (a watch cache) judges those whenever their
+      // record was written, and no other; a list judges the records written before it was read.
+      const judged =
+        holder.job_uid && options.knownJobUids
+          ? options.knownJobUids.has(holder.job_uid)
+          : updatedAt < options.checkedAt.getTime();
+      if (stillCreating || seenActive || !judged) continue;
       await this.db<Row>(TABLE)
         .where({ id: holder.id, active_key: definitionKeyString(key) })
         .update({ active_key: null });
@@ -283,6 +293,28 @@ export class DatabaseRunStore implements RunStore {
       .whereNotNull('job_uid')
       .first(RECORD_COLUMNS)) as Row | undefined;
     return row ? rowToRun(row) : undefined;
+  }
+
+  async listRunningNotSlowNotified(): Promise<RecordedRun[]> {
+    const rows = (await this.db<Row>(TABLE)
+      .where({ state: 'Running', removed_from_cluster: false })
+      .whereNotNull('job_uid')
+      .whereNull('slow_notified_at')
+      .select(RECORD_COLUMNS)) as unknown as Row[];
+    return rows.map(row => ({
+      key: keyOfRow(row),
+      run: rowToRun(row),
+      triggeredBy: row.triggered_by ?? undefined,
+      entityRef: row.entity_ref ?? undefined,
+    }));
+  }
+
+  async claimSlowNotice(jobUid: string, at: Date): Promise<boolean> {
+    const claimed = await this.db<Row>(TABLE)
+      .where({ job_uid: jobUid })
+      .whereNull('slow_notified_at')
+      .update({ slow_notified_at: at });
+    return claimed === 1;
   }
 
   stats(keys: DefinitionLocation[]): Promise<Map<string, DefinitionStats>> {

@@ -4,7 +4,7 @@ import {
   ParameterValue,
   DefinitionLocation,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { FinishedRun, ObservedRun } from './rows';
+import { FinishedRun, ObservedRun, RecordedRun } from './rows';
 import { SavedEvidence } from './evidence';
 
 export type { SavedEvidence } from './evidence';
@@ -17,7 +17,7 @@ export interface RunPage {
   nextCursor?: string;
 }
 
-export type { FinishedRun, ObservedRun } from './rows';
+export type { FinishedRun, ObservedRun, RecordedRun } from './rows';
 
 /**
  * Run history that outlives the Jobs, and the cross-replica half of the one-active-run guard.
@@ -54,11 +54,18 @@ export interface RunStore {
   /**
    * Frees the slot of a definition when the run holding it is no longer active in the cluster.
    * Only records written before `checkedAt` are freed: a run created by another replica after the
-   * cluster was read is not mistaken for a finished one.
+   * cluster was read is not mistaken for a finished one. `knownJobUids` is for a view of the
+   * cluster that may not have seen every Job yet (a watch cache): a slot held by a Job it knows
+   * is judged by it, whenever the record was written; a slot held by a Job it does not know is
+   * left alone (the run tracker frees it once that Job ends or goes).
    */
   releaseIfInactive(
     key: DefinitionLocation,
-    options: { activeJobUids: Set<string>; checkedAt: Date },
+    options: {
+      activeJobUids: Set<string>;
+      checkedAt: Date;
+      knownJobUids?: Set<string>;
+    },
   ): Promise<void>;
   /**
    * Records what clusters show: new runs get a record, known ones move forward (Pending, then
@@ -69,7 +76,7 @@ export interface RunStore {
   observe(runs: ObservedRun[]): Promise<FinishedRun[]>;
   /**
    * Keeps what a run left behind (log tails, events, pods, the failure in words) with its
-   * record. The first save wins (the Kill route saves before it stops the pods; the tracker
+   * record. The first save wins (a Stop saves right after its answer; the tracker
    * saves when it sees a run end): returns false when evidence was already saved.
    */
   saveEvidence(jobUid: string, evidence: SavedEvidence): Promise<boolean>;
@@ -103,6 +110,16 @@ export interface RunStore {
   >;
   /** The run a request started, when one was recorded (to tell an interrupted start). */
   findRunOfRequest(requestId: string): Promise<JobRun | undefined>;
+  /**
+   * Runs recorded as Running (and still in their cluster) whose slowness was not yet claimed:
+   * the few that the slow-run check looks at, never the whole history.
+   */
+  listRunningNotSlowNotified(): Promise<RecordedRun[]>;
+  /**
+   * Claims telling of a slow run: true for exactly one caller per run, across replicas and
+   * restarts.
+   */
+  claimSlowNotice(jobUid: string, at: Date): Promise<boolean>;
   /** Stats of many definitions, in a fixed number of queries. */
   stats(keys: DefinitionLocation[]): Promise<Map<string, DefinitionStats>>;
   /** Retention: deletes finished runs older than `olderThan`, and beyond `keepPerDefinition`. */

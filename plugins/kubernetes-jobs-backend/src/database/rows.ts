@@ -24,6 +24,14 @@ export interface FinishedRun {
   entityRef?: string;
 }
 
+/** A run with what its record says of it: who started it from the portal, from which entity. */
+export interface RecordedRun {
+  key: DefinitionLocation;
+  run: JobRun;
+  triggeredBy?: string;
+  entityRef?: string;
+}
+
 /** The key of a definition as a string (also the active-slot value). */
 export function definitionKeyString(key: DefinitionLocation): string {
   return [key.cluster, key.namespace, key.kind, key.name].join('/');
@@ -62,6 +70,7 @@ export interface Row {
   parameters: string | null;
   approved_by: string | null;
   request_id: string | null;
+  slow_notified_at?: DbDate;
   created_at: Date | string | number;
   updated_at: Date | string | number;
 }

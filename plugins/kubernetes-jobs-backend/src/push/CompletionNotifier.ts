@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { NotificationOptions } from '../config';
 import { FinishedRun } from '../database/RunStore';
+import { runLink } from './links';
 
 const OUTCOME: Record<string, string> = {
   Succeeded: 'finished successfully',
@@ -44,12 +45,6 @@ export class CompletionNotifier {
         : []),
     ];
     if (!recipients.length) return;
-    const kind = key.kind === 'CronJob' ? 'cronjob' : 'job';
-    const link = `/kubernetes-jobs/${encodeURIComponent(
-      key.cluster,
-    )}/${encodeURIComponent(key.namespace)}/${kind}/${encodeURIComponent(
-      key.name,
-    )}?run=${encodeURIComponent(run.name)}`;
     const why = run.failureSummary ?? run.failure?.message;
     const failure = run.state === 'Failed' && why ? ` ${why}` : '';
     try {
@@ -60,7 +55,7 @@ export class CompletionNotifier {
           description: `The run ${run.name} of ${key.name} (cluster ${
             key.cluster
           }) ${OUTCOME[run.state] ?? run.state}.${failure}`,
-          link,
+          link: runLink(key, run.name),
           severity: run.state === 'Failed' ? 'high' : 'normal',
           topic: 'kubernetes-jobs',
           scope: `kubernetes-jobs:run:${run.uid}`,

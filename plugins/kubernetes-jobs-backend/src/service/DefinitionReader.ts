@@ -388,7 +388,7 @@ function sortFound(found: Found[]): Found[] {
   const id = (f: Found) => rowId(keyOf(f.cluster, f.definition));
   return found
     .map(f => ({ f, id: id(f) }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort((a, b) => Number(a.id > b.id) - Number(a.id < b.id))
     .map(({ f }) => f);
 }
 

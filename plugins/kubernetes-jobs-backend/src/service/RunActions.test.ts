@@ -15,6 +15,7 @@ import { ClusterTimeoutError } from '../errors';
 import { entitySelectorOf } from './entitySelector';
 import { EvidenceCollector } from './evidence';
 import { RunActions } from './RunActions';
+import { toJobRun } from './model';
 
 /**
  * Run and Kill against an in-memory cluster and run history on SQLite: what they create and
@@ -69,7 +70,14 @@ function at(name: string, kind: 'Job' | 'CronJob' = 'Job'): DefinitionLocation {
   return { cluster: 'prod', namespace: 'shop', kind, name };
 }
 
-async function setup() {
+const watching: WatchCaches[] = [];
+afterEach(() => watching.splice(0).forEach(caches => caches.stop()));
+
+/**
+ * `watching`: the watch cache is started and synced, as it is in a running backend. Otherwise it
+ * is not: as right after start, when the guard lists the definition's runs instead.
+ */
+async function setup(options: { watching?: boolean } = {}) {
   const knex = await databases.init('SQLITE_3');
   const store = await DatabaseRunStore.create({
     database: mockServices.database({ knex }),
@@ -77,12 +85,17 @@ async function setup() {
   const cluster = new FakeClusterClient('prod');
   const client = FakeClusterClient.factory(cluster);
   const logger = mockServices.logger.mock();
-  // Not started: Run and Kill read what they act on from the cluster, never from the cache.
   const caches = new WatchCaches(['prod'], {
     client,
     annotationKey: ANNOTATION,
     logger,
   });
+  if (options.watching) {
+    caches.start();
+    watching.push(caches);
+    await caches.get('prod').view('Job', undefined, 5000);
+    await caches.get('prod').view('CronJob', undefined, 5000);
+  }
   const actions = new RunActions({
     client,
     caches,
@@ -98,7 +111,17 @@ async function setup() {
     }),
     now: () => NOW,
   });
-  return { cluster, store, actions };
+  return { cluster, store, actions, caches };
+}
+
+/** The evidence of a run once saved (a Stop saves it after its answer). */
+async function savedEvidence(store: DatabaseRunStore, uid: string) {
+  for (let i = 0; i < 100; i++) {
+    const evidence = await store.getEvidence(uid);
+    if (evidence) return evidence;
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+  throw new Error(`no evidence saved for ${uid}`);
 }
 
 /** The runs of a definition the cluster holds: every Job but the definition. */
@@ -286,8 +309,8 @@ describe('RunActions.run', () => {
 });
 
 describe('RunActions.kill', () => {
-  async function started() {
-    const world = await setup();
+  async function started(options: { watching?: boolean } = {}) {
+    const world = await setup(options);
     const { cluster, actions } = world;
     const def = cluster.put('Job', definition('migrate'));
     const run = await actions.run(shop, at('migrate'), { triggeredBy: JANE });
@@ -325,7 +348,6 @@ describe('RunActions.kill', () => {
       state: 'Killed',
       killedBy: 'user:default/bob',
       killedAt: NOW.toISOString(),
-      evidenceSavedAt: expect.any(String),
     });
     // The run and its definition read fresh, one patch.
     expect(cluster.calls.readJob - reads).toBe(2);
@@ -341,8 +363,8 @@ describe('RunActions.kill', () => {
       killedBy: 'user:default/bob',
       triggeredBy: JANE,
     });
-    // Read before the pods were stopped.
-    expect((await store.getEvidence(run.uid))?.logs).toEqual([
+    // Saved after the answer.
+    expect((await savedEvidence(store, run.uid)).logs).toEqual([
       { pod: `${run.name}-x1`, container: 'main', text: 'step 1\nstep 2\n' },
     ]);
   });
@@ -379,5 +401,164 @@ describe('RunActions.kill', () => {
       actions.kill(billing, location, { killedBy: 'user:default/bob' }),
     ).rejects.toBeInstanceOf(NotAllowedError);
     expect(cluster.calls.mergePatchJob).toBe(0);
+  });
+
+  it('with the watch cache synced: reads the run fresh and patches it, nothing else before the answer', async () => {
+    const { cluster, store, actions, run, location } = await started({
+      watching: true,
+    });
+    const before = { ...cluster.calls };
+
+    await actions.kill(shop, location, { killedBy: 'user:default/bob' });
+
+    // The definition (whose run it is) comes from the cache.
+    expect(callsSince(cluster, before)).toEqual({
+      readJob: 1,
+      mergePatchJob: 1,
+    });
+    // Its pods, logs and events are read after the answer, and saved.
+    expect((await savedEvidence(store, run.uid)).logs).toHaveLength(1);
+    expect(callsSince(cluster, before)).toMatchObject({
+      listPods: 1,
+      readPodLog: 1,
+    });
+  });
+});
+
+/** The calls made to a cluster since `before`, without the watch cache's own. */
+function callsSince(
+  cluster: FakeClusterClient,
+  before: FakeClusterClient['calls'],
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(cluster.calls)
+      .filter(([method]) => method !== 'listPage' && method !== 'watch')
+      .map(([method, n]) => [method, n - before[method as keyof typeof before]])
+      .filter(([, n]) => n),
+  );
+}
+
+describe('the one-active-run guard, with the watch cache synced', () => {
+  it('costs a Run one read of the definition and one create: the cache knows the other runs', async () => {
+    const { cluster, actions } = await setup({ watching: true });
+    cluster.put('Job', definition('migrate'));
+    const before = { ...cluster.calls };
+
+    await actions.run(shop, at('migrate'), { triggeredBy: JANE });
+
+    expect(callsSince(cluster, before)).toEqual({ readJob: 1, createJob: 1 });
+  });
+
+  it('refuses a second run while the first is active, without listing', async () => {
+    const { cluster, actions } = await setup({ watching: true });
+    cluster.put('Job', definition('migrate'));
+    const first = await actions.run(shop, at('migrate'), { triggeredBy: JANE });
+
+    await expect(
+      actions.run(shop, at('migrate'), { triggeredBy: 'user:default/bob' }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining(`active run, '${first.name}'`),
+    });
+    expect(cluster.calls).toMatchObject({ listJobs: 0, createJob: 1 });
+  });
+
+  it('sees a run started outside the portal (kubectl create job --from) as active', async () => {
+    const { cluster, actions } = await setup({ watching: true });
+    const def = cluster.put('Job', definition('migrate'));
+    cluster.put<V1Job>('Job', {
+      metadata: {
+        name: 'migrate-by-hand',
+        namespace: 'shop',
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            name: 'migrate',
+            uid: def.metadata!.uid!,
+          },
+        ],
+      },
+      spec: { template: {} },
+      status: { startTime: NOW, active: 1 },
+    });
+
+    await expect(
+      actions.run(shop, at('migrate'), { triggeredBy: JANE }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining("active run, 'migrate-by-hand'"),
+    });
+    expect(cluster.calls).toMatchObject({ listJobs: 0, createJob: 0 });
+  });
+
+  it('reads a run the cache still shows active fresh: one that just ended does not block the next', async () => {
+    const { cluster, caches, actions } = await setup({ watching: true });
+    cluster.put('Job', definition('migrate'));
+    const first = await actions.run(shop, at('migrate'), { triggeredBy: JANE });
+    const cache = caches.get('prod');
+    const behind = await cache.view('Job', 'shop', 0);
+    // The cluster finished it; the cache has not heard yet.
+    const job = cluster.get('Job', 'shop', first.name)!;
+    cluster.put('Job', {
+      ...job,
+      status: { conditions: [{ type: 'Complete', status: 'True' }] },
+    });
+    jest.spyOn(cache, 'view').mockResolvedValue(behind);
+
+    const second = await actions.run(shop, at('migrate'), {
+      triggeredBy: JANE,
+    });
+
+    expect(second.name).not.toBe(first.name);
+    expect(cluster.calls).toMatchObject({ listJobs: 0, createJob: 2 });
+  });
+
+  it('keeps the slot of a run the cache has not seen yet (another replica’s, just created)', async () => {
+    const { cluster, store, actions } = await setup({ watching: true });
+    const def = cluster.put('Job', definition('migrate'));
+    const other: V1Job = {
+      metadata: {
+        name: 'migrate-other',
+        namespace: 'shop',
+        uid: 'uid-of-another-replicas-run',
+        creationTimestamp: NOW,
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            name: 'migrate',
+            uid: def.metadata!.uid!,
+          },
+        ],
+      },
+      spec: { template: {} },
+    };
+    const id = await store.reserve(at('migrate'), {
+      entityRef: 'component:default/shop',
+      triggeredBy: 'user:default/bob',
+      triggeredAt: new Date(Date.now() - 120_000),
+      exclusive: true,
+    });
+    await store.attach(
+      id,
+      toJobRun('prod', other, { kind: 'Job', name: 'migrate' }),
+    );
+
+    await expect(
+      actions.run(shop, at('migrate'), { triggeredBy: JANE }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('or one being started'),
+    });
+
+    // Once the cache knows that run, and that it is over, its slot is free.
+    cluster.put<V1Job>('Job', {
+      ...other,
+      status: { conditions: [{ type: 'Failed', status: 'True' }] },
+    });
+    await expect(
+      actions.run(shop, at('migrate'), { triggeredBy: JANE }),
+    ).resolves.toMatchObject({ state: 'Pending' });
   });
 });

@@ -28,7 +28,6 @@ import { KeyedMutex } from './KeyedMutex';
 import {
   DefinitionObject,
   definitionRef,
-  runsFromJobs,
   toJobDefinition,
   toJobRun,
 } from './model';
@@ -36,7 +35,9 @@ import {
   definitionOfRun,
   freshDefinitionLookup,
   readDefinition,
+  watchedDefinitionLookup,
 } from './ownership';
+import { ActiveRuns, activeRuns } from './activeRuns';
 import { buildRunJob } from './runJob';
 import { approvalFor } from './approvalPolicy';
 
@@ -48,7 +49,7 @@ export interface RunActionsOptions {
   logger: LoggerService;
   annotationKey: string;
   allowParallelRunsByDefault: boolean;
-  /** Keeps a killed run's logs and events: read before its pods are stopped. */
+  /** Keeps a killed run's logs and events (after the answer). */
   evidence: EvidenceCollector;
   /** `kubernetesJobs.approvals`: clusters where every run needs approval. */
   approvals?: ApprovalRule[];
@@ -69,9 +70,11 @@ export interface FromRequest {
 }
 
 /**
- * Run and Kill: the two actions that change a cluster. Both read what they act on fresh from
- * the apiserver first (never from the cache), so the one-active-run guard is decided on the
- * cluster's current state.
+ * Run and Kill: the two actions that change a cluster, each at the cost of its work. Both read
+ * what they act on fresh from the apiserver first (the definition to copy, the run to stop), then
+ * write it: two requests. What only needs to be known (the definition's other runs, whose run
+ * this is) comes from the watch cache, which knows every run; what a run leaves behind is saved
+ * after the answer.
  */
 export class RunActions {
   private readonly mutex = new KeyedMutex();
@@ -83,10 +86,11 @@ export class RunActions {
 
   /**
    * Creates a new Job from the definition. The definition is only read. Unless the definition
-   * allows parallel runs, a second run while one is active is a ConflictError. Within one backend
-   * the check and the create are serialised per definition; across replicas, the run's record
-   * takes the definition's one active slot (a unique key in the database) before the Job is
-   * created, so only one replica can start it.
+   * allows parallel runs, a second run while one is active is a ConflictError: the watch cache
+   * knows the runs started anywhere (see {@link activeRuns}). Within one backend the check and
+   * the create are serialised per definition, and the created Job enters the cache at once;
+   * across replicas, the run's record takes the definition's one active slot (a unique key in the
+   * database) before the Job is created, so only one replica can start it.
    *
    * A definition that needs approval is refused (409) unless the run comes from an approved run
    * request (`request`): there is no door around an approval.
@@ -140,29 +144,25 @@ export class RunActions {
       );
       const values = valuesForRun(declared, options.parameters);
       const exclusive = !view.allowParallelRuns;
+      let release: ActiveRuns['release'] | undefined;
       if (exclusive) {
-        const checkedAt = new Date();
-        // Runs keep the definition's labels, so the entity's selector finds them in one call.
-        const jobs = await client.listJobs({
-          namespace: location.namespace,
-          labelSelector: selector.labelSelector.source,
+        const found = await activeRuns({
+          client,
+          cache: this.options.caches.get(location.cluster),
+          selector,
+          definition,
         });
-        const active = runsFromJobs(location.cluster, definition, jobs).filter(
-          r => isActiveState(r.state),
-        );
-        if (active.length) {
+        const [active] = found.active;
+        if (active) {
           throw new ActiveRunError(
-            `${location.kind} '${location.name}' already has an active run, '${active[0].name}' (${active[0].state}); wait for it to finish or stop it before starting another`,
-            active[0].name,
+            `${location.kind} '${location.name}' already has an active run, '${active.name}' (${active.state}); wait for it to finish or stop it before starting another`,
+            active.name,
           );
         }
-        await store.releaseIfInactive(key, {
-          activeJobUids: new Set(active.map(r => r.uid)),
-          checkedAt,
-        });
+        release = found.release;
       }
       const now = this.now();
-      const reservation = await store.reserve(key, {
+      const record = {
         entityRef: selector.entityRef,
         triggeredBy: options.triggeredBy,
         triggeredAt: now,
@@ -170,7 +170,16 @@ export class RunActions {
         parameters: values,
         approvedBy: options.request?.approvedBy,
         requestId: options.request?.id,
-      });
+      };
+      const reservation = await store
+        .reserve(key, record)
+        .catch(async error => {
+          if (!release || !ConflictError.is(error)) throw error;
+          // The slot is taken, though the cluster shows no active run: free it if the run
+          // holding it is over (its record not yet updated), and try once more.
+          await store.releaseIfInactive(key, release);
+          return store.reserve(key, record);
+        });
       let created: V1Job;
       try {
         const body = buildRunJob(definition, {
@@ -221,6 +230,7 @@ export class RunActions {
   /**
    * Stops an active run by suspending it (the Job controller terminates its pods gracefully)
    * and records who killed it. The run stays, as history. A definition is never suspended.
+   * Its logs and events are collected and saved after the answer.
    */
   async kill(
     selector: EntitySelector,
@@ -234,7 +244,11 @@ export class RunActions {
       selector,
       location,
       job,
-      freshDefinitionLookup(client, selector, annotationKey),
+      watchedDefinitionLookup(
+        this.options.caches.get(location.cluster),
+        job,
+        freshDefinitionLookup(client, selector, annotationKey),
+      ),
       annotationKey,
     );
     if (job.metadata?.uid === definition.metadata?.uid) {
@@ -248,15 +262,6 @@ export class RunActions {
         `Run '${location.name}' is not active (${run.state}); there is nothing to stop`,
       );
     }
-    // Read while the pods still run: once suspended, the Job controller deletes them.
-    const evidence = await this.options.evidence
-      .collect(location.cluster, job)
-      .catch(error => {
-        this.options.logger.warn(
-          `kubernetes-jobs: could not save the logs of ${location.namespace}/${location.name} before stopping it: ${error.message}`,
-        );
-        return undefined;
-      });
     const killedAt = this.now();
     const patched = await client.mergePatchJob(
       location.namespace,
@@ -274,14 +279,16 @@ export class RunActions {
     this.options.logger.info(
       `Run ${location.namespace}/${location.name} on cluster ${location.cluster} killed by ${options.killedBy}`,
     );
-    await Promise.all([
-      this.options.store.recordKill(run.uid, options.killedBy, killedAt),
-      evidence && this.options.store.saveEvidence(run.uid, evidence),
-    ]).catch(error =>
-      this.options.logger.error(
-        `kubernetes-jobs: could not record the kill of ${location.namespace}/${location.name}: ${error.message}`,
-      ),
-    );
+    await this.options.store
+      .recordKill(run.uid, options.killedBy, killedAt)
+      .catch(error =>
+        this.options.logger.error(
+          `kubernetes-jobs: could not record the kill of ${location.namespace}/${location.name}: ${error.message}`,
+        ),
+      );
+    // Its logs and events, after the answer: read right after it, while the pods are in their
+    // grace period, and saved with the run's record.
+    void this.options.evidence.save(client, patched);
     const killed = toJobRun(
       location.cluster,
       patched,
@@ -291,7 +298,6 @@ export class RunActions {
       ...killed,
       killedBy: options.killedBy,
       killedAt: killedAt.toISOString(),
-      evidenceSavedAt: evidence?.savedAt,
     };
   }
 

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node';
-import { ClusterClientFactory } from '../cluster/ClusterClient';
+import { ClusterClient, ClusterClientFactory } from '../cluster/ClusterClient';
 import { FinishedRun, RunStore, SavedEvidence } from '../database/RunStore';
 import { eventsOf, podsOf, toRunPod } from './podViews';
 
@@ -97,6 +97,12 @@ export function failureSummary(
  * deleted the pods.
  */
 export class EvidenceCollector {
+  /** Collections under way, by Job uid. */
+  private readonly saving = new Map<
+    string,
+    Promise<SavedEvidence | undefined>
+  >();
+
   constructor(
     private readonly options: {
       client: ClusterClientFactory;
@@ -108,8 +114,7 @@ export class EvidenceCollector {
   ) {}
 
   /** Reads the evidence of a run (Job) from its cluster. */
-  async collect(cluster: string, job: V1Job): Promise<SavedEvidence> {
-    const client = await this.options.client(cluster);
+  async collect(client: ClusterClient, job: V1Job): Promise<SavedEvidence> {
     const namespace = job.metadata?.namespace ?? '';
     const pods = await podsOf(client, job);
     const kept = pods.slice(-MAX_PODS).reverse();
@@ -151,23 +156,71 @@ export class EvidenceCollector {
     };
   }
 
+  /**
+   * Collects and saves the evidence of a run (Job) that was just stopped or ended, after the
+   * answer to whoever stopped it: failures are logged, never thrown. One collection per run at a
+   * time: a Stop and the run tracker seeing that run end share it.
+   */
+  save(client: ClusterClient, job: V1Job): Promise<SavedEvidence | undefined> {
+    const uid = job.metadata?.uid;
+    if (!uid) return Promise.resolve(undefined);
+    const running = this.saving.get(uid);
+    if (running) return running;
+    // Begun on the next turn of the event loop: the answer to a Stop is sent first.
+    const saving = new Promise(resolve => setImmediate(resolve))
+      .then(() => this.collect(client, job))
+      .then(async evidence => {
+        await this.options.store.saveEvidence(uid, evidence);
+        return evidence;
+      })
+      .catch(error => {
+        this.warn(
+          client.cluster,
+          job.metadata?.namespace,
+          job.metadata?.name,
+          error,
+        );
+        return undefined;
+      })
+      .finally(() => this.saving.delete(uid));
+    this.saving.set(uid, saving);
+    return saving;
+  }
+
   /** Collects and saves the evidence of runs that just finished; failures are logged. */
   async saveFinished(runs: FinishedRun[]): Promise<void> {
     for (const { run } of runs) {
       try {
-        const client = await this.options.client(run.cluster);
-        const job = await client.readJob(run.namespace, run.name);
-        if (job.metadata?.uid !== run.uid) continue;
-        const evidence = await this.collect(run.cluster, job);
-        await this.options.store.saveEvidence(run.uid, evidence);
-        run.failureSummary = run.failureSummary ?? evidence.failureSummary;
+        // Stopped from the portal: being saved, or saved already, without asking the cluster.
+        const saving = this.saving.get(run.uid);
+        const saved = saving
+          ? await saving
+          : await this.options.store.getEvidence(run.uid);
+        if (!saved) {
+          const client = await this.options.client(run.cluster);
+          const job = await client.readJob(run.namespace, run.name);
+          if (job.metadata?.uid !== run.uid) continue;
+          const evidence = await this.save(client, job);
+          run.failureSummary = run.failureSummary ?? evidence?.failureSummary;
+        } else {
+          run.failureSummary = run.failureSummary ?? saved.failureSummary;
+        }
       } catch (error) {
-        this.options.logger.warn(
-          `kubernetes-jobs: could not save the logs and events of run ${
-            run.namespace
-          }/${run.name} on cluster ${run.cluster}: ${(error as Error).message}`,
-        );
+        this.warn(run.cluster, run.namespace, run.name, error);
       }
     }
+  }
+
+  private warn(
+    cluster: string,
+    namespace: string | undefined,
+    name: string | undefined,
+    error: unknown,
+  ): void {
+    this.options.logger.warn(
+      `kubernetes-jobs: could not save the logs and events of run ${namespace}/${name} on cluster ${cluster}: ${
+        (error as Error).message
+      }`,
+    );
   }
 }

@@ -5,6 +5,7 @@ import {
   RunLocation,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
+import { ClusterCache } from '../cache/ClusterCache';
 import { ClusterClient } from '../cluster/ClusterClient';
 import { EntitySelector, selects } from './entitySelector';
 import {
@@ -79,6 +80,27 @@ export function freshDefinitionLookup(
       { cluster: client.cluster, namespace, kind, name },
       annotationKey,
     );
+}
+
+/**
+ * A lookup that takes the definition of `run` from the watch cache, which holds every definition
+ * (Stop acts on the run, read fresh; its definition only says whose the run is), and reads it
+ * fresh where the cache cannot tell: not synced yet, possibly out of date, or holding an earlier
+ * definition of that name.
+ */
+export function watchedDefinitionLookup(
+  cache: ClusterCache,
+  run: V1Job,
+  fresh: DefinitionLookup,
+): DefinitionLookup {
+  return async (kind, namespace, name) => {
+    const cached = cache.isCurrent(kind, namespace)
+      ? cache.get(kind, namespace, name)
+      : undefined;
+    return cached && isRunOf(run, cached)
+      ? cached
+      : fresh(kind, namespace, name);
+  };
 }
 
 /**
