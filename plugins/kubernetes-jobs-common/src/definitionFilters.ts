@@ -14,9 +14,13 @@ export type LastRunFilter = RunState | 'never';
  * @public
  */
 export interface DefinitionFilters {
+  /** Only the definitions of this cluster. */
   cluster?: string;
+  /** Only those of this namespace. */
   namespace?: string;
+  /** Only those whose last run is in this state (`never`: that never ran). */
   state?: LastRunFilter;
+  /** Only those of entities owned by this group (an entity ref). */
   owner?: string;
   /** Words to find in a definition's name, description, component, owner or location. */
   search?: string;
@@ -111,6 +115,7 @@ export interface DefinitionPageQuery extends DefinitionFilters {
   limit: number;
   /** From the previous page's `nextCursor`; absent for the first page. */
   cursor?: string;
+  /** By name when absent. */
   sort?: DefinitionSort;
 }
 
