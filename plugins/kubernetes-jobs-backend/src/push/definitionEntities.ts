@@ -1,10 +1,12 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { ENTITY_ANNOTATIONS } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { WatchCaches } from '../cache/WatchCaches';
 import { definitionKeyString } from '../database/RunStore';
-import { entitySelectorOf, selects } from '../service/entitySelector';
+import {
+  KUBERNETES_ENTITIES_FILTER,
+  entitySelectorOf,
+  selects,
+} from '../service/entitySelector';
 import { DefinitionEntities } from './SlowRunNotifier';
 
 /**
@@ -30,16 +32,7 @@ export function definitionEntities(options: {
     if (!objects.length) return found;
     const { items } = await catalog.getEntities(
       {
-        filter: [
-          {
-            [`metadata.annotations.${ENTITY_ANNOTATIONS.kubernetesId}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-          {
-            [`metadata.annotations.${ENTITY_ANNOTATIONS.labelSelector}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-        ],
+        filter: KUBERNETES_ENTITIES_FILTER,
         fields: ['kind', 'metadata', 'spec.owner'],
       },
       { credentials: await auth.getOwnServiceCredentials() },

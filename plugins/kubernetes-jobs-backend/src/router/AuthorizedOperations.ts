@@ -4,7 +4,6 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -12,7 +11,6 @@ import {
   DefinitionListResponse,
   DefinitionLocation,
   DefinitionPageQuery,
-  ENTITY_ANNOTATIONS,
   JobDefinition,
   JobRun,
   ParameterValue,
@@ -28,7 +26,11 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterAccess } from '../service/ClusterAccess';
 import { DefinitionReader } from '../service/DefinitionReader';
-import { EntitySelector, entitySelectorOf } from '../service/entitySelector';
+import {
+  EntitySelector,
+  KUBERNETES_ENTITIES_FILTER,
+  entitySelectorOf,
+} from '../service/entitySelector';
 import { RunActions } from '../service/RunActions';
 import { RunDetails } from '../service/RunDetails';
 import { RunReader } from '../service/RunReader';
@@ -95,16 +97,7 @@ export class AuthorizedOperations {
     // Every entity the caller may read, then only those whose Jobs the caller may see.
     const { items: entities } = await catalog.getEntities(
       {
-        filter: [
-          {
-            [`metadata.annotations.${ENTITY_ANNOTATIONS.kubernetesId}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-          {
-            [`metadata.annotations.${ENTITY_ANNOTATIONS.labelSelector}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-        ],
+        filter: KUBERNETES_ENTITIES_FILTER,
       },
       { credentials },
     );

@@ -3,10 +3,8 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { ENTITY_ANNOTATIONS } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { entitySelectorOf } from './entitySelector';
+import { KUBERNETES_ENTITIES_FILTER, entitySelectorOf } from './entitySelector';
 import { WatchCaches } from '../cache/WatchCaches';
 
 /**
@@ -31,16 +29,7 @@ export async function watchNamespacesThatEntitiesName(options: {
     fn: async () => {
       const { items } = await catalog.getEntities(
         {
-          filter: [
-            {
-              [`metadata.annotations.${ENTITY_ANNOTATIONS.kubernetesId}`]:
-                CATALOG_FILTER_EXISTS,
-            },
-            {
-              [`metadata.annotations.${ENTITY_ANNOTATIONS.labelSelector}`]:
-                CATALOG_FILTER_EXISTS,
-            },
-          ],
+          filter: KUBERNETES_ENTITIES_FILTER,
           fields: ['kind', 'metadata', 'spec.owner'],
         },
         { credentials: await auth.getOwnServiceCredentials() },

@@ -4,10 +4,26 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { AuthService } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { ENTITY_ANNOTATIONS } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { LabelSelector } from './labelSelector';
+
+/**
+ * The catalog filter for the entities that may own Jobs: those with a Kubernetes id or label
+ * selector annotation (either one: the filter's entries are alternatives).
+ */
+export const KUBERNETES_ENTITIES_FILTER = [
+  {
+    [`metadata.annotations.${ENTITY_ANNOTATIONS.kubernetesId}`]:
+      CATALOG_FILTER_EXISTS,
+  },
+  {
+    [`metadata.annotations.${ENTITY_ANNOTATIONS.labelSelector}`]:
+      CATALOG_FILTER_EXISTS,
+  },
+];
 
 /**
  * Which Kubernetes objects belong to a catalog entity, following Backstage's Kubernetes plugin:
