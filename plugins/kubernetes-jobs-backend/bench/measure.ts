@@ -55,16 +55,28 @@ export class ResponseStatusError extends Error {
   }
 }
 
-/** A request, timed until its body is read (what a browser waits for). */
+/** A timed answer: its status, body and ETag. */
+export interface TimedResponse {
+  ms: number;
+  status: number;
+  text: string;
+  etag?: string;
+}
+
+/**
+ * A request, timed until its body is read (what a browser waits for). Statuses other than
+ * 2xx throw, unless `accept` takes them (a 304 to a conditional GET).
+ */
 export async function timedFetch(
   url: string,
   init: RequestInit = {},
-): Promise<{ ms: number; status: number; text: string }> {
+  accept: (status: number) => boolean = () => false,
+): Promise<TimedResponse> {
   const start = performance.now();
   const response = await fetch(url, init);
   const text = await response.text();
   const ms = performance.now() - start;
-  if (!response.ok) {
+  if (!response.ok && !accept(response.status)) {
     throw new ResponseStatusError(
       `${init.method ?? 'GET'} ${url} -> ${response.status}: ${text.slice(
         0,
@@ -73,7 +85,12 @@ export async function timedFetch(
       response.status,
     );
   }
-  return { ms, status: response.status, text };
+  return {
+    ms,
+    status: response.status,
+    text,
+    etag: response.headers.get('etag') ?? undefined,
+  };
 }
 
 /** A whole number of at least 1 from the environment, or `fallback`. */
@@ -148,9 +165,23 @@ export function verbOf(record: SandboxRequestRecord): Verb {
 export type VerbCounts = Partial<Record<Verb, number>>;
 
 /**
+ * The watch cache's check of a cluster silent for a few seconds: one item of a list. It runs
+ * on a timer whatever the views, so a window longer than the silence holds some.
+ */
+export function isProbe(record: SandboxRequestRecord): boolean {
+  const query = new URLSearchParams(record.query);
+  return (
+    verbOf(record) === 'list' &&
+    query.get('limit') === '1' &&
+    !query.has('continue')
+  );
+}
+
+/**
  * Marks the sandbox's request log now; `end()` returns what the apiserver received since,
  * by verb. Records are appended when a request is answered (a watch: when it opens), so a
- * watch opened before the mark, however long it stays open, is not counted.
+ * watch opened before the mark, however long it stays open, is not counted. `probes` counts
+ * the lists among them that are the watch cache's checks of a silent cluster.
  */
 export function requestWindow(requests: SandboxRequestRecord[]) {
   const from = requests.length;
@@ -158,17 +189,20 @@ export function requestWindow(requests: SandboxRequestRecord[]) {
     end(): {
       total: number;
       watches: number;
+      probes: number;
       byVerb: VerbCounts;
       from: number;
     } {
       const byVerb: VerbCounts = {};
+      let probes = 0;
       for (const record of requests.slice(from)) {
         const verb = verbOf(record);
         byVerb[verb] = (byVerb[verb] ?? 0) + 1;
+        if (isProbe(record)) probes++;
       }
       const watches = byVerb.watch ?? 0;
       const all = requests.length - from;
-      return { total: all - watches, watches, byVerb, from };
+      return { total: all - watches, watches, probes, byVerb, from };
     },
   };
 }

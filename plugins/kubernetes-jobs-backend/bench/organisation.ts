@@ -25,7 +25,8 @@ export interface OrganisationShape {
   activeRuns: number;
 }
 
-// BENCH_ENTITIES scales the organisation (heap per Job at two sizes separates the fixed part).
+// BENCH_ENTITIES scales the organisation, 200 Jobs per entity: 500 is the 100,000-Job run (heap
+// per Job at two sizes separates the fixed part).
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 50);
 if (!Number.isInteger(ENTITIES) || ENTITIES < 2) {
   throw new Error(
@@ -207,8 +208,10 @@ function finishedStatus(startMs: number, endMs: number, failed: boolean) {
 export interface SeededOrganisation {
   /** Every definition, by `namespace/name`, as stored (uid included). */
   definitions: Map<string, JsonObject>;
-  /** Names of finished runs, per entity index. */
-  finishedRuns: Array<Array<{ namespace: string; name: string }>>;
+  /** Finished runs (and the name of their definition), per entity index. */
+  finishedRuns: Array<
+    Array<{ namespace: string; name: string; definition: string }>
+  >;
   /** Entity indexes that have an active run (on their first definition). */
   entitiesWithActiveRuns: number[];
   jobs: number;
@@ -249,7 +252,7 @@ export async function seedOrganisation(
     const stored = sandbox.restore(objects).slice(1);
     jobs += stored.length;
     const runs: JsonObject[] = [];
-    const names: Array<{ namespace: string; name: string }> = [];
+    const names: SeededOrganisation['finishedRuns'][number] = [];
     for (const definition of stored) {
       definitions.set(
         `${definition.metadata.namespace}/${definition.metadata.name}`,
@@ -283,7 +286,11 @@ export async function seedOrganisation(
         });
         run.status = finishedStatus(startMs, endMs, rand() < 0.15);
         runs.push(run);
-        names.push({ namespace: namespaceOf(e), name });
+        names.push({
+          namespace: namespaceOf(e),
+          name,
+          definition: definition.metadata.name,
+        });
       }
     }
     sandbox.restore(runs);

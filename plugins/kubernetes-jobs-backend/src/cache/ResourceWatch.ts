@@ -1,7 +1,7 @@
 import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterClient, OpenWatch, WatchEvent } from '../cluster/ClusterClient';
 import { kubernetesStatusOf } from '../cluster/errors';
-import { Summary, sameSummary, summarize } from './summaries';
+import { intern, Summary, sameSummary, summarize } from './summaries';
 import { ClusterPulse } from './ClusterPulse';
 
 /** How a watch behaves; every duration in milliseconds. */
@@ -65,8 +65,13 @@ class StallError extends Error {
   name = 'StallError';
 }
 
+/**
+ * `namespace/name`. Made of the one copy of `namespace/` and the summary's own name, so a key
+ * costs a reference to each rather than a third copy of both.
+ */
 function objectKey(object: Summary): string {
-  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+  const prefix = intern(`${object.metadata?.namespace ?? ''}/`)!;
+  return prefix + (object.metadata?.name ?? '');
 }
 
 /**

@@ -1,5 +1,9 @@
-import { V1CronJob, V1Job } from '@kubernetes/client-node';
-import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { V1CronJob, V1Job, V1JobCondition } from '@kubernetes/client-node';
+import {
+  DefinitionKind,
+  DESCRIPTION_ANNOTATION,
+  RUN_ANNOTATIONS,
+} from '@job-assistant/plugin-kubernetes-jobs-common';
 import { toMillis } from '../util/dates';
 
 /**
@@ -17,8 +21,44 @@ const CRONJOB_ANNOTATIONS = [
   'cronjob.kubernetes.io/instantiate',
 ];
 
+/**
+ * Annotations whose values repeat across runs (a definition's description, copied onto each
+ * run; the few people who trigger, stop and approve runs): one copy of each value.
+ */
+const REPEATED_ANNOTATIONS = new Set<string>([
+  DESCRIPTION_ANNOTATION,
+  RUN_ANNOTATIONS.triggeredBy,
+  RUN_ANNOTATIONS.killedBy,
+  RUN_ANNOTATIONS.approvedBy,
+  'cronjob.kubernetes.io/instantiate',
+]);
+
+/**
+ * The conditions the model reads: a run's state and when it ended. SuccessCriteriaMet and
+ * FailureTarget, which come just before Complete and Failed, say nothing more.
+ */
+const KEPT_CONDITIONS = new Set(['Complete', 'Failed', 'Suspended']);
+
 /** Longest condition message kept; the rest is in the cluster. */
 const MAX_MESSAGE = 512;
+
+/**
+ * A run's spec says only whether it is suspended (what it runs is its definition's business):
+ * one frozen object per value, shared by every run.
+ */
+const RUN_SPECS = {
+  suspended: Object.freeze({ suspend: true }),
+  running: Object.freeze({ suspend: false }),
+  unset: Object.freeze({}),
+};
+
+/**
+ * The conditions of a run that succeeded and says when in its completionTime: the same for
+ * every such run (most of the history), so kept once.
+ */
+const COMPLETED = Object.freeze([
+  Object.freeze({ type: 'Complete', status: 'True' }),
+]);
 
 function keptAnnotations(
   annotations: Record<string, string> | undefined,
@@ -32,16 +72,54 @@ function keptAnnotations(
       key.startsWith('job-assistant/') ||
       CRONJOB_ANNOTATIONS.includes(key)
     ) {
-      (kept ??= {})[key] = value;
+      (kept ??= {})[intern(key)!] = REPEATED_ANNOTATIONS.has(key)
+        ? intern(value)!
+        : value;
     }
   }
   return kept;
 }
 
+/** The true conditions the model reads, in as little room as they take. */
+function keptConditions(
+  conditions: V1JobCondition[] | undefined,
+  completionTime: number | undefined,
+) {
+  const kept = conditions?.filter(
+    c => c.status === 'True' && KEPT_CONDITIONS.has(c.type),
+  );
+  if (!kept?.length) return undefined;
+  // When it ended is read from completionTime first: Complete's own time adds nothing.
+  if (
+    kept.length === 1 &&
+    kept[0].type === 'Complete' &&
+    completionTime !== undefined
+  ) {
+    return COMPLETED;
+  }
+  // Only a failure's words are kept; the controller's few reasons and messages repeat.
+  return kept.map(c =>
+    dropUndefined({
+      type: intern(c.type),
+      status: intern(c.status),
+      reason: c.type === 'Failed' ? intern(c.reason) : undefined,
+      message:
+        c.type === 'Failed'
+          ? intern(c.message?.slice(0, MAX_MESSAGE))
+          : undefined,
+      lastTransitionTime: toMillis(c.lastTransitionTime),
+    }),
+  );
+}
+
 function jobSpecSummary(spec: V1Job['spec'], definition: boolean) {
   if (!spec) return undefined;
-  // A run needs only whether it is suspended; what it runs is its definition's business.
-  if (!definition) return { suspend: spec.suspend } as V1Job['spec'];
+  if (!definition) {
+    if (spec.suspend === undefined) return RUN_SPECS.unset as V1Job['spec'];
+    return (
+      spec.suspend ? RUN_SPECS.suspended : RUN_SPECS.running
+    ) as V1Job['spec'];
+  }
   return {
     suspend: spec.suspend,
     backoffLimit: spec.backoffLimit,
@@ -64,8 +142,10 @@ export function summarize(
   annotationKey: string,
 ): Summary {
   const m = object.metadata ?? {};
-  // No resourceVersion: the watch tracks it from the events, and no answer shows it.
-  const metadata = dropUndefined({
+  // No resourceVersion: the watch tracks it from the events, and no answer shows it. Every
+  // field in one literal: its object holds them all in itself, where one grown field by field
+  // needs a second array for the fields after the fourth.
+  const metadata = {
     name: m.name,
     namespace: intern(m.namespace),
     uid: m.uid,
@@ -83,7 +163,7 @@ export function summarize(
         }),
       ),
     ),
-  }) as unknown as Summary['metadata'];
+  } as unknown as Summary['metadata'];
   if (kind === 'CronJob') {
     const cronJob = object as V1CronJob;
     return {
@@ -110,6 +190,7 @@ export function summarize(
   const job = object as V1Job;
   const status = job.status;
   const definition = annotationKey in (m.annotations ?? {});
+  const completionTime = toMillis(status?.completionTime);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -119,34 +200,20 @@ export function summarize(
       status &&
       dropUndefined({
         startTime: toMillis(status.startTime),
-        completionTime: toMillis(status.completionTime),
+        completionTime,
         active: status.active || undefined,
         ready: status.ready || undefined,
         succeeded: status.succeeded || undefined,
         failed: status.failed || undefined,
         terminating: status.terminating || undefined,
-        // Only what a run's state and times are read from; only a failure's words are kept.
-        conditions: status.conditions
-          ?.filter(c => c.status === 'True')
-          .map(c =>
-            dropUndefined({
-              type: intern(c.type),
-              status: intern(c.status),
-              reason: c.type === 'Failed' ? c.reason : undefined,
-              message:
-                c.type === 'Failed'
-                  ? c.message?.slice(0, MAX_MESSAGE)
-                  : undefined,
-              lastTransitionTime: toMillis(c.lastTransitionTime),
-            }),
-          ),
+        conditions: keptConditions(status.conditions, completionTime),
       }),
   } as unknown as V1Job;
 }
 
 /**
  * Label maps repeat across thousands of runs of the same definition: identical ones are kept
- * once (summaries are never modified).
+ * once (summaries are never modified; the shared parts are frozen).
  */
 const sharedValues = new Map<string, object>();
 const internedStrings = new Map<string, string>();
@@ -164,8 +231,8 @@ function shared<T extends object>(value: T | undefined): T | undefined {
   return found;
 }
 
-/** Namespaces, kinds and condition types repeat: one copy of each string. */
-function intern(value: string | undefined): string | undefined {
+/** Namespaces, kinds, condition types and some annotations repeat: one copy of each string. */
+export function intern(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   let found = internedStrings.get(value);
   if (found === undefined) {
