@@ -226,6 +226,32 @@ describe('GET /definitions, one page at a time', () => {
       .set('authorization', jane)
       .set('if-none-match', etag);
     expect(otherPage.status).toBe(200);
+    // Nor is the same page for someone who may see less.
+    const before = decide;
+    decide = r =>
+      r.resourceRef === 'component:default/newsletter'
+        ? AuthorizeResult.DENY
+        : before(r);
+    const lessAllowed = await request(server)
+      .get(LIST)
+      .query({ limit: 5 })
+      .set('authorization', jane)
+      .set('if-none-match', etag);
+    decide = before;
+    expect(lessAllowed.status).toBe(200);
+    expect(names(lessAllowed)).not.toContain('news-0');
+    // A run recorded in history changes the answer too (its stats).
+    const run = await request(server)
+      .post(`${LIST}/sandbox/marketing/job/news-1/runs`)
+      .set('authorization', jane)
+      .send({ entityRef: 'component:default/newsletter' });
+    expect(run.status).toBe(201);
+    const afterRun = await request(server)
+      .get(LIST)
+      .query({ limit: 5 })
+      .set('authorization', jane)
+      .set('if-none-match', etag);
+    expect(afterRun.status).toBe(200);
     // A change on the page: answered in full again.
     await admin.request(
       'PATCH',

@@ -17,6 +17,7 @@ import { ConnectingRunRequestStore } from './database/ConnectingRunRequestStore'
 import { DatabaseRunRequestStore } from './database/DatabaseRunRequestStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { ChangeSignals } from './push/ChangeSignals';
+import { ListVersion } from './service/ListVersion';
 import { CompletionNotifier } from './push/CompletionNotifier';
 import { definitionEntities } from './push/definitionEntities';
 import { RequestNotifier } from './push/RequestNotifier';
@@ -78,6 +79,8 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         // says history is unavailable and connects when the database is back.
         // Run requests live in the same database, connected (and migrated) with history.
         const requestStore = new ConnectingRunRequestStore({ logger });
+        // What may change a list answer: history writes here, cluster changes below.
+        const listVersion = new ListVersion();
         const store = new ConnectingRunStore({
           connect: async () => {
             const runs = await DatabaseRunStore.create({
@@ -90,6 +93,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           },
           logger,
           retry: options.database.retry,
+          onChange: () => listVersion.bump(),
         });
         await store.start();
 
@@ -142,6 +146,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         });
         caches.subscribe(tracker);
         caches.subscribe(signals);
+        caches.subscribe(listVersion);
         caches.start();
 
         const actions = new RunActions({
@@ -259,6 +264,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           actions,
           requests,
           userInfo: deps.userInfo,
+          version: listVersion,
           details: new RunDetails({
             client: access.client,
             caches,

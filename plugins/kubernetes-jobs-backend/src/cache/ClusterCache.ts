@@ -120,6 +120,37 @@ export class ClusterCache {
     namespace: string | undefined,
     timeoutMs: number,
   ): Promise<CacheView<Summary>> {
+    return this.collect(kind, namespace, timeoutMs, w => w.items);
+  }
+
+  /**
+   * The definitions among the objects of a kind, as {@link ClusterCache.view} gives them: from
+   * an index kept as the objects change, so this costs the definitions, not the runs.
+   */
+  async definitions(
+    kind: 'Job',
+    namespace: string | undefined,
+    timeoutMs: number,
+  ): Promise<CacheView<V1Job>>;
+  async definitions(
+    kind: 'CronJob',
+    namespace: string | undefined,
+    timeoutMs: number,
+  ): Promise<CacheView<V1CronJob>>;
+  async definitions(
+    kind: DefinitionKind,
+    namespace: string | undefined,
+    timeoutMs: number,
+  ): Promise<CacheView<Summary>> {
+    return this.collect(kind, namespace, timeoutMs, w => w.definitions);
+  }
+
+  private async collect(
+    kind: DefinitionKind,
+    namespace: string | undefined,
+    timeoutMs: number,
+    pick: (watch: ResourceWatch) => Map<string, Summary>,
+  ): Promise<CacheView<Summary>> {
     const watches = this.watchesFor(kind, namespace);
     if (!watches) {
       return {
@@ -147,7 +178,7 @@ export class ClusterCache {
         );
         continue;
       }
-      for (const item of watch.items.values()) {
+      for (const item of pick(watch).values()) {
         if (!namespace || item.metadata?.namespace === namespace) {
           items.push(item);
         }

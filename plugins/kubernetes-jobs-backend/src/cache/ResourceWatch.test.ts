@@ -242,6 +242,42 @@ describe('ResourceWatch', () => {
     ).toEqual(['upsert b', 'delete a']);
   });
 
+  it('keeps its definitions apart as objects come, change annotation, go and are relisted', async () => {
+    const cluster = new ScriptedCluster();
+    const run = (name: string, rv: string) =>
+      job(name, rv, {
+        metadata: { ...job(name, rv).metadata, annotations: {} },
+      });
+    cluster.lists.push(() => ({
+      items: [job('a', '1'), run('a-run', '2')],
+      resourceVersion: '5',
+    }));
+    watch = startWatch(cluster);
+    const first = await until(() => cluster.watches[0]);
+    const definitions = () => [...watch!.definitions.keys()].sort();
+    expect(definitions()).toEqual(['shop/a']);
+
+    first.emit({ type: 'ADDED', object: job('b', '6') });
+    first.emit({ type: 'ADDED', object: run('b-run', '7') });
+    // Its author takes the annotation away: no longer a definition, still an object.
+    first.emit({ type: 'MODIFIED', object: run('a', '8') });
+    await until(() => (watch!.items.size === 4 ? true : undefined));
+    expect(definitions()).toEqual(['shop/b']);
+    first.emit({ type: 'DELETED', object: job('b', '9') });
+    await until(() => (watch!.items.size === 3 ? true : undefined));
+    expect(definitions()).toEqual([]);
+
+    // A relist replaces both.
+    cluster.lists.push(() => ({
+      items: [job('c', '10'), run('c-run', '11')],
+      resourceVersion: '12',
+    }));
+    first.emit({ type: 'ERROR', object: { code: 410 } });
+    await until(() => (watch!.items.has('shop/c') ? true : undefined));
+    expect(definitions()).toEqual(['shop/c']);
+    expect(watch.items.size).toBe(2);
+  });
+
   it('relists after 410 Gone, and reports the difference as changes', async () => {
     const cluster = new ScriptedCluster();
     cluster.lists.push(

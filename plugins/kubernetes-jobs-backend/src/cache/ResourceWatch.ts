@@ -1,7 +1,13 @@
 import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterClient, OpenWatch, WatchEvent } from '../cluster/ClusterClient';
 import { kubernetesStatusOf } from '../cluster/errors';
-import { intern, Summary, sameSummary, summarize } from './summaries';
+import {
+  intern,
+  isDefinitionObject,
+  Summary,
+  sameSummary,
+  summarize,
+} from './summaries';
 import { ClusterPulse } from './ClusterPulse';
 
 /** How a watch behaves; every duration in milliseconds. */
@@ -85,6 +91,11 @@ function objectKey(object: Summary): string {
  */
 export class ResourceWatch {
   readonly items = new Map<string, Summary>();
+  /**
+   * The items that are definitions, kept with `items`: a list of definitions costs the
+   * definitions, not every run of the cluster.
+   */
+  readonly definitions = new Map<string, Summary>();
   /** The first full list has arrived. */
   synced = false;
   /** Since when the contents may be out of date (the watch is down, or the cluster silent). */
@@ -136,7 +147,7 @@ export class ResourceWatch {
     const summary = summarize(this.kind, object, this.annotationKey);
     const key = objectKey(summary);
     if (this.items.has(key)) return;
-    this.items.set(key, summary);
+    this.put(key, summary);
     this.listener.onChange({
       type: 'upsert',
       kind: this.kind,
@@ -241,8 +252,9 @@ export class ResourceWatch {
     const initial = !this.synced;
     const old = new Map(this.items);
     this.items.clear();
+    this.definitions.clear();
     for (const [key, summary] of fresh) {
-      this.items.set(key, summary);
+      this.put(key, summary);
       this.announceUpsert(summary, old.get(key), initial);
       old.delete(key);
     }
@@ -369,6 +381,20 @@ export class ResourceWatch {
     });
   }
 
+  private put(key: string, summary: Summary): void {
+    this.items.set(key, summary);
+    if (isDefinitionObject(summary, this.annotationKey)) {
+      this.definitions.set(key, summary);
+    } else {
+      this.definitions.delete(key);
+    }
+  }
+
+  private remove(key: string): void {
+    this.items.delete(key);
+    this.definitions.delete(key);
+  }
+
   private apply(event: WatchEvent): void {
     const rv = event.object?.metadata?.resourceVersion;
     this.pulse.heard();
@@ -392,7 +418,7 @@ export class ResourceWatch {
         const summary = summarize(this.kind, event.object, this.annotationKey);
         const key = objectKey(summary);
         const previous = this.items.get(key);
-        this.items.set(key, summary);
+        this.put(key, summary);
         if (rv) this.resourceVersion = rv;
         this.recover();
         this.announceUpsert(summary, previous, false);
@@ -400,7 +426,7 @@ export class ResourceWatch {
       }
       case 'DELETED': {
         const summary = summarize(this.kind, event.object, this.annotationKey);
-        this.items.delete(objectKey(summary));
+        this.remove(objectKey(summary));
         if (rv) this.resourceVersion = rv;
         this.recover();
         this.listener.onChange({

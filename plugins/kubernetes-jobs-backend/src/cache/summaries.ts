@@ -1,3 +1,4 @@
+import { DEFINITION_ANNOTATION_VALUES } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1CronJob, V1Job, V1JobCondition } from '@kubernetes/client-node';
 import {
   DefinitionKind,
@@ -267,4 +268,16 @@ export function sameSummary(a: Summary | undefined, b: Summary): boolean {
       metadata: { ...s.metadata, resourceVersion: undefined },
     });
   return strip(a) === strip(b);
+}
+
+/**
+ * Whether an object is a definition: annotated `<annotationKey>: enable` (or `true`). The one
+ * rule; the service's model uses it too.
+ */
+export function isDefinitionObject(
+  object: { metadata?: { annotations?: Record<string, string> } },
+  annotationKey: string,
+): boolean {
+  const value = object.metadata?.annotations?.[annotationKey];
+  return value !== undefined && DEFINITION_ANNOTATION_VALUES.includes(value);
 }

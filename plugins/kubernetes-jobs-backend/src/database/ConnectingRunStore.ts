@@ -50,6 +50,8 @@ export class ConnectingRunStore implements RunStore {
       connect: () => Promise<RunStore>;
       logger: LoggerService;
       retry?: ConnectRetry;
+      /** Told after each write, and when history becomes available or unavailable. */
+      onChange?: () => void;
     },
   ) {
     this.readyPromise = new Promise(resolve => {
@@ -106,6 +108,7 @@ export class ConnectingRunStore implements RunStore {
       this.failing = false;
       logger.info('kubernetes-jobs: run history database connected');
     }
+    this.options.onChange?.();
     this.resolveReady();
   }
 
@@ -118,6 +121,7 @@ export class ConnectingRunStore implements RunStore {
         this.options.logger.info(
           'kubernetes-jobs: run history database reachable again',
         );
+        this.options.onChange?.();
       }
       return result;
     } catch (error) {
@@ -130,46 +134,56 @@ export class ConnectingRunStore implements RunStore {
             (error as Error)?.message
           }`,
         );
+        this.options.onChange?.();
       }
       throw new ServiceUnavailableError(HISTORY_UNAVAILABLE);
     }
   }
 
+  /** A call that writes: whoever listens hears of it once it is done, succeeded or not. */
+  private async write<T>(fn: (store: RunStore) => Promise<T>): Promise<T> {
+    try {
+      return await this.call(fn);
+    } finally {
+      this.options.onChange?.();
+    }
+  }
+
   reserve(key: DefinitionLocation, run: Parameters<RunStore['reserve']>[1]) {
-    return this.call(s => s.reserve(key, run));
+    return this.write(s => s.reserve(key, run));
   }
   attach(id: number, run: JobRun): Promise<void> {
-    return this.call(s => s.attach(id, run));
+    return this.write(s => s.attach(id, run));
   }
   discard(id: number): Promise<void> {
-    return this.call(s => s.discard(id));
+    return this.write(s => s.discard(id));
   }
   releaseIfInactive(
     key: DefinitionLocation,
     options: Parameters<RunStore['releaseIfInactive']>[1],
   ): Promise<void> {
-    return this.call(s => s.releaseIfInactive(key, options));
+    return this.write(s => s.releaseIfInactive(key, options));
   }
   observe(runs: ObservedRun[]): Promise<FinishedRun[]> {
-    return this.call(s => s.observe(runs));
+    return this.write(s => s.observe(runs));
   }
   saveEvidence(jobUid: string, evidence: SavedEvidence): Promise<boolean> {
-    return this.call(s => s.saveEvidence(jobUid, evidence));
+    return this.write(s => s.saveEvidence(jobUid, evidence));
   }
   getEvidence(jobUid: string): Promise<SavedEvidence | undefined> {
     return this.call(s => s.getEvidence(jobUid));
   }
   recordKill(jobUid: string, killedBy: string, killedAt: Date): Promise<void> {
-    return this.call(s => s.recordKill(jobUid, killedBy, killedAt));
+    return this.write(s => s.recordKill(jobUid, killedBy, killedAt));
   }
   markRemoved(jobUids: string[]): Promise<void> {
-    return this.call(s => s.markRemoved(jobUids));
+    return this.write(s => s.markRemoved(jobUids));
   }
   markRemovedExcept(
     scope: { cluster: string; namespace?: string },
     options: Parameters<RunStore['markRemovedExcept']>[1],
   ): Promise<void> {
-    return this.call(s => s.markRemovedExcept(scope, options));
+    return this.write(s => s.markRemovedExcept(scope, options));
   }
   listRuns(
     key: DefinitionLocation,
@@ -193,6 +207,6 @@ export class ConnectingRunStore implements RunStore {
     return this.call(s => s.stats(keys));
   }
   cleanup(options: Parameters<RunStore['cleanup']>[0]): Promise<number> {
-    return this.call(s => s.cleanup(options));
+    return this.write(s => s.cleanup(options));
   }
 }

@@ -26,6 +26,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterAccess } from '../service/ClusterAccess';
 import { DefinitionReader } from '../service/DefinitionReader';
+import { ListVersion } from '../service/ListVersion';
 import {
   EntitySelector,
   KUBERNETES_ENTITIES_FILTER,
@@ -39,6 +40,32 @@ import { Caller, EntityGuard, actorOf } from './guard';
 import { RequestOperations } from './RequestOperations';
 
 export type { Caller } from './guard';
+
+/** Whose Jobs a caller may see: one entity's, or those of the readable entities. */
+type ListScope =
+  | { entity: EntitySelector }
+  | {
+      selectors: EntitySelector[];
+      readable: Set<string>;
+      includeUnlinked: boolean;
+    };
+
+/** What a scope's answer depends on, for its tag. */
+function fingerprint(scope: ListScope) {
+  const selector = (s: EntitySelector) => [
+    s.entityRef,
+    s.ownerRef,
+    s.labelSelector.source,
+    s.namespace,
+    s.cluster,
+  ];
+  if ('entity' in scope) return selector(scope.entity);
+  return [
+    scope.selectors.map(selector),
+    [...scope.readable].sort(),
+    scope.includeUnlinked,
+  ];
+}
 
 /** Dependencies of {@link AuthorizedOperations}. */
 export interface AuthorizedOperationsOptions {
@@ -55,6 +82,8 @@ export interface AuthorizedOperationsOptions {
   requests: RunRequests;
   /** The caller's groups, for requests that name their approver groups. */
   userInfo: UserInfoService;
+  /** Tags list answers, so that an unchanged one costs nothing; without it, none is tagged. */
+  version?: ListVersion;
 }
 
 /**
@@ -85,20 +114,48 @@ export class AuthorizedOperations {
     entityRef?: string,
     page?: DefinitionPageQuery,
   ): Promise<DefinitionListResponse> {
-    const { definitions, catalog, permissions } = this.options;
+    return this.listIn(await this.listScope(credentials, entityRef), page);
+  }
+
+  /**
+   * {@link AuthorizedOperations.listDefinitions}, tagged: the tag says what the answer is (the
+   * caller's scope, the question, and the list version), and when the caller already holds
+   * that answer (`known`, its If-None-Match), nothing is built and `answer` is absent.
+   * Authorization comes first either way.
+   */
+  async listDefinitionsTagged(
+    credentials: BackstageCredentials,
+    entityRef: string | undefined,
+    page: DefinitionPageQuery | undefined,
+    known: string | undefined,
+  ): Promise<{ tag?: string; answer?: DefinitionListResponse }> {
+    const scope = await this.listScope(credentials, entityRef);
+    const { version } = this.options;
+    // Read before the answer is built: a change meanwhile makes the next tag differ.
+    const tag = version?.tag(fingerprint(scope), page ?? null);
+    if (tag && known === tag) {
+      return { tag };
+    }
+    return { tag, answer: await this.listIn(scope, page) };
+  }
+
+  /** Whose Jobs the caller may see, resolved and authorized. */
+  private async listScope(
+    credentials: BackstageCredentials,
+    entityRef: string | undefined,
+  ): Promise<ListScope> {
+    const { catalog, permissions } = this.options;
     if (entityRef) {
       const selector = await this.guard.authorizeOnEntity(
         credentials,
         kubernetesJobsReadPermission,
         entityRef,
       );
-      return definitions.listForEntity(selector);
+      return { entity: selector };
     }
     // Every entity the caller may read, then only those whose Jobs the caller may see.
     const { items: entities } = await catalog.getEntities(
-      {
-        filter: KUBERNETES_ENTITIES_FILTER,
-      },
+      { filter: KUBERNETES_ENTITIES_FILTER },
       { credentials },
     );
     const selectors = entities.flatMap(entity => {
@@ -118,20 +175,36 @@ export class AuthorizedOperations {
           { credentials },
         )
       : [];
-    const readable = selectors.filter(
-      (_s, i) => decisions[i].result === AuthorizeResult.ALLOW,
-    );
     // Definitions no entity claims have no owner to check against: shown only when the policy
     // allows reading outright, without conditions.
     const [unlinked] = await permissions.authorizeConditional(
       [{ permission: kubernetesJobsReadPermission }],
       { credentials },
     );
+    return {
+      selectors,
+      readable: new Set(
+        selectors
+          .filter((_s, i) => decisions[i].result === AuthorizeResult.ALLOW)
+          .map(s => s.entityRef),
+      ),
+      includeUnlinked: unlinked.result === AuthorizeResult.ALLOW,
+    };
+  }
+
+  private listIn(
+    scope: ListScope,
+    page: DefinitionPageQuery | undefined,
+  ): Promise<DefinitionListResponse> {
+    const { definitions } = this.options;
+    if ('entity' in scope) {
+      return definitions.listForEntity(scope.entity);
+    }
     // Filtered before paging and counting: neither a page nor a total reveals what the caller
     // may not see.
-    return definitions.listAll(selectors, {
-      includeUnlinked: unlinked.result === AuthorizeResult.ALLOW,
-      readable: new Set(readable.map(s => s.entityRef)),
+    return definitions.listAll(scope.selectors, {
+      includeUnlinked: scope.includeUnlinked,
+      readable: scope.readable,
       page,
     });
   }

@@ -61,13 +61,19 @@ export async function createRouter(
       'query',
     );
     const paged = q !== undefined || Object.values(paging).some(Boolean);
-    res.json(
-      await operations.listDefinitions(
-        await credentials(req),
-        entityRef,
-        paged ? { ...paging, search: q, limit: paging.limit ?? 50 } : undefined,
-      ),
+    const { tag, answer } = await operations.listDefinitionsTagged(
+      await credentials(req),
+      entityRef,
+      paged ? { ...paging, search: q, limit: paging.limit ?? 50 } : undefined,
+      req.get('if-none-match'),
     );
+    // The tag stands for the answer: Express answers 304 when it is the one the caller has.
+    if (tag) res.set('ETag', tag);
+    if (!answer) {
+      res.status(304).end();
+      return;
+    }
+    res.json(answer);
   });
 
   router.get(

@@ -30,7 +30,6 @@ import { PageRow, pageRows, rowId } from './definitionPage';
 import {
   DefinitionObject,
   computeStats,
-  isDefinition,
   runsFromJobs,
   toJobDefinition,
 } from './model';
@@ -252,8 +251,8 @@ export class DefinitionReader {
     errors: ClusterError[],
   ): Promise<DefinitionObject[]> {
     const [jobs, cronJobs] = await Promise.all([
-      cache.view('Job', namespace, syncTimeoutOf(this.options)),
-      cache.view('CronJob', namespace, syncTimeoutOf(this.options)),
+      cache.definitions('Job', namespace, syncTimeoutOf(this.options)),
+      cache.definitions('CronJob', namespace, syncTimeoutOf(this.options)),
     ]);
     for (const problem of jobs.problems) {
       errors.push({ ...clusterError(cache.cluster, problem), kind: 'Job' });
@@ -261,11 +260,7 @@ export class DefinitionReader {
     for (const problem of cronJobs.problems) {
       errors.push({ ...clusterError(cache.cluster, problem), kind: 'CronJob' });
     }
-    const annotationKey = this.options.annotationKey;
-    return [
-      ...jobs.items.filter(j => isDefinition(j, annotationKey)),
-      ...cronJobs.items.filter(c => isDefinition(c, annotationKey)),
-    ];
+    return [...jobs.items, ...cronJobs.items];
   }
 
   private async liveRuns(

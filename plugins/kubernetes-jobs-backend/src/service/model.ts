@@ -7,7 +7,6 @@ import {
 } from '@kubernetes/client-node';
 import {
   ALLOW_PARALLEL_RUNS_ANNOTATION,
-  DEFINITION_ANNOTATION_VALUES,
   DESCRIPTION_ANNOTATION,
   DefinitionKind,
   DefinitionStats,
@@ -21,6 +20,7 @@ import {
   PARAMETERS_ANNOTATION,
   ParameterValue,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
+import { isDefinitionObject } from '../cache/summaries';
 import { timeOf, toIso } from '../util/dates';
 import type { ApprovalRule } from '../config';
 import { approvalFor } from './approvalPolicy';
@@ -35,8 +35,7 @@ export function isDefinition(
   object: DefinitionObject,
   annotationKey: string,
 ): boolean {
-  const value = object.metadata?.annotations?.[annotationKey];
-  return value !== undefined && DEFINITION_ANNOTATION_VALUES.includes(value);
+  return isDefinitionObject(object, annotationKey);
 }
 
 export function kindOf(object: DefinitionObject): DefinitionKind {
