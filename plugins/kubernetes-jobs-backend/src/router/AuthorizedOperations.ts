@@ -41,6 +41,9 @@ import { RequestOperations } from './RequestOperations';
 
 export type { Caller } from './guard';
 
+/** How many tagged answers are kept to be shared (a page of 50 is ~50 KB). */
+const MAX_SHARED_ANSWERS = 200;
+
 /** Whose Jobs a caller may see: one entity's, or those of the readable entities. */
 type ListScope =
   | { entity: EntitySelector }
@@ -133,11 +136,27 @@ export class AuthorizedOperations {
     const { version } = this.options;
     // Read before the answer is built: a change meanwhile makes the next tag differ.
     const tag = version?.tag(fingerprint(scope), page ?? null);
-    if (tag && known === tag) {
+    if (!tag) {
+      return { answer: await this.listIn(scope, page) };
+    }
+    if (known === tag) {
       return { tag };
     }
-    return { tag, answer: await this.listIn(scope, page) };
+    // Browsers that heard the same hint ask the same at once: one answer serves them all.
+    let answer = this.answers.get(tag);
+    if (!answer) {
+      answer = this.listIn(scope, page);
+      this.answers.set(tag, answer);
+      answer.catch(() => this.answers.delete(tag));
+      if (this.answers.size > MAX_SHARED_ANSWERS) {
+        this.answers.delete(this.answers.keys().next().value!);
+      }
+    }
+    return { tag, answer: await answer };
   }
+
+  /** Answers by tag, oldest first: a tag names one answer, so it can be shared. */
+  private readonly answers = new Map<string, Promise<DefinitionListResponse>>();
 
   /** Whose Jobs the caller may see, resolved and authorized. */
   private async listScope(
