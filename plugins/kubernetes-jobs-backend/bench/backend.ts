@@ -1,8 +1,12 @@
 /*
  * The kubernetes-jobs backend plugin, started in-process with startTestBackend (which runs
- * outside Jest too), against the sandbox, behind a real HTTP listener.
+ * outside Jest too), against the sandbox, behind a real HTTP listener. By default signals are
+ * only recorded; with `push` they reach browsers through the real signals backend.
  */
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -12,7 +16,16 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import eventsPlugin from '@backstage/plugin-events-backend';
+import {
+  eventsServiceFactory,
+  eventsServiceRef,
+} from '@backstage/plugin-events-node';
+import signalsPlugin from '@backstage/plugin-signals-backend';
+import {
+  DefaultSignalsService,
+  signalsServiceRef,
+} from '@backstage/plugin-signals-node';
 import {
   SANDBOX_ADMIN_TOKEN,
   SandboxCluster,
@@ -62,18 +75,79 @@ function databaseConfig(): { description: string; config: object } {
   };
 }
 
+/** Signals delivered to browsers over the signals backend's WebSocket (`/api/signals`). */
+export interface PushOptions {
+  /**
+   * `local`: to this backend's sockets, in process. `bus`: also through the events backend, whose
+   * bus (PostgreSQL) carries them to the sockets of every replica on the same database.
+   */
+  events: 'local' | 'bus';
+  /**
+   * Stamped on every hint this backend publishes as `benchOrigin`, so the load run can tell
+   * which replica a hint came from; the frontend's rules ignore fields they do not know.
+   */
+  name: string;
+}
+
+/**
+ * The signals backend and the real signals service over the events service, recording each
+ * signal before it is published.
+ */
+function pushFeatures(
+  push: PushOptions,
+  signals: RecordedSignal[],
+): BackendFeature[] {
+  return [
+    signalsPlugin,
+    eventsServiceFactory,
+    createServiceFactory({
+      service: signalsServiceRef,
+      deps: { events: eventsServiceRef },
+      factory: ({ events }) => {
+        const service = DefaultSignalsService.create({ events });
+        return {
+          publish: async (signal: any) => {
+            signals.push({ at: performance.now(), ...signal });
+            await service.publish({
+              ...signal,
+              message: { ...signal.message, benchOrigin: push.name },
+            });
+          },
+        };
+      },
+    }),
+    ...(push.events === 'bus' ? [eventsPlugin] : []),
+  ];
+}
+
+function recordingSignals(signals: RecordedSignal[]) {
+  return createServiceFactory({
+    service: signalsServiceRef,
+    deps: {},
+    factory: () => ({
+      publish: async (signal: any) => {
+        signals.push({ at: performance.now(), ...signal });
+      },
+    }),
+  });
+}
+
 export async function startBenchBackend(options: {
   sandbox: Pick<SandboxCluster, 'url'>;
   entities: Entity[];
+  push?: PushOptions;
 }): Promise<BenchBackend> {
   const signals: RecordedSignal[] = [];
   const database = databaseConfig();
+  const { push } = options;
   const backend = await startTestBackend({
     features: [
       kubernetesJobsPlugin,
       mockServices.rootConfig.factory({
         data: {
           backend: { database: database.config },
+          // One backend: signals stay in process instead of asking for an events backend.
+          events: { useEventBus: push?.events === 'bus' ? 'always' : 'never' },
           kubernetes: {
             clusterLocatorMethods: [
               {
@@ -98,15 +172,7 @@ export async function startBenchBackend(options: {
       }),
       catalogServiceMock.factory({ entities: options.entities }),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({
-          publish: async (signal: any) => {
-            signals.push({ at: performance.now(), ...signal });
-          },
-        }),
-      }),
+      ...(push ? pushFeatures(push, signals) : [recordingSignals(signals)]),
       createServiceFactory({
         service: notificationService,
         deps: {},

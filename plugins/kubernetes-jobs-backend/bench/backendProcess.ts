@@ -5,7 +5,7 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { BenchBackend, startBenchBackend } from './backend';
+import { BenchBackend, PushOptions, startBenchBackend } from './backend';
 import { heapAfterGc } from './measure';
 import { catalogEntities } from './organisation';
 
@@ -18,6 +18,8 @@ export interface ProcessSample {
   /** Event-loop delay since the previous sample, in ms. */
   loopDelayP99: number;
   loopDelayMax: number;
+  /** Signals the backend published since it started. */
+  signalsPublished: number;
 }
 
 type ToChild = { type: 'sample'; gc?: boolean } | { type: 'stop' };
@@ -40,12 +42,20 @@ export interface BackendProcess {
 
 const STOP_TIMEOUT_MS = 15_000;
 
-/** Forks this file with the parent's node options (the TypeScript transform, --expose-gc). */
+/**
+ * Forks this file with the parent's node options (the TypeScript transform, --expose-gc).
+ * With `push`, browsers can subscribe to its signals (see {@link PushOptions}).
+ */
 export async function startBackendProcess(
   sandboxUrl: string,
+  options: { push?: PushOptions } = {},
 ): Promise<BackendProcess> {
   const child: ChildProcess = fork(__filename, [], {
-    env: { ...process.env, LOAD_SANDBOX_URL: sandboxUrl },
+    env: {
+      ...process.env,
+      LOAD_SANDBOX_URL: sandboxUrl,
+      LOAD_BACKEND_PUSH: JSON.stringify(options.push ?? null),
+    },
   });
   // The TypeScript transform sends messages of its own (the files to watch): skip those.
   const ours = (message: any): message is FromChild =>
@@ -106,8 +116,8 @@ export async function startBackendProcess(
       signals: [],
       stop,
     },
-    sample: options =>
-      ask({ type: 'sample', gc: options?.gc }, answer => {
+    sample: request =>
+      ask({ type: 'sample', gc: request?.gc }, answer => {
         if (answer.type !== 'sample') {
           throw new Error(`backend process answered ${answer.type}`);
         }
@@ -125,6 +135,7 @@ async function serve() {
     backend = await startBenchBackend({
       sandbox: { url: process.env.LOAD_SANDBOX_URL! },
       entities: catalogEntities(),
+      push: JSON.parse(process.env.LOAD_BACKEND_PUSH ?? 'null') ?? undefined,
     });
   } catch (error) {
     send({ type: 'failed', message: String(error) });
@@ -149,6 +160,7 @@ async function serve() {
         cpuMicros: cpu.user + cpu.system,
         loopDelayP99: loop.percentile(99) / 1e6,
         loopDelayMax: loop.max / 1e6,
+        signalsPublished: backend.signals.length,
       },
     });
     loop.reset();
