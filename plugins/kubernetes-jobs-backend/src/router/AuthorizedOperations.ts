@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AuditorService,
   BackstageCredentials,
@@ -53,7 +54,21 @@ type ListScope =
       includeUnlinked: boolean;
     };
 
-/** What a scope's answer depends on, for its tag. */
+/** A list answer being built, or built: its JSON, then the ETag of that JSON. */
+interface SharedAnswer {
+  body: Promise<string>;
+  etag?: string;
+}
+
+/** A strong ETag: the same JSON, the same tag. */
+function contentTag(body: string): string {
+  return `"${createHash('sha256')
+    .update(body)
+    .digest('base64url')
+    .slice(0, 27)}"`;
+}
+
+/** What a scope's answer depends on, for its key. */
 function fingerprint(scope: ListScope) {
   const selector = (s: EntitySelector) => [
     s.entityRef,
@@ -121,42 +136,51 @@ export class AuthorizedOperations {
   }
 
   /**
-   * {@link AuthorizedOperations.listDefinitions}, tagged: the tag says what the answer is (the
-   * caller's scope, the question, and the list version), and when the caller already holds
-   * that answer (`known`, its If-None-Match), nothing is built and `answer` is absent.
-   * Authorization comes first either way.
+   * {@link AuthorizedOperations.listDefinitions} as JSON ready to send, with the ETag of its
+   * content. `known` is the caller's If-None-Match: when it is the answer's ETag, `body` is
+   * absent (a 304). Authorization comes first, always. With a list version, the answer is kept
+   * under its key (the caller's scope, the question, the version read before building): while
+   * nothing moves, an answer the caller has costs nothing, and browsers that heard the same hint
+   * share one answer; when something moved but not this answer, it is built again and still a
+   * 304 for the caller who has it.
    */
   async listDefinitionsTagged(
     credentials: BackstageCredentials,
     entityRef: string | undefined,
     page: DefinitionPageQuery | undefined,
     known: string | undefined,
-  ): Promise<{ tag?: string; answer?: DefinitionListResponse }> {
+  ): Promise<{ etag: string; body?: string }> {
     const scope = await this.listScope(credentials, entityRef);
     const { version } = this.options;
-    // Read before the answer is built: a change meanwhile makes the next tag differ.
-    const tag = version?.tag(fingerprint(scope), page ?? null);
-    if (!tag) {
-      return { answer: await this.listIn(scope, page) };
+    const key = version?.key(fingerprint(scope), page ?? null);
+    let shared = key ? this.answers.get(key) : undefined;
+    if (shared?.etag !== undefined && shared.etag === known) {
+      return { etag: known };
     }
-    if (known === tag) {
-      return { tag };
-    }
-    // Browsers that heard the same hint ask the same at once: one answer serves them all.
-    let answer = this.answers.get(tag);
-    if (!answer) {
-      answer = this.listIn(scope, page);
-      this.answers.set(tag, answer);
-      answer.catch(() => this.answers.delete(tag));
-      if (this.answers.size > MAX_SHARED_ANSWERS) {
-        this.answers.delete(this.answers.keys().next().value!);
+    if (!shared) {
+      const entry: SharedAnswer = {
+        body: this.listIn(scope, page).then(answer => {
+          const body = JSON.stringify(answer);
+          entry.etag = contentTag(body);
+          return body;
+        }),
+      };
+      shared = entry;
+      if (key) {
+        this.answers.set(key, entry);
+        entry.body.catch(() => this.answers.delete(key));
+        if (this.answers.size > MAX_SHARED_ANSWERS) {
+          this.answers.delete(this.answers.keys().next().value!);
+        }
       }
     }
-    return { tag, answer: await answer };
+    const body = await shared.body;
+    const etag = shared.etag!;
+    return etag === known ? { etag } : { etag, body };
   }
 
-  /** Answers by tag, oldest first: a tag names one answer, so it can be shared. */
-  private readonly answers = new Map<string, Promise<DefinitionListResponse>>();
+  /** Answers by key, oldest first: a key names one answer, so it can be shared. */
+  private readonly answers = new Map<string, SharedAnswer>();
 
   /** Whose Jobs the caller may see, resolved and authorized. */
   private async listScope(

@@ -61,19 +61,18 @@ export async function createRouter(
       'query',
     );
     const paged = q !== undefined || Object.values(paging).some(Boolean);
-    const { tag, answer } = await operations.listDefinitionsTagged(
+    const { etag, body } = await operations.listDefinitionsTagged(
       await credentials(req),
       entityRef,
       paged ? { ...paging, search: q, limit: paging.limit ?? 50 } : undefined,
       req.get('if-none-match'),
     );
-    // The tag stands for the answer: Express answers 304 when it is the one the caller has.
-    if (tag) res.set('ETag', tag);
-    if (!answer) {
-      res.status(304).end();
+    res.set('ETag', etag);
+    if (body === undefined) {
+      res.status(304).end(); // the caller has this answer
       return;
     }
-    res.json(answer);
+    res.type('application/json').send(body);
   });
 
   router.get(

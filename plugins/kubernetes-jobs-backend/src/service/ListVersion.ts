@@ -7,11 +7,11 @@ const REUSE_MS = 60_000;
 /**
  * A count of what may change a list of definitions on this replica: every change the watch
  * caches see (definitions, runs, a cluster's health) and every write to run history. A list
- * answer is tagged with the count read before it was built; while the count has not moved, the
- * same caller asking the same gets `304 Not Modified` without anything being built. The tag also
- * changes every minute, for what only time changes (a CronJob's next run), and bounds how long
- * a write made by another replica, which this one may hear of only with its next cluster
- * event, can go unseen.
+ * answer is kept under a key made with the count read before it was built; while the count has
+ * not moved, the same question from the same scope is that answer, with nothing built. The key
+ * also changes every minute, for what only time changes (a CronJob's next run), and to bound
+ * how long a write made by another replica, which this one may hear of only with its next
+ * cluster event, can go unseen.
  */
 export class ListVersion implements ClusterCacheListener {
   private count = 0;
@@ -36,14 +36,14 @@ export class ListVersion implements ClusterCacheListener {
   }
 
   /**
-   * The tag of an answer built now for a caller who may see `scope` and asked `query`: the
-   * same tag means the same answer.
+   * The key of an answer built now for a caller who may see `scope` and asked `query`: the
+   * same key means the same answer.
    */
-  tag(scope: unknown, query: unknown): string {
+  key(scope: unknown, query: unknown): string {
     const hash = createHash('sha256')
       .update(JSON.stringify([scope, query]))
       .digest('base64url')
       .slice(0, 22);
-    return `W/"${this.count}-${Math.floor(this.now() / REUSE_MS)}-${hash}"`;
+    return `${this.count}-${Math.floor(this.now() / REUSE_MS)}-${hash}`;
   }
 }
