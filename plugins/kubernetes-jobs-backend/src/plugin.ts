@@ -18,6 +18,7 @@ import { DatabaseRunRequestStore } from './database/DatabaseRunRequestStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { ChangeSignals } from './push/ChangeSignals';
 import { ListVersion } from './service/ListVersion';
+import { StatsCache } from './tracker/StatsCache';
 import { CompletionNotifier } from './push/CompletionNotifier';
 import { definitionEntities } from './push/definitionEntities';
 import { RequestNotifier } from './push/RequestNotifier';
@@ -81,6 +82,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         const requestStore = new ConnectingRunRequestStore({ logger });
         // What may change a list answer: history writes here, cluster changes below.
         const listVersion = new ListVersion();
+
         const store = new ConnectingRunStore({
           connect: async () => {
             const runs = await DatabaseRunStore.create({
@@ -93,7 +95,16 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           },
           logger,
           retry: options.database.retry,
-          onChange: () => listVersion.bump(),
+        });
+        // Definitions' stats kept between reads, read again when they may have changed.
+        const statsCache = new StatsCache({
+          read: keys => store.stats(keys),
+          annotationKey,
+        });
+        store.listen(keys => {
+          listVersion.bump();
+          if (!keys) statsCache.changedAll();
+          else keys.forEach(key => statsCache.changed(key));
         });
         await store.start();
 
@@ -134,6 +145,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         };
         const definitionReader = new DefinitionReader({
           ...reads,
+          stats: keys => statsCache.stats(keys),
           allowParallelRunsByDefault,
           approvals: options.approvals,
         });
@@ -146,6 +158,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         });
         caches.subscribe(tracker);
         caches.subscribe(signals);
+        statsCache.listenTo(caches);
         caches.subscribe(listVersion);
         caches.start();
 

@@ -50,13 +50,26 @@ export class ConnectingRunStore implements RunStore {
       connect: () => Promise<RunStore>;
       logger: LoggerService;
       retry?: ConnectRetry;
-      /** Told after each write, and when history becomes available or unavailable. */
-      onChange?: () => void;
     },
   ) {
     this.readyPromise = new Promise(resolve => {
       this.resolveReady = resolve;
     });
+  }
+
+  private readonly listeners: Array<(keys?: DefinitionLocation[]) => void> = [];
+
+  /**
+   * Tells `listener` after each write (with the definitions it concerns, when the call says
+   * which; all may have changed when it does not), and when history becomes available or
+   * unavailable.
+   */
+  listen(listener: (keys?: DefinitionLocation[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(keys?: DefinitionLocation[]): void {
+    for (const listener of this.listeners) listener(keys);
   }
 
   /** Starts connecting; resolves after the first attempt, whether it succeeded or not. */
@@ -108,7 +121,7 @@ export class ConnectingRunStore implements RunStore {
       this.failing = false;
       logger.info('kubernetes-jobs: run history database connected');
     }
-    this.options.onChange?.();
+    this.changed();
     this.resolveReady();
   }
 
@@ -121,7 +134,7 @@ export class ConnectingRunStore implements RunStore {
         this.options.logger.info(
           'kubernetes-jobs: run history database reachable again',
         );
-        this.options.onChange?.();
+        this.changed();
       }
       return result;
     } catch (error) {
@@ -134,26 +147,42 @@ export class ConnectingRunStore implements RunStore {
             (error as Error)?.message
           }`,
         );
-        this.options.onChange?.();
+        this.changed();
       }
       throw new ServiceUnavailableError(HISTORY_UNAVAILABLE);
     }
   }
 
-  /** A call that writes: whoever listens hears of it once it is done, succeeded or not. */
-  private async write<T>(fn: (store: RunStore) => Promise<T>): Promise<T> {
+  /**
+   * A call that writes: whoever listens hears of it once it is done, succeeded or not, with the
+   * definitions it concerns when they are known.
+   */
+  private async write<T>(
+    fn: (store: RunStore) => Promise<T>,
+    keys?: DefinitionLocation[],
+  ): Promise<T> {
     try {
       return await this.call(fn);
     } finally {
-      this.options.onChange?.();
+      this.changed(keys);
     }
   }
 
   reserve(key: DefinitionLocation, run: Parameters<RunStore['reserve']>[1]) {
-    return this.write(s => s.reserve(key, run));
+    return this.write(s => s.reserve(key, run), [key]);
   }
   attach(id: number, run: JobRun): Promise<void> {
-    return this.write(s => s.attach(id, run));
+    return this.write(
+      s => s.attach(id, run),
+      [
+        {
+          cluster: run.cluster,
+          namespace: run.namespace,
+          kind: run.definition.kind,
+          name: run.definition.name,
+        },
+      ],
+    );
   }
   discard(id: number): Promise<void> {
     return this.write(s => s.discard(id));
@@ -162,13 +191,16 @@ export class ConnectingRunStore implements RunStore {
     key: DefinitionLocation,
     options: Parameters<RunStore['releaseIfInactive']>[1],
   ): Promise<void> {
-    return this.write(s => s.releaseIfInactive(key, options));
+    return this.write(s => s.releaseIfInactive(key, options), [key]);
   }
   observe(runs: ObservedRun[]): Promise<FinishedRun[]> {
-    return this.write(s => s.observe(runs));
+    return this.write(
+      s => s.observe(runs),
+      runs.map(r => r.key),
+    );
   }
   saveEvidence(jobUid: string, evidence: SavedEvidence): Promise<boolean> {
-    return this.write(s => s.saveEvidence(jobUid, evidence));
+    return this.write(s => s.saveEvidence(jobUid, evidence), []);
   }
   getEvidence(jobUid: string): Promise<SavedEvidence | undefined> {
     return this.call(s => s.getEvidence(jobUid));
