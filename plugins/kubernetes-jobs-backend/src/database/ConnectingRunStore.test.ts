@@ -115,4 +115,33 @@ describe('ConnectingRunStore', () => {
     await new Promise(r => setTimeout(r, 100));
     expect(connect.mock.calls.length).toBe(calls);
   });
+
+  it('tells its listeners what each write changed: the definitions when the call says, all when it does not, nothing for nothing', async () => {
+    const { logger } = loggerSpy();
+    const store = {
+      observe: jest.fn(async () => []),
+      recordKill: jest.fn(async () => {}),
+      markRemoved: jest.fn(async () => {}),
+      saveEvidence: jest.fn(async () => true),
+      stats: jest.fn(async () => new Map()),
+    } as unknown as RunStore;
+    const connecting = new ConnectingRunStore({
+      connect: async () => store,
+      logger,
+      retry,
+    });
+    const heard: Array<unknown> = [];
+    connecting.listen(keys => heard.push(keys));
+    await connecting.start();
+    heard.length = 0; // connected: everything may have changed
+
+    await connecting.observe([{ key, run: {} as any }]);
+    await connecting.recordKill('uid', 'user:default/jane', new Date(), key);
+    await connecting.recordKill('uid', 'user:default/jane', new Date());
+    await connecting.markRemoved([]);
+    await connecting.markRemoved(['uid']);
+    await connecting.saveEvidence('uid', {} as any);
+    await connecting.stats([key]);
+    expect(heard).toEqual([[key], [key], undefined, [], undefined, []]);
+  });
 });

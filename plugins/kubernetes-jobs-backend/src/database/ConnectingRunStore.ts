@@ -205,11 +205,23 @@ export class ConnectingRunStore implements RunStore {
   getEvidence(jobUid: string): Promise<SavedEvidence | undefined> {
     return this.call(s => s.getEvidence(jobUid));
   }
-  recordKill(jobUid: string, killedBy: string, killedAt: Date): Promise<void> {
-    return this.write(s => s.recordKill(jobUid, killedBy, killedAt));
+  recordKill(
+    jobUid: string,
+    killedBy: string,
+    killedAt: Date,
+    key?: DefinitionLocation,
+  ): Promise<void> {
+    return this.write(
+      s => s.recordKill(jobUid, killedBy, killedAt),
+      key && [key],
+    );
   }
   markRemoved(jobUids: string[]): Promise<void> {
-    return this.write(s => s.markRemoved(jobUids));
+    // Nothing removed, nothing changed (the tracker says so after every batch).
+    return this.write(
+      s => s.markRemoved(jobUids),
+      jobUids.length ? undefined : [],
+    );
   }
   markRemovedExcept(
     scope: { cluster: string; namespace?: string },

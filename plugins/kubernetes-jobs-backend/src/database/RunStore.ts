@@ -82,8 +82,16 @@ export interface RunStore {
   saveEvidence(jobUid: string, evidence: SavedEvidence): Promise<boolean>;
   /** What was saved when the run ended. */
   getEvidence(jobUid: string): Promise<SavedEvidence | undefined>;
-  /** Records who killed a run, as the backend saw the request. */
-  recordKill(jobUid: string, killedBy: string, killedAt: Date): Promise<void>;
+  /**
+   * Records who killed a run, as the backend saw the request. `key`, the run's definition,
+   * tells whoever keeps its stats which one changed.
+   */
+  recordKill(
+    jobUid: string,
+    killedBy: string,
+    killedAt: Date,
+    key?: DefinitionLocation,
+  ): Promise<void>;
   /** Marks runs whose Job no longer exists. Their last known state stays. */
   markRemoved(jobUids: string[]): Promise<void>;
   /**

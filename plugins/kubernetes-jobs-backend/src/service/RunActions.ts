@@ -280,7 +280,12 @@ export class RunActions {
       `Run ${location.namespace}/${location.name} on cluster ${location.cluster} killed by ${options.killedBy}`,
     );
     await this.options.store
-      .recordKill(run.uid, options.killedBy, killedAt)
+      .recordKill(run.uid, options.killedBy, killedAt, {
+        cluster: run.cluster,
+        namespace: run.namespace,
+        kind: run.definition.kind,
+        name: run.definition.name,
+      })
       .catch(error =>
         this.options.logger.error(
           `kubernetes-jobs: could not record the kill of ${location.namespace}/${location.name}: ${error.message}`,
