@@ -42,8 +42,8 @@ import { RequestOperations } from './RequestOperations';
 
 export type { Caller } from './guard';
 
-/** How many tagged answers are kept to be shared (a page of 50 is ~50 KB). */
-const MAX_SHARED_ANSWERS = 200;
+/** How many answers of one version are kept to be shared (a page of 50 is ~60 KB). */
+const MAX_SHARED_ANSWERS = 100;
 
 /** Whose Jobs a caller may see: one entity's, or those of the readable entities. */
 type ListScope =
@@ -167,6 +167,12 @@ export class AuthorizedOperations {
       };
       shared = entry;
       if (key) {
+        // Answers of an older version are never asked for again: keep only this one's.
+        const current = key.split('-', 2).join('-');
+        if (current !== this.answersVersion) {
+          this.answers.clear();
+          this.answersVersion = current;
+        }
         this.answers.set(key, entry);
         entry.body.catch(() => this.answers.delete(key));
         if (this.answers.size > MAX_SHARED_ANSWERS) {
@@ -181,6 +187,8 @@ export class AuthorizedOperations {
 
   /** Answers by key, oldest first: a key names one answer, so it can be shared. */
   private readonly answers = new Map<string, SharedAnswer>();
+  /** The version (and minute) of the answers kept. */
+  private answersVersion?: string;
 
   /** Whose Jobs the caller may see, resolved and authorized. */
   private async listScope(

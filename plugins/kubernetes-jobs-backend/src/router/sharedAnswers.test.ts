@@ -110,4 +110,14 @@ describe('tagged list answers', () => {
     expect(built()).toBe(3);
     expect(other.body).toBeDefined();
   });
+
+  it('keeps the answers of the current version only', async () => {
+    const { operations, version, built, release } = setup();
+    release();
+    await operations.listDefinitionsTagged(jane, undefined, page, undefined);
+    version.bump();
+    await operations.listDefinitionsTagged(jane, undefined, page, undefined);
+    expect((operations as any).answers.size).toBe(1);
+    expect(built()).toBe(2);
+  });
 });

@@ -37,7 +37,8 @@ export class ListVersion implements ClusterCacheListener {
 
   /**
    * The key of an answer built now for a caller who may see `scope` and asked `query`: the
-   * same key means the same answer.
+   * same key means the same answer: `<count>-<minute>-<hash of scope and query>`, the first two
+   * parts being the version.
    */
   key(scope: unknown, query: unknown): string {
     const hash = createHash('sha256')
