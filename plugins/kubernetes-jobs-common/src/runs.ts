@@ -25,6 +25,15 @@ export function isActiveState(state: RunState | undefined): boolean {
 export const TYPICAL_DURATION_RUNS = 20;
 
 /**
+ * How many succeeded runs a definition needs before the portal says how long it usually takes
+ * against a live run, or that a run is taking longer than usual. With fewer, it says nothing
+ * rather than guess.
+ *
+ * @public
+ */
+export const USUAL_MIN_RUNS = 3;
+
+/**
  * The one rule for a definition's stats, from its runs counted by state, its newest run and the
  * durations of its newest succeeded runs (newest first; only the first
  * {@link TYPICAL_DURATION_RUNS} count). Counted in memory or by the database, the stats read
@@ -64,15 +73,6 @@ export function definitionStats(input: {
       : {}),
   };
 }
-
-/**
- * How many succeeded runs a definition needs before the portal says how long it usually takes
- * against a live run, or that a run is taking longer than usual. With fewer, it says nothing
- * rather than guess.
- *
- * @public
- */
-export const USUAL_MIN_RUNS = 3;
 
 /**
  * When a run is slower than usual: the 90th percentile (nearest rank) of the newest succeeded
