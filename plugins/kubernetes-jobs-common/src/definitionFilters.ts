@@ -138,3 +138,12 @@ export function definitionSortId(definition: {
     definition.kind,
   ].join('/');
 }
+
+/**
+ * Sorted distinct values, empty ones left out: the choices of a filter.
+ *
+ * @public
+ */
+export function distinct(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))].sort();
+}

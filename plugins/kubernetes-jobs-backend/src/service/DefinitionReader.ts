@@ -9,6 +9,7 @@ import {
   DefinitionSummary,
   JobDefinition,
   JobRun,
+  distinct,
   matchesDefinition,
   matchesLastRun,
   searchWords,
@@ -395,10 +396,6 @@ function sortFound(found: Found[]): Found[] {
     .map(f => ({ f, id: id(f) }))
     .sort((a, b) => Number(a.id > b.id) - Number(a.id < b.id))
     .map(({ f }) => f);
-}
-
-function distinct(values: Array<string | undefined>): string[] {
-  return [...new Set(values.filter((v): v is string => !!v))].sort();
 }
 
 function lastRunTime(stats: DefinitionStats | undefined): number | undefined {

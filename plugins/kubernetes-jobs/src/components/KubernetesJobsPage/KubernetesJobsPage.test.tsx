@@ -15,6 +15,7 @@ import { mockSignalApi, runSignal } from '../../__testUtils__/mockSignalApi';
 import {
   DefinitionPageQuery,
   DefinitionSummary,
+  distinct,
   filterDefinitions,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { KubernetesJobsPage } from './KubernetesJobsPage';
@@ -24,8 +25,6 @@ import { KubernetesJobsPage } from './KubernetesJobsPage';
  * pages by an offset cursor, counts the matches and what the user may see in all.
  */
 function pagedServer(all: DefinitionSummary[]) {
-  const distinct = (values: Array<string | undefined>) =>
-    [...new Set(values.filter((v): v is string => !!v))].sort();
   return jest.fn(async (options?: { page?: DefinitionPageQuery }) => {
     const page = options?.page;
     if (!page) return { items: all, errors: [] };
