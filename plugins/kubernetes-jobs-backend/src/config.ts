@@ -1,7 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { DEFAULT_DEFINITION_ANNOTATION } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { DEFAULT_WATCH_TIMING, WatchTiming } from './cache/ResourceWatch';
+import { DEFAULT_WATCH_TIMING, WatchTiming } from './cache/watchTypes';
 import { ConnectRetry } from './database/ConnectingRunStore';
 
 /** Options read from `kubernetesJobs.notifications`. */

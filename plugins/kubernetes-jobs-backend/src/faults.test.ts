@@ -10,7 +10,7 @@ import {
   SandboxFault,
 } from '@job-assistant/sandbox-cluster';
 import request from 'supertest';
-import { DEFAULT_WATCH_TIMING } from './cache/ResourceWatch';
+import { DEFAULT_WATCH_TIMING } from './cache/watchTypes';
 import { kubernetesJobsPlugin } from './plugin';
 import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
 

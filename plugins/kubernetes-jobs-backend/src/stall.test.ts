@@ -8,7 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import request from 'supertest';
-import { DEFAULT_WATCH_TIMING } from './cache/ResourceWatch';
+import { DEFAULT_WATCH_TIMING } from './cache/watchTypes';
 import { kubernetesJobsPlugin } from './plugin';
 import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
 

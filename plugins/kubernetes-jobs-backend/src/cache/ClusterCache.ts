@@ -7,12 +7,8 @@ import {
 import { V1CronJob, V1Job } from '@kubernetes/client-node';
 import { ClusterClient } from '../cluster/ClusterClient';
 import { ClusterPulse } from './ClusterPulse';
-import {
-  CacheChange,
-  DEFAULT_WATCH_TIMING,
-  ResourceWatch,
-  WatchTiming,
-} from './ResourceWatch';
+import { ResourceWatch } from './ResourceWatch';
+import { CacheChange, DEFAULT_WATCH_TIMING, WatchTiming } from './watchTypes';
 import { Summary } from './summaries';
 
 const KINDS: DefinitionKind[] = ['Job', 'CronJob'];

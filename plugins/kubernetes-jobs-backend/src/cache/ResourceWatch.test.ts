@@ -4,7 +4,8 @@ import { ApiException } from '@kubernetes/client-node';
 import { ClusterClient, OpenWatch, WatchEvent } from '../cluster/ClusterClient';
 import { toBackstageError } from '../cluster/errors';
 import { ClusterCache } from './ClusterCache';
-import { CacheChange, ResourceWatch, WatchTiming } from './ResourceWatch';
+import { ResourceWatch } from './ResourceWatch';
+import { CacheChange, WatchTiming } from './watchTypes';
 
 /**
  * The watch cache against a scripted cluster client: each test says what the apiserver answers

@@ -6,7 +6,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterClientFactory } from '../cluster/ClusterClient';
 import { ClusterCache, ClusterCacheListener } from './ClusterCache';
-import { CacheChange, WatchTiming } from './ResourceWatch';
+import { CacheChange, WatchTiming } from './watchTypes';
 import { Summary } from './summaries';
 
 /**

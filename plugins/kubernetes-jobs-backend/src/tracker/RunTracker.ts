@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCacheListener } from '../cache/ClusterCache';
-import { CacheChange } from '../cache/ResourceWatch';
+import { CacheChange } from '../cache/watchTypes';
 import { Summary } from '../cache/summaries';
 import { WatchCaches } from '../cache/WatchCaches';
 import { FinishedRun, ObservedRun, RunStore } from '../database/RunStore';

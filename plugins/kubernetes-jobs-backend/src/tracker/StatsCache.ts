@@ -4,7 +4,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCacheListener } from '../cache/ClusterCache';
-import { CacheChange } from '../cache/ResourceWatch';
+import { CacheChange } from '../cache/watchTypes';
 import { WatchCaches } from '../cache/WatchCaches';
 import { definitionKeyString } from '../database/RunStore';
 import { isDefinition, kindOf } from '../service/model';
