@@ -27,18 +27,18 @@ import {
   printTable,
   writeResults,
 } from './report';
+import { actionFigures } from './actionFigures';
 import {
-  actionFigures,
   api,
   BenchContext,
   entityTabPath,
   jobsPagePath,
   RAW_NAMESPACE,
-  rawBaselines,
-  readFigures,
-  signalFigures,
   warmUp,
-} from './scenarios';
+} from './context';
+import { rawBaselines } from './rawBaselines';
+import { readFigures } from './readFigures';
+import { signalFigures } from './signalFigures';
 import { viewerFigures } from './viewers';
 
 const log = (message: string) => console.log(`bench: ${message}`);

@@ -17,7 +17,7 @@ import { ORGANISATION, seedOrganisation } from './organisation';
 import { LoadContext, LoadOptions, phase, PhaseResult } from './phase';
 import { Deployment, startDeployment } from './replicas';
 import { machine, writeResults } from './report';
-import { api, warmUp } from './scenarios';
+import { api, warmUp } from './context';
 
 /** Between phases: the run tracker saves the logs and events of the runs just stopped. */
 const SETTLE_MS = 10_000;

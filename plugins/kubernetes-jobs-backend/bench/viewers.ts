@@ -5,7 +5,7 @@
 import { heapAfterGc, requestWindow, sleep, summarize } from './measure';
 import { ORGANISATION } from './organisation';
 import { formatBytes, formatVerbs, Figure } from './report';
-import { api, BenchContext, entityTabPath } from './scenarios';
+import { api, BenchContext, entityTabPath } from './context';
 
 export interface ViewerOptions {
   viewers: number;
