@@ -1,17 +1,9 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  EvaluatePermissionRequest,
-} from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { Server } from 'http';
-import { kubernetesJobsPlugin } from './plugin';
 import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
+import { Decider, startPluginBackend } from './__testUtils__/pluginBackend';
 
 /**
  * The Jobs page's list, one page at a time (`GET /definitions?limit=`): filters, sort and
@@ -35,9 +27,7 @@ const LIST = '/api/kubernetes-jobs/definitions';
 
 let admin: SandboxAdmin;
 let server: Server;
-let decide: (
-  req: EvaluatePermissionRequest & { resourceRef?: string },
-) => AuthorizeResult;
+let decide: Decider;
 
 const shopNames = Array.from(
   { length: 24 },
@@ -76,20 +66,11 @@ beforeAll(async () => {
       labels: { 'backstage.io/kubernetes-id': 'secret' },
     });
   }
-  const backend = await startTestBackend({
-    features: [
-      kubernetesJobsPlugin,
-      mockServices.rootConfig.factory({ data: admin.config() }),
-      catalogServiceMock.factory({ entities }),
-      mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({ result: decide(r as any) })) as any,
-        authorizeConditional: async requests =>
-          requests.map(r => ({ result: decide(r as any) })) as any,
-      }).factory,
-    ],
+  server = await startPluginBackend({
+    admin,
+    entities,
+    decide: () => decide,
   });
-  server = backend.server;
   // Unclaimed definitions need an outright ALLOW; the secret entity is denied.
   decide = r =>
     r.resourceRef === 'component:default/secret' || !r.resourceRef

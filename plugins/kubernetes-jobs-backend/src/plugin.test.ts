@@ -1,17 +1,13 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  EvaluatePermissionRequest,
-} from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { Server } from 'http';
-import { kubernetesJobsPlugin } from './plugin';
 import { SandboxAdmin, component } from './__testUtils__/sandbox';
+import {
+  Decider,
+  RecordedAuditEvent,
+  startPluginBackend,
+} from './__testUtils__/pluginBackend';
 
 /**
  * The HTTP edge: every route's 200 / 400 / 403 / 404 / 409, through the real plugin wiring
@@ -32,15 +28,8 @@ const jane = mockCredentials.user.header('user:default/jane');
 
 let admin: SandboxAdmin;
 let server: Server;
-let decide: (
-  req: EvaluatePermissionRequest & { resourceRef?: string },
-) => AuthorizeResult;
-const auditEvents: Array<{
-  eventId: string;
-  meta: any;
-  outcome?: string;
-  error?: string;
-}> = [];
+let decide: Decider;
+const auditEvents: RecordedAuditEvent[] = [];
 
 beforeAll(async () => {
   admin = await SandboxAdmin.start();
@@ -63,35 +52,12 @@ beforeAll(async () => {
     labels: { 'backstage.io/kubernetes-id': 'newsletter' },
   });
 
-  const backend = await startTestBackend({
-    features: [
-      kubernetesJobsPlugin,
-      mockServices.rootConfig.factory({ data: admin.config() }),
-      catalogServiceMock.factory({ entities }),
-      mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({ result: decide(r as any) })) as any,
-        authorizeConditional: async requests =>
-          requests.map(r => ({ result: decide(r as any) })) as any,
-      }).factory,
-      mockServices.auditor.mock({
-        createEvent: async ({ eventId, meta }) => {
-          const event: (typeof auditEvents)[number] = { eventId, meta };
-          auditEvents.push(event);
-          return {
-            success: async () => {
-              event.outcome = 'success';
-            },
-            fail: async ({ error }) => {
-              event.outcome = 'fail';
-              event.error = error.message;
-            },
-          };
-        },
-      }).factory,
-    ],
+  server = await startPluginBackend({
+    admin,
+    entities,
+    decide: () => decide,
+    auditEvents,
   });
-  server = backend.server;
 }, 30000);
 
 beforeEach(() => {
