@@ -5,19 +5,18 @@
  * the containers (exit 143) and then confirms the deletion, as a kubelet
  * does (recording 05).
  */
-import { createHash } from 'node:crypto';
 import { formatTime, KubeObject } from '../api/types';
 import { Registry } from '../registry/registry';
 import { STORAGE } from '../registry/resources';
-import { compileProgram, Program } from '../runtime/shell';
+import { compileProgram } from '../runtime/shell';
 import { Store, StoreEvent } from '../store/store';
-import { Cancel, Clock } from './clock';
+import { Clock } from './clock';
 import { EventRecorder } from './eventRecorder';
 import { containerEnvironment, expandReferences } from './envExpansion';
+import { condition, ContainerRun, podStatus, PodRun, sha } from './podStatus';
 
 /** Name of the sandbox's only node. */
 export const NODE_NAME = 'sandbox-node';
-const HOST_IP = '127.0.0.1';
 
 /** Simulated seconds: binding, image "pull" + start, SIGTERM handling. */
 const BIND_DELAY = 0.05;
@@ -26,61 +25,10 @@ const STOP_DELAY = 1;
 /** Even `echo hi` keeps a container running for a moment. */
 const MIN_RUN = 1;
 
-/** A container's simulated process. */
-interface ContainerRun {
-  name: string;
-  image: string;
-  program: Program;
-  startedAtMs: number;
-  /** When the program exits on its own (Infinity: never). */
-  exitsAtMs: number;
-  finishedAtMs?: number;
-  exitCode?: number;
-  containerID: string;
-}
-
-/** What the node knows about one pod. */
-interface PodRun {
-  uid: string;
-  namespace: string;
-  name: string;
-  state: 'creating' | 'running' | 'done';
-  scheduledAt: string;
-  createdAt?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  podIP?: string;
-  containers: ContainerRun[];
-  timers: Cancel[];
-  stopping: boolean;
-}
-
 /** A log line with its real timestamp. */
 export interface LogLine {
   timeMs: number;
   text: string;
-}
-
-function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-function condition(
-  type: string,
-  status: string,
-  time: string | undefined,
-  reason?: string,
-  message?: string,
-) {
-  const c: Record<string, unknown> = {
-    type,
-    status,
-    lastProbeTime: null,
-    lastTransitionTime: time ?? null,
-  };
-  if (reason) c.reason = reason;
-  if (message) c.message = message;
-  return c;
 }
 
 /** The scheduler + kubelet of the sandbox. */
@@ -389,138 +337,13 @@ export class Kubelet {
     this.registry.deleteStored(STORAGE.pods, current, 0);
   }
 
-  private containerStatus(run: PodRun, container: ContainerRun) {
-    const base = {
-      name: container.name,
-      state: {} as Record<string, unknown>,
-      lastState: {},
-      ready: false,
-      restartCount: 0,
-      image: container.image,
-      imageID: `docker.io/library/${container.image.split(':')[0]}@sha256:${sha(
-        container.image,
-      )}`,
-      containerID: container.containerID,
-      started: false,
-    };
-    if (container.finishedAtMs !== undefined) {
-      base.state = {
-        terminated: {
-          exitCode: container.exitCode,
-          reason: container.exitCode === 0 ? 'Completed' : 'Error',
-          startedAt: run.startedAt,
-          finishedAt: formatTime(container.finishedAtMs),
-          containerID: container.containerID,
-        },
-      };
-    } else {
-      base.state = { running: { startedAt: run.startedAt } };
-      base.ready = true;
-      base.started = true;
-    }
-    return base;
-  }
-
   /** Writes the kubelet's view of the pod into pod.status. */
   private writeStatus(run: PodRun): KubeObject | undefined {
     const pod = this.current(run);
     if (!pod) {
       return undefined;
     }
-    const specContainers: any[] = pod.spec.containers ?? [];
-    const names = specContainers.map(c => c.name);
-    const common = { hostIP: HOST_IP, hostIPs: [{ ip: HOST_IP }] };
-    let status: Record<string, unknown>;
-    if (run.state === 'creating') {
-      const unready = `containers with unready status: [${names.join(' ')}]`;
-      status = {
-        phase: 'Pending',
-        conditions: [
-          condition('PodScheduled', 'True', run.scheduledAt),
-          condition('PodReadyToStartContainers', 'False', run.createdAt),
-          condition('Initialized', 'True', run.createdAt),
-          condition(
-            'ContainersReady',
-            'False',
-            run.createdAt,
-            'ContainersNotReady',
-            unready,
-          ),
-          condition(
-            'Ready',
-            'False',
-            run.createdAt,
-            'ContainersNotReady',
-            unready,
-          ),
-        ],
-        ...common,
-        startTime: run.createdAt,
-        containerStatuses: specContainers.map(c => ({
-          name: c.name,
-          state: { waiting: { reason: 'ContainerCreating' } },
-          lastState: {},
-          ready: false,
-          restartCount: 0,
-          image: c.image ?? '',
-          imageID: '',
-          started: false,
-        })),
-      };
-    } else {
-      const statuses = run.containers.map(c => this.containerStatus(run, c));
-      const allReady = statuses.every(s => s.ready);
-      const done = run.state === 'done';
-      const failed = run.containers.some(
-        c => c.exitCode !== undefined && c.exitCode !== 0,
-      );
-      const changedAt = done ? run.finishedAt : run.startedAt;
-      const unready = statuses.filter(s => !s.ready).map(s => s.name);
-      const notReadyReason = done ? 'PodCompleted' : 'ContainersNotReady';
-      const notReadyMessage = done
-        ? undefined
-        : `containers with unready status: [${unready.join(' ')}]`;
-      let phase = 'Running';
-      if (done) {
-        phase = failed ? 'Failed' : 'Succeeded';
-      }
-      status = {
-        phase,
-        conditions: [
-          condition('PodScheduled', 'True', run.scheduledAt),
-          condition(
-            'PodReadyToStartContainers',
-            done ? 'False' : 'True',
-            changedAt,
-          ),
-          condition('Initialized', 'True', run.startedAt),
-          allReady
-            ? condition('ContainersReady', 'True', run.startedAt)
-            : condition(
-                'ContainersReady',
-                'False',
-                changedAt,
-                notReadyReason,
-                notReadyMessage,
-              ),
-          allReady
-            ? condition('Ready', 'True', run.startedAt)
-            : condition(
-                'Ready',
-                'False',
-                changedAt,
-                notReadyReason,
-                notReadyMessage,
-              ),
-        ],
-        ...common,
-        podIP: run.podIP,
-        podIPs: [{ ip: run.podIP }],
-        startTime: run.createdAt,
-        containerStatuses: statuses,
-      };
-    }
-    pod.status = status;
+    pod.status = podStatus(run, pod.spec.containers ?? []);
     return this.registry.writeObject(STORAGE.pods, pod);
   }
 

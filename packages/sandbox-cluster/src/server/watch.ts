@@ -8,7 +8,7 @@ import { ServerResponse } from 'node:http';
 import { badRequest, expired } from '../api/errors';
 import { KubeObject } from '../api/types';
 import { Clock } from '../controllers/clock';
-import { ObjectFilter } from '../registry/registry';
+import { ObjectFilter } from '../registry/listing';
 import { apiVersionOf, ResourceInfo } from '../registry/resources';
 import { ResourceVersionTooOld, Store, StoreEvent } from '../store/store';
 import { WatchFaults } from './faults';
