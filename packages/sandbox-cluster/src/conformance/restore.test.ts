@@ -97,6 +97,12 @@ describe('restore', () => {
         metadata: { name: 'running', namespace: 'active' },
       },
     ]);
-    await waitForCondition(cluster, 'active', 'running', 'Complete');
+    const job = await waitForCondition(
+      cluster,
+      'active',
+      'running',
+      'Complete',
+    );
+    expect(job.status.succeeded).toBe(1);
   });
 });
