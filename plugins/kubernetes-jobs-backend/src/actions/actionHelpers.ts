@@ -84,7 +84,7 @@ const definitionLocationFields = (
 });
 
 /** A definition's address and entity, checked by the routes' rules. */
-function definitionInput(input: Record<string, any>) {
+export function definitionInput(input: Record<string, any>) {
   const location = parse(
     definitionParams,
     {

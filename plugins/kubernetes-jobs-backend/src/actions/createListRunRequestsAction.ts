@@ -1,10 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { definitionParams, parse } from '../router/validation';
 import {
   ActionOptions,
   READ,
+  definitionInput,
   entityRefField,
-  entityRefInput,
   registerAction,
 } from './actionHelpers';
 import { runRequestSchema } from './schemas';
@@ -49,20 +48,11 @@ With waitingForMe: true, the requests the caller may approve now (asked by someo
           'Invalid input: a definition is named by entityRef, cluster, namespace, kind and name together',
         );
       }
-      const location = parse(
-        definitionParams,
-        {
-          cluster: input.cluster,
-          namespace: input.namespace,
-          kind: String(input.kind).toLowerCase(),
-          name: input.name,
-        },
-        'input',
-      );
+      const { location, entityRef } = definitionInput(input);
       return operations.requests.listForDefinition(
         credentials,
         location,
-        entityRefInput(input.entityRef),
+        entityRef,
       );
     },
   });
