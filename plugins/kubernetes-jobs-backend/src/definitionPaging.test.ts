@@ -3,7 +3,11 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { Server } from 'http';
 import { SandboxAdmin, component, eventually } from './__testUtils__/sandbox';
-import { Decider, startPluginBackend } from './__testUtils__/pluginBackend';
+import {
+  Decider,
+  PermissionCalls,
+  startPluginBackend,
+} from './__testUtils__/pluginBackend';
 
 /**
  * The Jobs page's list, one page at a time (`GET /definitions?limit=`): filters, sort and
@@ -28,6 +32,17 @@ const LIST = '/api/kubernetes-jobs/definitions';
 let admin: SandboxAdmin;
 let server: Server;
 let decide: Decider;
+const permissionCalls: PermissionCalls = {
+  authorize: [],
+  authorizeConditional: [],
+};
+
+/** The catalog's condition on an entity's name. */
+const named = (name: string) => ({
+  rule: 'HAS_METADATA',
+  resourceType: 'catalog-entity' as const,
+  params: { key: 'name', value: name },
+});
 
 const shopNames = Array.from(
   { length: 24 },
@@ -70,12 +85,11 @@ beforeAll(async () => {
     admin,
     entities,
     decide: () => decide,
+    permissionCalls,
   });
-  // Unclaimed definitions need an outright ALLOW; the secret entity is denied.
-  decide = r =>
-    r.resourceRef === 'component:default/secret' || !r.resourceRef
-      ? AuthorizeResult.DENY
-      : AuthorizeResult.ALLOW;
+  // The secret entity is denied: a condition, so unclaimed definitions (which need an outright
+  // ALLOW) are hidden too.
+  decide = () => ({ conditions: { not: named('secret') } });
   await eventually(async () => {
     const res = await list({});
     return res.body.items.length === 30 ? true : undefined;
@@ -209,10 +223,11 @@ describe('GET /definitions, one page at a time', () => {
     expect(otherPage.status).toBe(200);
     // Nor is the same page for someone who may see less.
     const before = decide;
-    decide = r =>
-      r.resourceRef === 'component:default/newsletter'
-        ? AuthorizeResult.DENY
-        : before(r);
+    decide = () => ({
+      conditions: {
+        allOf: [{ not: named('secret') }, { not: named('newsletter') }],
+      },
+    });
     const lessAllowed = await request(server)
       .get(LIST)
       .query({ limit: 5 })
@@ -289,5 +304,112 @@ describe('GET /definitions, one page at a time', () => {
     const tab = await list({ entityRef: 'component:default/newsletter' });
     expect(tab.body.total).toBeUndefined();
     expect(names(tab)).toEqual(expect.arrayContaining(newsletterNames));
+  });
+});
+
+describe('GET /definitions, authorized with one conditional decision', () => {
+  let before: Decider;
+  const resourceRefs = () =>
+    permissionCalls.authorize.map(batch =>
+      batch.map((r: any) => r.resourceRef).sort(),
+    );
+
+  beforeAll(async () => {
+    // A definition no entity claims: shown only on an outright ALLOW.
+    await admin.createNamespace('misc');
+    await admin.createDefinitionJob({
+      namespace: 'misc',
+      name: 'orphan-0',
+      labels: { 'backstage.io/kubernetes-id': 'nobody' },
+    });
+    before = decide;
+    decide = () => AuthorizeResult.ALLOW;
+    await eventually(async () => {
+      const res = await list({ limit: 200 });
+      return names(res).includes('orphan-0') ? true : undefined;
+    }, 20000);
+  });
+
+  afterAll(() => {
+    decide = before;
+  });
+
+  beforeEach(() => {
+    permissionCalls.authorize.length = 0;
+    permissionCalls.authorizeConditional.length = 0;
+  });
+
+  it('shows everything on an outright ALLOW, unclaimed definitions too, asking nothing per entity', async () => {
+    const res = await list({ limit: 200 });
+    expect(names(res)).toEqual(
+      expect.arrayContaining(['orphan-0', 'aaa-secret-0', 'news-1']),
+    );
+    expect(permissionCalls.authorize).toEqual([]);
+    expect(permissionCalls.authorizeConditional).toHaveLength(1);
+  });
+
+  it('applies the conditions to the entities it read: the page and the total show only what they allow, and nothing is asked per entity', async () => {
+    // Only newsletter: a Component, neither shop nor secret, and annotated.
+    decide = () => ({
+      conditions: {
+        allOf: [
+          {
+            rule: 'IS_ENTITY_KIND',
+            resourceType: 'catalog-entity',
+            params: { kinds: ['component'] },
+          },
+          { not: { anyOf: [named('shop'), named('secret')] } },
+          {
+            rule: 'HAS_ANNOTATION',
+            resourceType: 'catalog-entity',
+            params: { annotation: 'backstage.io/kubernetes-id' },
+          },
+        ],
+      },
+    });
+    const res = await list({ limit: 3 });
+    expect(res.status).toBe(200);
+    const all = await walk({ limit: 3 });
+    expect(all.seen).toEqual(expect.arrayContaining(newsletterNames));
+    expect(all.seen.every(n => n.startsWith('news-'))).toBe(true);
+    expect(res.body.total).toBe(all.seen.length);
+    expect(res.body.facets.owners).toEqual(['group:default/team-marketing']);
+    expect(all.seen).not.toContain('orphan-0');
+    // One conditional decision per list answer, and not one check per entity.
+    expect(permissionCalls.authorize).toEqual([]);
+    expect(permissionCalls.authorizeConditional).toHaveLength(all.pages + 1);
+    expect(permissionCalls.authorizeConditional[0]).toEqual([
+      { permission: expect.objectContaining({ name: 'kubernetes-jobs.read' }) },
+    ]);
+  });
+
+  it('falls back to one check of every entity for a rule the catalog does not know, still hiding what is denied', async () => {
+    decide = r => {
+      if (!r.resourceRef) {
+        return {
+          conditions: {
+            rule: 'IS_ON_CALL',
+            resourceType: 'catalog-entity',
+            params: {},
+          },
+        };
+      }
+      return r.resourceRef === 'component:default/shop'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY;
+    };
+    const res = await list({ limit: 200 });
+    expect(res.status).toBe(200);
+    const seen = names(res);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((n: string) => n.startsWith('shop-job-'))).toBe(true);
+    expect(res.body.total).toBe(seen.length);
+    expect(resourceRefs()).toEqual([
+      [
+        'component:default/newsletter',
+        'component:default/secret',
+        'component:default/shop',
+      ],
+    ]);
   });
 });

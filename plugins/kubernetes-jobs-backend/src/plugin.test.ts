@@ -103,10 +103,15 @@ describe('GET /definitions', () => {
   });
 
   it('lists every readable definition across entities without an entityRef', async () => {
-    decide = r =>
-      r.resourceRef === 'component:default/newsletter'
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW;
+    decide = () => ({
+      conditions: {
+        not: {
+          rule: 'HAS_METADATA',
+          resourceType: 'catalog-entity',
+          params: { key: 'name', value: 'newsletter' },
+        },
+      },
+    });
     const res = await request(server)
       .get('/api/kubernetes-jobs/definitions')
       .set('authorization', jane);

@@ -37,6 +37,7 @@ import { RunActions } from '../service/RunActions';
 import { RunDetails } from '../service/RunDetails';
 import { RunReader } from '../service/RunReader';
 import { RunRequests } from '../service/RunRequests';
+import { catalogDecisionTest } from './catalogDecision';
 import { Caller, EntityGuard, actorOf } from './guard';
 import { RequestOperations } from './RequestOperations';
 
@@ -204,42 +205,45 @@ export class AuthorizedOperations {
       );
       return { entity: selector };
     }
-    // Every entity the caller may read, then only those whose Jobs the caller may see.
-    const { items: entities } = await catalog.getEntities(
-      { filter: KUBERNETES_ENTITIES_FILTER },
-      { credentials },
-    );
-    const selectors = entities.flatMap(entity => {
+    // Every entity the caller may read, and one decision on reading Jobs, for all of them.
+    const [{ items: entities }, [decision]] = await Promise.all([
+      catalog.getEntities(
+        { filter: KUBERNETES_ENTITIES_FILTER },
+        { credentials },
+      ),
+      permissions.authorizeConditional(
+        [{ permission: kubernetesJobsReadPermission }],
+        { credentials },
+      ),
+    ]);
+    const claims = entities.flatMap(entity => {
       try {
         const selector = entitySelectorOf(entity);
-        return selector ? [selector] : [];
+        return selector ? [{ entity, selector }] : [];
       } catch {
         return []; // an entity with a broken selector hides only its own Jobs
       }
     });
-    const decisions = selectors.length
-      ? await permissions.authorize(
-          selectors.map(s => ({
-            permission: kubernetesJobsReadPermission,
-            resourceRef: s.entityRef,
-          })),
-          { credentials },
-        )
-      : [];
-    // Definitions no entity claims have no owner to check against: shown only when the policy
-    // allows reading outright, without conditions.
-    const [unlinked] = await permissions.authorizeConditional(
-      [{ permission: kubernetesJobsReadPermission }],
-      { credentials },
-    );
+    const selectors = claims.map(c => c.selector);
+    // The decision applied here to the entities already read, with the catalog's own rules;
+    // when one of them cannot be decided here, every entity is asked, in one call, as before.
+    const test = catalogDecisionTest(decision);
+    let allowed = test && claims.map(c => test(c.entity));
+    if (!allowed || allowed.some(a => a === undefined)) {
+      allowed = await this.guard.allowed(
+        credentials,
+        kubernetesJobsReadPermission,
+        selectors.map(s => s.entityRef),
+      );
+    }
     return {
       selectors,
       readable: new Set(
-        selectors
-          .filter((_s, i) => decisions[i].result === AuthorizeResult.ALLOW)
-          .map(s => s.entityRef),
+        selectors.filter((_s, i) => allowed[i] === true).map(s => s.entityRef),
       ),
-      includeUnlinked: unlinked.result === AuthorizeResult.ALLOW,
+      // Definitions no entity claims have no owner to check against: shown only when the
+      // policy allows reading outright, without conditions.
+      includeUnlinked: decision.result === AuthorizeResult.ALLOW,
     };
   }
 
