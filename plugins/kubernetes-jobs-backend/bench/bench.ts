@@ -5,14 +5,22 @@
  * 500), starts the kubernetes-jobs backend plugin in-process against it, and prints latencies
  * (p50 / p95, and as a ratio to the same kind of raw request on the same sandbox) of the
  * entity tab and the Jobs page (a page, an unchanged refetch, the whole list), apiserver
- * requests per page view, change-to-signal latency, heap per cached Job, the time until every
- * run is shown, and the figures under 100 concurrent viewers.
+ * requests per page view, change-to-signal latency, heap per cached Job (the fixed cost of a
+ * backend with no Jobs measured apart, on an empty sandbox), the time until every run is
+ * shown, and the figures under 100 concurrent viewers.
  * It prints figures; it does not pass or fail. See README.md beside this file.
  */
 import { startSandboxCluster } from '@job-assistant/sandbox-cluster';
 import { performance } from 'node:perf_hooks';
 import { startBenchBackend } from './backend';
-import { heapAfterGc, positiveInt, requestWindow } from './measure';
+import { positiveInt, requestWindow } from './measure';
+import {
+  compiledCodeBytes,
+  heapFigures,
+  measureFixedBackendCost,
+  settledHeap,
+  warmReadPaths,
+} from './heapFigures';
 import {
   catalogEntities,
   JOBS_PER_ENTITY,
@@ -21,21 +29,13 @@ import {
 } from './organisation';
 import {
   Figure,
-  formatBytes,
   formatVerbs,
   machine,
   printTable,
   writeResults,
 } from './report';
 import { actionFigures } from './actionFigures';
-import {
-  api,
-  BenchContext,
-  entityTabPath,
-  jobsPagePath,
-  RAW_NAMESPACE,
-  warmUp,
-} from './context';
+import { BenchContext, RAW_NAMESPACE, warmUp } from './context';
 import { rawBaselines } from './rawBaselines';
 import { readFigures } from './readFigures';
 import { signalFigures } from './signalFigures';
@@ -54,6 +54,8 @@ async function main() {
   );
 
   const started = performance.now();
+  // Before seeding: load every module once, then the fixed cost of a backend with no Jobs.
+  const fixed = await measureFixedBackendCost(log);
   const sandbox = await startSandboxCluster();
   const figures: Figure[] = [];
   let stopBackend: (() => Promise<void>) | undefined;
@@ -89,7 +91,8 @@ async function main() {
       },
     });
 
-    const heapBefore = await heapAfterGc();
+    const heapBefore = await settledHeap();
+    const codeBefore = compiledCodeBytes();
     const startWindow = requestWindow(sandbox.requests);
     const backendStart = performance.now();
     const backend = await startBenchBackend({
@@ -130,29 +133,18 @@ async function main() {
     });
 
     const ctx: BenchContext = { ...base, n, warmup };
-    // Every read path a few times, so lazy work (first queries, JIT) is not counted as cache.
-    for (let i = 0; i < 5; i++) {
-      await api(ctx, 'GET', entityTabPath(i));
-      await api(ctx, 'GET', jobsPagePath());
-      await api(ctx, 'GET', jobsPagePath({ sort: 'lastRun' }));
-      await api(ctx, 'GET', '/definitions');
-    }
-    const heapWarm = await heapAfterGc();
-    const perJob = (heapWarm - heapBefore) / org.jobs;
-    figures.push({
-      name: 'backend heap per cached Job',
-      value: formatBytes(perJob),
-      target: '<= 1 KiB',
-      met: perJob <= 1024,
-      note: `heap used ${formatBytes(
+    await warmReadPaths(ctx);
+    const heapWarm = await settledHeap();
+    const codeWarm = compiledCodeBytes();
+    figures.push(
+      ...heapFigures(fixed, {
         heapBefore,
-      )} before the backend started (sandbox with ${
-        org.jobs
-      } Jobs included), ${formatBytes(heapWarm)} once warm: ${formatBytes(
-        heapWarm - heapBefore,
-      )} for the backend, framework and ${org.jobs} cached Jobs`,
-      details: { heapBefore, heapWarm, perJob },
-    });
+        heapWarm,
+        codeBefore,
+        codeWarm,
+        jobs: org.jobs,
+      }),
+    );
 
     log('raw requests to the sandbox');
     const baselines = await rawBaselines(ctx);
