@@ -81,7 +81,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         // Run requests live in the same database, connected (and migrated) with history.
         const requestStore = new ConnectingRunRequestStore({ logger });
         // What may change a list answer: history writes here, cluster changes below.
-        const listVersion = new ListVersion();
+        const listVersion = new ListVersion({ annotationKey });
 
         const store = new ConnectingRunStore({
           connect: async () => {
@@ -146,6 +146,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         const definitionReader = new DefinitionReader({
           ...reads,
           stats: keys => statsCache.stats(keys),
+          version: listVersion,
           allowParallelRunsByDefault,
           approvals: options.approvals,
         });

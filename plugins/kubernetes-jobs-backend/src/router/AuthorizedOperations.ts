@@ -153,14 +153,15 @@ export class AuthorizedOperations {
   ): Promise<{ etag: string; body?: string }> {
     const scope = await this.listScope(credentials, entityRef);
     const { version } = this.options;
-    const key = version?.key(fingerprint(scope), page ?? null);
+    const scopeKey = version?.scopeKey(fingerprint(scope));
+    const key = scopeKey && version?.key(scopeKey, page ?? null);
     let shared = key ? this.answers.get(key) : undefined;
     if (shared?.etag !== undefined && shared.etag === known) {
       return { etag: known };
     }
     if (!shared) {
       const entry: SharedAnswer = {
-        body: this.listIn(scope, page).then(answer => {
+        body: this.listIn(scope, page, scopeKey).then(answer => {
           const body = JSON.stringify(answer);
           entry.etag = contentTag(body);
           return body;
@@ -250,6 +251,7 @@ export class AuthorizedOperations {
   private listIn(
     scope: ListScope,
     page: DefinitionPageQuery | undefined,
+    scopeKey?: string,
   ): Promise<DefinitionListResponse> {
     const { definitions } = this.options;
     if ('entity' in scope) {
@@ -261,6 +263,7 @@ export class AuthorizedOperations {
       includeUnlinked: scope.includeUnlinked,
       readable: scope.readable,
       page,
+      scopeKey,
     });
   }
 

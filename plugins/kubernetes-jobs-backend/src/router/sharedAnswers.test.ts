@@ -29,7 +29,7 @@ function setup() {
       return answer;
     }),
   };
-  const version = new ListVersion();
+  const version = new ListVersion({ annotationKey: 'job-assistant' });
   const operations = new AuthorizedOperations({
     permissions: mockServices.permissions.mock({
       authorize: async requests =>

@@ -7,6 +7,7 @@ import { ClusterTimeoutError } from '../errors';
 import { DefinitionReader } from './DefinitionReader';
 import { entitySelectorOf } from './entitySelector';
 import { HistoryHealth } from './HistoryHealth';
+import { ListVersion } from './ListVersion';
 import { definitionRef, toJobRun } from './model';
 
 /**
@@ -99,7 +100,7 @@ afterEach(() => caches?.stop());
 /** Readers over caches started on the clusters as seeded: they sync before the first read. */
 async function setup(
   clusters: FakeClusterClient[],
-  options: { historyPageSize?: number } = {},
+  options: { historyPageSize?: number; version?: ListVersion } = {},
 ) {
   const knex = await databases.init('SQLITE_3');
   const store = await DatabaseRunStore.create({
@@ -114,6 +115,7 @@ async function setup(
       logger,
     },
   );
+  if (options.version) caches.subscribe(options.version);
   caches.start();
   const reader = new DefinitionReader({
     caches,
@@ -338,6 +340,58 @@ describe('DefinitionReader', () => {
     await page({});
     expect(stats).toHaveBeenCalledTimes(1);
     expect(stats.mock.calls[0][0]).toHaveLength(2);
+  });
+
+  it('keeps what a page builds from the definitions while only runs change, and builds it again when a definition changes', async () => {
+    const { cluster, migrate } = shopCluster();
+    const version = new ListVersion({ annotationKey: ANNOTATION });
+    const { reader, record } = await setup([cluster], { version });
+    const cache = caches!.get('prod');
+    const readDefinitions = jest.spyOn(cache, 'definitions');
+    const page = (query: object, scopeKey = 'jane') =>
+      reader.listAll([shop, billing], {
+        includeUnlinked: false,
+        page: { limit: 10, ...query },
+        scopeKey,
+      });
+    const names = (list: { items: Array<{ definition: { name: string } }> }) =>
+      list.items.map(i => i.definition.name);
+
+    expect(names(await page({ sort: 'lastRun' }))).toEqual([
+      'invoice',
+      'migrate',
+      'nightly',
+    ]);
+    // Kept under the version read before building: the first page waited for the caches to
+    // sync, which moved it, so the second is built again, and kept.
+    await page({ sort: 'lastRun' });
+    const built = readDefinitions.mock.calls.length;
+    expect(built).toBeGreaterThan(0);
+
+    // A run changes the last-run order, not the definitions: nothing is read from the cache.
+    await record(migrate, runOf(migrate, 1, 'Succeeded'));
+    const afterRun = await page({ sort: 'lastRun' });
+    expect(names(afterRun)).toEqual(['migrate', 'invoice', 'nightly']);
+    expect(afterRun.items[0].stats.counts.total).toBe(1);
+    expect(readDefinitions.mock.calls.length).toBe(built);
+    // Another scope or other filters are built apart.
+    expect(names(await page({ search: 'nightly' }))).toEqual(['nightly']);
+    await page({}, 'sam');
+    expect(readDefinitions.mock.calls.length).toBeGreaterThan(built);
+
+    // A new definition is read: it shows.
+    const before = readDefinitions.mock.calls.length;
+    cluster.put('Job', definition('archive'));
+    await new Promise(resolve => setTimeout(resolve, 50));
+    const afterDefinition = await page({ sort: 'lastRun' });
+    expect(names(afterDefinition)).toEqual([
+      'migrate',
+      'archive',
+      'invoice',
+      'nightly',
+    ]);
+    expect(afterDefinition.total).toBe(4);
+    expect(readDefinitions.mock.calls.length).toBeGreaterThan(before);
   });
 
   it('gives one definition with stats over its whole history and its newest runs, unrecorded ones first', async () => {

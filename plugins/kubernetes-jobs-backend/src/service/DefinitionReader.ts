@@ -28,6 +28,7 @@ import {
 } from './cachedReads';
 import { EntitySelector, selects } from './entitySelector';
 import { PageRow, pageRows, rowId } from './definitionPage';
+import { ListVersion } from './ListVersion';
 import {
   DefinitionObject,
   computeStats,
@@ -44,6 +45,11 @@ export interface DefinitionReaderOptions extends CachedReadsOptions {
   historyPageSize?: number;
   /** Reads stats (kept between reads, say); the store's own by default. */
   stats?: (keys: DefinitionLocation[]) => Promise<Map<string, DefinitionStats>>;
+  /**
+   * Keeps what a page builds from the definitions alone (who may see which, filters, the name
+   * order) while no definition changes; without it, every page is built whole.
+   */
+  version?: Pick<ListVersion, 'definitionsKey'>;
 }
 
 interface Found {
@@ -51,6 +57,25 @@ interface Found {
   definition: DefinitionObject;
   selector?: EntitySelector;
 }
+
+/** A row of a page being built: the definition found, as paging sees it. */
+type Row = PageRow & {
+  found: Found;
+  id: string;
+  /** Its key among stats. */
+  statsId: string;
+};
+
+/** What a page is built from before runs count: every visible row, the filters' matches. */
+interface PageBase {
+  rows: Row[];
+  facets: DefinitionListResponse['facets'];
+  /** The rows the definition filters and the search match, in the name order. */
+  matching: Row[];
+}
+
+/** How many scopes and questions are kept per definitions version. */
+const MAX_KEPT = 200;
 
 /**
  * Definitions and their stats: an entity's, every entity's, or one with its newest runs,
@@ -103,9 +128,25 @@ export class DefinitionReader {
       readable?: Set<string>;
       /** One page (filtered, sorted, from a cursor) instead of everything. */
       page?: DefinitionPageQuery;
+      /**
+       * Stands for the caller's scope (selectors, readable, includeUnlinked): with a version,
+       * a page is built from what was kept for the same scope while no definition changed.
+       */
+      scopeKey?: string;
     },
   ): Promise<DefinitionListResponse> {
     const clusters = this.options.caches.clusters();
+    const { page, scopeKey } = options;
+    const version = this.options.version;
+    const kept = (part: unknown) =>
+      page && scopeKey && version
+        ? version.definitionsKey(scopeKey, part)
+        : undefined;
+    const baseKey = kept(['page', definitionFilters(page)]);
+    const base = baseKey ? this.kept<PageBase>(baseKey) : undefined;
+    if (base) {
+      return this.page(base, [], clusters, page!);
+    }
     const found: Found[] = [];
     const errors: ClusterError[] = [];
     await Promise.all(
@@ -138,45 +179,60 @@ export class DefinitionReader {
         }
       }),
     );
-    return options.page
-      ? this.page(found, errors, clusters, options.page)
-      : this.summaries(sortFound(found), errors, clusters);
+    if (!page) return this.summaries(sortFound(found), errors, clusters);
+    const built = pageBase(found, page, (cluster, definition, selector) =>
+      this.toDefinition(cluster, definition, selector),
+    );
+    // A cluster that could not be read is asked again next time, not kept.
+    if (baseKey && !errors.length) this.keep(baseKey, built);
+    return this.page(built, errors, clusters, page);
   }
 
+  /** What was kept under `key`, if it is of the current definitions version. */
+  private kept<T>(key: string): T | undefined {
+    return this.keptByKey.get(key) as T | undefined;
+  }
+
+  private keep(key: string, value: unknown): void {
+    // Keys of an older version are never asked for again: keep only this one's.
+    const current = key.split('-', 2).join('-');
+    if (current !== this.keptVersion) {
+      this.keptByKey.clear();
+      this.keptVersion = current;
+    }
+    this.keptByKey.set(key, value);
+    if (this.keptByKey.size > MAX_KEPT) {
+      this.keptByKey.delete(this.keptByKey.keys().next().value!);
+    }
+  }
+
+  private readonly keptByKey = new Map<string, unknown>();
+  private keptVersion?: string;
+
   /**
-   * One page of `found`: filtered, sorted and cut at the cursor with the definitions alone;
-   * stats are read for the page's rows only (for every match only when the last-run filter or
-   * sort needs them). Paging and counts come after authorization: a page never shows, and a
-   * total never counts, what the caller may not see.
+   * One page of `base`: sorted and cut at the cursor with the definitions alone; stats are read
+   * for the page's rows only (for every match only when the last-run filter or sort needs
+   * them). Paging and counts come after authorization: a page never shows, and a total never
+   * counts, what the caller may not see.
    */
   private async page(
-    found: Found[],
+    base: PageBase,
     errors: ClusterError[],
     clusters: string[],
     query: DefinitionPageQuery,
   ): Promise<DefinitionListResponse> {
-    const rows: Array<PageRow & { found: Found }> = found.map(f => ({
-      found: f,
-      key: keyOf(f.cluster, f.definition),
-      definition: this.toDefinition(f.cluster, f.definition, f.selector),
-    }));
-    const facets = {
-      clusters: distinct(rows.map(r => r.definition.cluster)),
-      namespaces: distinct(rows.map(r => r.definition.namespace)),
-      owners: distinct(rows.map(r => r.definition.entityOwnerRef)),
-    };
-    const words = searchWords(query.search);
-    let matching = rows.filter(r =>
-      matchesDefinition(r.definition, query, words),
-    );
+    let matching: Row[] = base.matching;
     let stats: Map<string, DefinitionStats> | undefined;
+    let lastRunAt: ((r: Row) => number | undefined) | undefined;
     if (query.state || query.sort === 'lastRun') {
       stats = await this.statsOrNothing(matching.map(r => r.key));
-      const of = (r: PageRow) => stats?.get(definitionKeyString(r.key));
-      matching = matching.filter(r => matchesLastRun(of(r), query.state));
-      for (const r of matching) r.lastRunAt = lastRunTime(of(r));
+      const of = (r: Row) => stats?.get(r.statsId);
+      if (query.state) {
+        matching = matching.filter(r => matchesLastRun(of(r), query.state));
+      }
+      lastRunAt = r => lastRunTime(of(r));
     }
-    const { rows: shown, nextCursor } = pageRows(matching, query);
+    const { rows: shown, nextCursor } = pageRows(matching, query, lastRunAt);
     const answer = await this.summaries(
       shown.map(r => r.found),
       errors,
@@ -186,9 +242,9 @@ export class DefinitionReader {
     return {
       ...answer,
       total: matching.length,
-      available: rows.length,
+      available: base.rows.length,
       ...(nextCursor ? { nextCursor } : {}),
-      facets,
+      facets: base.facets,
     };
   }
 
@@ -341,14 +397,29 @@ export class DefinitionReader {
     return byOwner;
   }
 
+  /**
+   * The stats with their last run as the cluster shows it now. Remembered per kept stats and
+   * cached Job: both are replaced when they change, so while neither does the answer is the
+   * same, and a list of a thousand does not merge a thousand runs again.
+   */
   private withLiveLastRun(
     cache: ClusterCache,
     stats: DefinitionStats,
   ): DefinitionStats {
-    return stats.lastRun
-      ? { ...stats, lastRun: withLive(cache, stats.lastRun) }
-      : stats;
+    const last = stats.lastRun;
+    if (!last) return stats;
+    const job = cache.get('Job', last.namespace, last.name);
+    const known = this.live.get(stats);
+    if (known && known.job === job) return known.stats;
+    const live = { ...stats, lastRun: withLive(cache, last) };
+    this.live.set(stats, { job, stats: live });
+    return live;
   }
+
+  private readonly live = new WeakMap<
+    DefinitionStats,
+    { job: unknown; stats: DefinitionStats }
+  >();
 
   /**
    * The definition as the API shows it, remembered per cached object: the watch cache replaces
@@ -389,6 +460,48 @@ export class DefinitionReader {
   >();
 }
 
+/** What of a page query filters on the definitions alone (not runs, not the cursor). */
+function definitionFilters(page: DefinitionPageQuery | undefined) {
+  if (!page) return null;
+  const { cluster, namespace, owner, search } = page;
+  return { cluster, namespace, owner, search };
+}
+
+/**
+ * Every visible row with its definition as shown, the choices of each filter, and the rows the
+ * definition filters and the search match, in the name order.
+ */
+function pageBase(
+  found: Found[],
+  query: DefinitionPageQuery,
+  show: (
+    cluster: string,
+    definition: DefinitionObject,
+    selector?: EntitySelector,
+  ) => JobDefinition,
+): PageBase {
+  const rows: Row[] = found.map(f => {
+    const key = keyOf(f.cluster, f.definition);
+    return {
+      found: f,
+      key,
+      id: rowId(key),
+      statsId: definitionKeyString(key),
+      definition: show(f.cluster, f.definition, f.selector),
+    };
+  });
+  const facets = {
+    clusters: distinct(rows.map(r => r.definition.cluster)),
+    namespaces: distinct(rows.map(r => r.definition.namespace)),
+    owners: distinct(rows.map(r => r.definition.entityOwnerRef)),
+  };
+  const words = searchWords(query.search);
+  const matching = rows
+    .filter(r => matchesDefinition(r.definition, query, words))
+    .sort((a, b) => Number(a.id > b.id) - Number(a.id < b.id));
+  return { rows, facets, matching };
+}
+
 /** Cluster, namespace, name, kind: the list's order and the name sort's keys. */
 function sortFound(found: Found[]): Found[] {
   const id = (f: Found) => rowId(keyOf(f.cluster, f.definition));
@@ -398,10 +511,17 @@ function sortFound(found: Found[]): Found[] {
     .map(({ f }) => f);
 }
 
+/** When each kept stats' last run was created: stats are kept between reads, so is this. */
+const lastRunTimes = new WeakMap<DefinitionStats, number | undefined>();
+
 function lastRunTime(stats: DefinitionStats | undefined): number | undefined {
-  const run = stats?.lastRun;
+  if (!stats) return undefined;
+  if (lastRunTimes.has(stats)) return lastRunTimes.get(stats);
+  const run = stats.lastRun;
   const at = run && Date.parse(run.createdAt ?? run.startedAt ?? '');
-  return at && !Number.isNaN(at) ? at : undefined;
+  const time = at && !Number.isNaN(at) ? at : undefined;
+  lastRunTimes.set(stats, time);
+  return time;
 }
 
 /** A cluster that could not be read, for the `errors` of a list. */

@@ -7,12 +7,12 @@ import {
   definitionSortId,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 
-/** A definition as paging sees it: where it is, what it shows, when it last ran. */
+/** A definition as paging sees it: where it is and what it shows. */
 export interface PageRow {
   key: DefinitionLocation;
   definition: JobDefinition;
-  /** When its last run was created (ms), for the `lastRun` sort; absent when it never ran. */
-  lastRunAt?: number;
+  /** Its {@link rowId}, when already known. */
+  id?: string;
 }
 
 /** Cluster, namespace, name and kind: a definition's place in the name sort, and its id. */
@@ -80,18 +80,20 @@ function compare(
 
 /**
  * One page of `rows` (already filtered): sorted, after the cursor, `limit` long, with the
- * cursor of the next page when there are more. O(n log n) in the rows, with no per-row
- * allocation beyond the sort keys.
+ * cursor of the next page when there are more. `lastRunAt` says when a row's last run was
+ * created (ms; undefined when it never ran), for the `lastRun` sort. O(n log n) in the rows,
+ * with no per-row allocation beyond the sort keys.
  */
 export function pageRows<T extends PageRow>(
   rows: T[],
   query: Pick<DefinitionPageQuery, 'limit' | 'cursor' | 'sort'>,
+  lastRunAt: (row: T) => number | undefined = () => undefined,
 ): { rows: T[]; nextCursor?: string } {
   const sort = query.sort ?? 'name';
   const keyed = rows.map(row => ({
     row,
-    id: rowId(row.key),
-    at: row.lastRunAt ?? null,
+    id: row.id ?? rowId(row.key),
+    at: sort === 'lastRun' ? lastRunAt(row) ?? null : null,
   }));
   keyed.sort((a, b) => compare(sort, a, b));
   let start = 0;
