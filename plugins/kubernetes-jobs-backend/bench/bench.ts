@@ -155,13 +155,19 @@ async function main() {
         sample: baselines.listByLabel,
       },
       { name: `raw list of all Jobs (${org.jobs})`, sample: baselines.listAll },
-      { name: 'raw create (suspended Job)', sample: baselines.create },
-      { name: 'raw merge patch (annotation)', sample: baselines.mergePatch },
+      {
+        name: 'raw create (suspended Job), back to back',
+        sample: baselines.create,
+      },
+      {
+        name: 'raw merge patch (annotation), back to back',
+        sample: baselines.mergePatch,
+      },
     );
     log('entity tab and Jobs page');
     figures.push(...(await readFigures(ctx, baselines)));
     log('Run and Kill');
-    figures.push(...(await actionFigures(ctx, baselines)));
+    figures.push(...(await actionFigures(ctx)));
     log('change -> signal');
     figures.push(...(await signalFigures(ctx)));
     log(`${viewers} viewers for ${viewerSeconds} s`);
