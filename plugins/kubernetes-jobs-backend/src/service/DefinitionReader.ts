@@ -72,6 +72,11 @@ interface PageBase {
   facets: DefinitionListResponse['facets'];
   /** The rows the definition filters and the search match, in the name order. */
   matching: Row[];
+  /**
+   * The same rows in the last-run order of the latest page in that sort: the next one starts
+   * from it, and runs move few rows between two pages.
+   */
+  byLastRun?: Row[];
 }
 
 /** How many scopes and questions are kept per definitions version. */
@@ -221,10 +226,13 @@ export class DefinitionReader {
     clusters: string[],
     query: DefinitionPageQuery,
   ): Promise<DefinitionListResponse> {
-    let matching: Row[] = base.matching;
+    const byLastRun = query.sort === 'lastRun';
+    let matching: Row[] = byLastRun
+      ? base.byLastRun ?? base.matching
+      : base.matching;
     let stats: Map<string, DefinitionStats> | undefined;
     let lastRunAt: ((r: Row) => number | undefined) | undefined;
-    if (query.state || query.sort === 'lastRun') {
+    if (query.state || byLastRun) {
       stats = await this.statsOrNothing(matching.map(r => r.key));
       const of = (r: Row) => stats?.get(r.statsId);
       if (query.state) {
@@ -232,7 +240,12 @@ export class DefinitionReader {
       }
       lastRunAt = r => lastRunTime(of(r));
     }
-    const { rows: shown, nextCursor } = pageRows(matching, query, lastRunAt);
+    const {
+      rows: shown,
+      nextCursor,
+      ordered,
+    } = pageRows(matching, query, lastRunAt);
+    if (byLastRun && !query.state) base.byLastRun = ordered;
     const answer = await this.summaries(
       shown.map(r => r.found),
       errors,

@@ -88,7 +88,7 @@ export function pageRows<T extends PageRow>(
   rows: T[],
   query: Pick<DefinitionPageQuery, 'limit' | 'cursor' | 'sort'>,
   lastRunAt: (row: T) => number | undefined = () => undefined,
-): { rows: T[]; nextCursor?: string } {
+): { rows: T[]; nextCursor?: string; ordered: T[] } {
   const sort = query.sort ?? 'name';
   const keyed = rows.map(row => ({
     row,
@@ -107,6 +107,9 @@ export function pageRows<T extends PageRow>(
   const more = start + query.limit < keyed.length;
   return {
     rows: page.map(k => k.row),
+    // Every row in order: given back as the next call's `rows`, it sorts in linear time
+    // while the order has not changed.
+    ordered: keyed.map(k => k.row),
     ...(more && last
       ? {
           nextCursor: encode({
