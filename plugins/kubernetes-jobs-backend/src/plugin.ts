@@ -102,7 +102,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           annotationKey,
         });
         store.listen(keys => {
-          listVersion.bump();
+          listVersion.bump(keys);
           if (!keys) statsCache.changedAll();
           else keys.forEach(key => statsCache.changed(key));
         });
@@ -160,7 +160,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         caches.subscribe(tracker);
         caches.subscribe(signals);
         statsCache.listenTo(caches);
-        caches.subscribe(listVersion);
+        listVersion.listenTo(caches);
         caches.start();
 
         const actions = new RunActions({

@@ -119,7 +119,14 @@ describe('ConnectingRunStore', () => {
   it('tells its listeners what each write changed: the definitions when the call says, all when it does not, nothing for nothing', async () => {
     const { logger } = loggerSpy();
     const store = {
-      observe: jest.fn(async () => []),
+      // The first observation changed its record; the second found it as observed.
+      observeChanges: jest
+        .fn()
+        .mockImplementationOnce(async (runs: unknown[]) => ({
+          finished: [],
+          written: runs,
+        }))
+        .mockImplementationOnce(async () => ({ finished: [], written: [] })),
       recordKill: jest.fn(async () => {}),
       markRemoved: jest.fn(async () => {}),
       saveEvidence: jest.fn(async () => true),
@@ -136,12 +143,13 @@ describe('ConnectingRunStore', () => {
     heard.length = 0; // connected: everything may have changed
 
     await connecting.observe([{ key, run: {} as any }]);
+    await connecting.observe([{ key, run: {} as any }]);
     await connecting.recordKill('uid', 'user:default/jane', new Date(), key);
     await connecting.recordKill('uid', 'user:default/jane', new Date());
     await connecting.markRemoved([]);
     await connecting.markRemoved(['uid']);
     await connecting.saveEvidence('uid', {} as any);
     await connecting.stats([key]);
-    expect(heard).toEqual([[key], [key], undefined, [], undefined, []]);
+    expect(heard).toEqual([[key], [], [key], undefined, [], undefined, []]);
   });
 });

@@ -193,11 +193,21 @@ export class ConnectingRunStore implements RunStore {
   ): Promise<void> {
     return this.write(s => s.releaseIfInactive(key, options), [key]);
   }
-  observe(runs: ObservedRun[]): Promise<FinishedRun[]> {
-    return this.write(
-      s => s.observe(runs),
-      runs.map(r => r.key),
-    );
+  /**
+   * Whoever listens hears of the definitions whose records changed: an observation that
+   * found its record as observed changed nothing anyone shows. When the write fails, of all.
+   */
+  async observe(runs: ObservedRun[]): Promise<FinishedRun[]> {
+    return (await this.observeChanges(runs)).finished;
+  }
+  async observeChanges(runs: ObservedRun[]) {
+    let result: Awaited<ReturnType<RunStore['observeChanges']>> | undefined;
+    try {
+      result = await this.call(s => s.observeChanges(runs));
+      return result;
+    } finally {
+      this.changed((result?.written ?? runs).map(r => r.key));
+    }
   }
   saveEvidence(jobUid: string, evidence: SavedEvidence): Promise<boolean> {
     return this.write(s => s.saveEvidence(jobUid, evidence), []);

@@ -74,6 +74,20 @@ describe.each(databases.eachSupportedId())(
       expect(next).toBeGreaterThan(id);
     });
 
+    it('says which observations changed a record: none when the record is as observed', async () => {
+      const { store } = await createStore(databaseId);
+      const running = { key, run: run('w', 'Running') };
+      expect((await store.observeChanges([running])).written).toEqual([
+        running,
+      ]);
+      // The same again (an annotation changed on the Job, say): nothing to write.
+      expect((await store.observeChanges([running])).written).toEqual([]);
+      const done = { key, run: run('w', 'Succeeded') };
+      const moved = await store.observeChanges([done]);
+      expect(moved.written).toEqual([done]);
+      expect(moved.finished).toHaveLength(1);
+    });
+
     it('gives exactly one of many concurrent reservations the slot', async () => {
       const { store } = await createStore(databaseId);
       const results = await Promise.allSettled(

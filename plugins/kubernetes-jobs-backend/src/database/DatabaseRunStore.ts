@@ -217,7 +217,11 @@ export class DatabaseRunStore implements RunStore {
     }
   }
 
-  observe(observed: ObservedRun[]): Promise<FinishedRun[]> {
+  async observe(observed: ObservedRun[]): Promise<FinishedRun[]> {
+    return (await observeRuns(this.db, observed)).finished;
+  }
+
+  observeChanges(observed: ObservedRun[]) {
     return observeRuns(this.db, observed);
   }
 

@@ -75,6 +75,13 @@ export interface RunStore {
    */
   observe(runs: ObservedRun[]): Promise<FinishedRun[]>;
   /**
+   * {@link RunStore.observe}, also saying which observations changed a record (the others
+   * found it as observed and wrote nothing).
+   */
+  observeChanges(
+    runs: ObservedRun[],
+  ): Promise<{ finished: FinishedRun[]; written: ObservedRun[] }>;
+  /**
    * Keeps what a run left behind (log tails, events, pods, the failure in words) with its
    * record. The first save wins (a Stop saves right after its answer; the tracker
    * saves when it sees a run end): returns false when evidence was already saved.

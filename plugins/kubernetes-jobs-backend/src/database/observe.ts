@@ -28,13 +28,15 @@ function predecessors(state: RunState): RunState[] {
 
 /**
  * The run tracker's writes: new runs get a record, known ones move forward only. See
- * RunStore.observe.
+ * RunStore.observe. Also says which observations changed a record: those whose record was
+ * already as observed wrote nothing.
  */
 export async function observeRuns(
   db: Knex,
   observed: ObservedRun[],
-): Promise<FinishedRun[]> {
+): Promise<{ finished: FinishedRun[]; written: ObservedRun[] }> {
   const finished: FinishedRun[] = [];
+  const written: ObservedRun[] = [];
   const withUid = observed.filter(o => o.run.uid);
   for (const batch of chunks(withUid, 500)) {
     const existing = (await db<Row>(TABLE)
@@ -55,15 +57,17 @@ export async function observeRuns(
     for (const o of fresh) {
       const row = await insertObserved(db, o);
       if (row) byUid.set(o.run.uid, row);
+      else written.push(o);
     }
     for (const o of batch) {
       const row = byUid.get(o.run.uid);
       if (!row || recordsSame(row, o.run)) continue;
+      written.push(o);
       const done = await advance(db, row, o);
       if (done) finished.push(done);
     }
   }
-  return finished;
+  return { finished, written };
 }
 
 /**

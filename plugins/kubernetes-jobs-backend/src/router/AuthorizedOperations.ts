@@ -37,6 +37,7 @@ import { RunActions } from '../service/RunActions';
 import { RunDetails } from '../service/RunDetails';
 import { RunReader } from '../service/RunReader';
 import { RunRequests } from '../service/RunRequests';
+import { AnswerDeps, answerDeps, stillShown } from './answerDeps';
 import { catalogDecisionTest } from './catalogDecision';
 import { Caller, EntityGuard, actorOf } from './guard';
 import { RequestOperations } from './RequestOperations';
@@ -59,7 +60,16 @@ type ListScope =
 interface SharedAnswer {
   body: Promise<string>;
   etag?: string;
+  /** The list count it was built at (or last found still true at). */
+  count: number;
+  /** The definitions version it was built at. */
+  definitions: string;
+  /** What it depends on among runs and history, once built. */
+  deps?: AnswerDeps;
 }
+
+/** How many questions' latest answers are kept, to be checked rather than built again. */
+const MAX_LATEST_ANSWERS = 200;
 
 /** A strong ETag: the same JSON, the same tag. */
 function contentTag(body: string): string {
@@ -139,11 +149,15 @@ export class AuthorizedOperations {
   /**
    * {@link AuthorizedOperations.listDefinitions} as JSON ready to send, with the ETag of its
    * content. `known` is the caller's If-None-Match: when it is the answer's ETag, `body` is
-   * absent (a 304). Authorization comes first, always. With a list version, the answer is kept
-   * under its key (the caller's scope, the question, the version read before building): while
-   * nothing moves, an answer the caller has costs nothing, and browsers that heard the same hint
-   * share one answer; when something moved but not this answer, it is built again and still a
-   * 304 for the caller who has it.
+   * absent (a 304). Authorization comes first, always. With a list version:
+   *
+   * - an answer is kept under its key (the caller's scope, the question, the version read
+   *   before building): while nothing moves, an answer the caller has costs nothing, and
+   *   browsers that heard the same hint share one answer;
+   * - the latest answer to each question is kept too: after something moved, it is checked
+   *   against what moved (see {@link stillShown}) and, when still true, given again without
+   *   being built; when not, the answer is built again, and is still a 304 for the caller who
+   *   has it if it came out the same.
    */
   async listDefinitionsTagged(
     credentials: BackstageCredentials,
@@ -153,33 +167,46 @@ export class AuthorizedOperations {
   ): Promise<{ etag: string; body?: string }> {
     const scope = await this.listScope(credentials, entityRef);
     const { version } = this.options;
-    const scopeKey = version?.scopeKey(fingerprint(scope));
-    const key = scopeKey && version?.key(scopeKey, page ?? null);
-    let shared = key ? this.answers.get(key) : undefined;
+    if (!version) {
+      const body = JSON.stringify(await this.listIn(scope, page));
+      const etag = contentTag(body);
+      return etag === known ? { etag } : { etag, body };
+    }
+    const scopeKey = version.scopeKey(fingerprint(scope));
+    const key = version.key(scopeKey, page ?? null);
+    const question = version.question(scopeKey, page ?? null);
+    let shared = this.answers.get(key);
+    if (!shared) {
+      const latest = this.latest.get(question);
+      if (latest && (await this.stillTrue(latest))) {
+        shared = latest;
+        this.share(key, latest);
+      }
+    }
     if (shared?.etag !== undefined && shared.etag === known) {
       return { etag: known };
     }
     if (!shared) {
+      // Read before building: a change while it is built makes it older, never newer.
       const entry: SharedAnswer = {
+        count: version.current(),
+        definitions: version.definitionsVersion(),
         body: this.listIn(scope, page, scopeKey).then(answer => {
           const body = JSON.stringify(answer);
           entry.etag = contentTag(body);
+          entry.deps = answerDeps(answer, page);
           return body;
         }),
       };
       shared = entry;
-      if (key) {
-        // Answers of an older version are never asked for again: keep only this one's.
-        const current = key.split('-', 2).join('-');
-        if (current !== this.answersVersion) {
-          this.answers.clear();
-          this.answersVersion = current;
-        }
-        this.answers.set(key, entry);
-        entry.body.catch(() => this.answers.delete(key));
-        if (this.answers.size > MAX_SHARED_ANSWERS) {
-          this.answers.delete(this.answers.keys().next().value!);
-        }
+      this.share(key, entry);
+      this.latest.delete(question);
+      this.latest.set(question, entry);
+      entry.body.catch(() => {
+        if (this.latest.get(question) === entry) this.latest.delete(question);
+      });
+      if (this.latest.size > MAX_LATEST_ANSWERS) {
+        this.latest.delete(this.latest.keys().next().value!);
       }
     }
     const body = await shared.body;
@@ -187,10 +214,50 @@ export class AuthorizedOperations {
     return etag === known ? { etag } : { etag, body };
   }
 
+  /** Keeps `entry` under `key`, with the other answers of the current version only. */
+  private share(key: string, entry: SharedAnswer): void {
+    // Answers of an older version are never asked for again under their key.
+    const current = key.split('-', 2).join('-');
+    if (current !== this.answersVersion) {
+      this.answers.clear();
+      this.answersVersion = current;
+    }
+    this.answers.set(key, entry);
+    entry.body.catch(() => this.answers.delete(key));
+    if (this.answers.size > MAX_SHARED_ANSWERS) {
+      this.answers.delete(this.answers.keys().next().value!);
+    }
+  }
+
+  /**
+   * Whether a built answer is still what would be built now: the same minute and definitions
+   * version, and nothing that moved since concerns it. Found true, it counts as built now.
+   */
+  private async stillTrue(entry: SharedAnswer): Promise<boolean> {
+    const version = this.options.version!;
+    const { deps } = entry;
+    if (!deps || entry.definitions !== version.definitionsVersion()) {
+      return false;
+    }
+    const now = version.current();
+    const changed = version.changedSince(entry.count);
+    if (!changed) return false;
+    const still = await stillShown(deps, changed, keys =>
+      this.options.definitions.lastRunTimes(keys),
+    );
+    if (still && entry.definitions === version.definitionsVersion()) {
+      entry.count = Math.max(entry.count, now);
+      return true;
+    }
+    return false;
+  }
+
   /** Answers by key, oldest first: a key names one answer, so it can be shared. */
   private readonly answers = new Map<string, SharedAnswer>();
   /** The version (and minute) of the answers kept. */
   private answersVersion?: string;
+  /** The latest answer to each question (scope and query), least recently built first. */
+  private readonly latest = new Map<string, SharedAnswer>();
 
   /** Whose Jobs the caller may see, resolved and authorized. */
   private async listScope(

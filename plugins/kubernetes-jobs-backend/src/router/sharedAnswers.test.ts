@@ -111,6 +111,41 @@ describe('tagged list answers', () => {
     expect(other.body).toBeDefined();
   });
 
+  it('gives the latest answer again without building it when what moved since does not concern it', async () => {
+    const { operations, version, built, release } = setup();
+    release();
+    const first = await operations.listDefinitionsTagged(
+      jane,
+      undefined,
+      page,
+      undefined,
+    );
+    expect(built()).toBe(1);
+    // A run of a definition the (empty) page does not show: still true, not built.
+    version.bump([
+      { cluster: 'prod', namespace: 'shop', kind: 'Job', name: 'other' },
+    ]);
+    const held = await operations.listDefinitionsTagged(
+      jane,
+      undefined,
+      page,
+      first.etag,
+    );
+    expect(held).toEqual({ etag: first.etag });
+    const fresh = await operations.listDefinitionsTagged(
+      jane,
+      undefined,
+      page,
+      undefined,
+    );
+    expect(fresh.body).toBeDefined();
+    expect(built()).toBe(1);
+    // A write whose definition is not known: built again.
+    version.bump();
+    await operations.listDefinitionsTagged(jane, undefined, page, first.etag);
+    expect(built()).toBe(2);
+  });
+
   it('keeps the answers of the current version only', async () => {
     const { operations, version, built, release } = setup();
     release();

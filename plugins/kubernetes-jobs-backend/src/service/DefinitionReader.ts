@@ -27,7 +27,7 @@ import {
   withLive,
 } from './cachedReads';
 import { EntitySelector, selects } from './entitySelector';
-import { PageRow, pageRows, rowId } from './definitionPage';
+import { PageRow, lastRunTime, pageRows, rowId } from './definitionPage';
 import { ListVersion } from './ListVersion';
 import {
   DefinitionObject,
@@ -259,6 +259,23 @@ export class DefinitionReader {
       ...(nextCursor ? { nextCursor } : {}),
       facets: base.facets,
     };
+  }
+
+  /**
+   * When each definition's last run was created, from kept stats (read when not kept);
+   * undefined for each when history cannot be read.
+   */
+  async lastRunTimes(
+    keys: DefinitionLocation[],
+  ): Promise<Map<string, number | undefined> | undefined> {
+    const stats = await this.statsOrNothing(keys);
+    if (!stats) return undefined;
+    return new Map(
+      keys.map(key => {
+        const id = definitionKeyString(key);
+        return [id, lastRunTime(stats.get(id))];
+      }),
+    );
   }
 
   private readStats(
@@ -522,19 +539,6 @@ function sortFound(found: Found[]): Found[] {
     .map(f => ({ f, id: id(f) }))
     .sort((a, b) => Number(a.id > b.id) - Number(a.id < b.id))
     .map(({ f }) => f);
-}
-
-/** When each kept stats' last run was created: stats are kept between reads, so is this. */
-const lastRunTimes = new WeakMap<DefinitionStats, number | undefined>();
-
-function lastRunTime(stats: DefinitionStats | undefined): number | undefined {
-  if (!stats) return undefined;
-  if (lastRunTimes.has(stats)) return lastRunTimes.get(stats);
-  const run = stats.lastRun;
-  const at = run && Date.parse(run.createdAt ?? run.startedAt ?? '');
-  const time = at && !Number.isNaN(at) ? at : undefined;
-  lastRunTimes.set(stats, time);
-  return time;
 }
 
 /** A cluster that could not be read, for the `errors` of a list. */

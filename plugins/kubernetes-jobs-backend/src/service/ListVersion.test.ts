@@ -81,3 +81,101 @@ describe('ListVersion', () => {
     expect(version.definitionsKey(shop, null)).not.toBe(kept);
   });
 });
+
+describe('ListVersion.changedSince', () => {
+  const shopMigrate = {
+    cluster: 'prod',
+    namespace: 'shop',
+    kind: 'Job' as const,
+    name: 'migrate',
+  };
+
+  it('names the definitions whose history moved since a count, or says it does not know', () => {
+    const version = new ListVersion({ annotationKey: 'job-assistant' });
+    const start = version.current();
+    expect(version.changedSince(start)).toEqual([]);
+    version.bump([shopMigrate]);
+    expect(version.changedSince(start)).toEqual([shopMigrate]);
+    const afterFirst = version.current();
+    // A write whose definition is not known: anything may have changed.
+    version.bump();
+    expect(version.changedSince(start)).toBeUndefined();
+    expect(version.changedSince(afterFirst)).toBeUndefined();
+    // A listing or a change of health: not known either.
+    const afterUnknown = version.current();
+    version.bump([shopMigrate]);
+    expect(version.changedSince(afterUnknown)).toEqual([shopMigrate]);
+    version.onHealth();
+    expect(version.changedSince(afterUnknown)).toBeUndefined();
+  });
+
+  it('forgets what is older than a thousand moves', () => {
+    const version = new ListVersion({ annotationKey: 'job-assistant' });
+    const start = version.current();
+    for (let i = 0; i < 2_500; i++) version.bump([shopMigrate]);
+    expect(version.changedSince(start)).toBeUndefined();
+    const recent = version.current() - 10;
+    expect(version.changedSince(recent)).toHaveLength(10);
+  });
+});
+
+describe('ListVersion heard from the watch caches', () => {
+  it('logs a run change under its definition, with the run, and a definition change without', () => {
+    const definition = {
+      kind: 'Job',
+      metadata: {
+        name: 'migrate',
+        namespace: 'shop',
+        uid: 'def-uid',
+        annotations: { 'job-assistant': 'enable' },
+      },
+    };
+    const cache = {
+      cluster: 'prod',
+      get: (kind: string, namespace: string, name: string) =>
+        kind === 'Job' && namespace === 'shop' && name === 'migrate'
+          ? definition
+          : undefined,
+    };
+    const caches = { subscribe: jest.fn(), get: () => cache };
+    const version = new ListVersion({ annotationKey: 'job-assistant' });
+    version.listenTo(caches as any);
+    expect(caches.subscribe).toHaveBeenCalledWith(version);
+    const start = version.current();
+    const definitionsBefore = version.definitionsVersion();
+
+    const run = {
+      metadata: {
+        name: 'migrate-abc12',
+        namespace: 'shop',
+        uid: 'run-uid',
+        ownerReferences: [
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            name: 'migrate',
+            uid: 'def-uid',
+          },
+        ],
+      },
+    };
+    version.onChange('prod', upsert(run as any));
+    expect(version.changedSince(start)).toEqual([
+      {
+        cluster: 'prod',
+        namespace: 'shop',
+        kind: 'Job',
+        name: 'migrate',
+        run: 'migrate-abc12',
+      },
+    ]);
+    expect(version.definitionsVersion()).toBe(definitionsBefore);
+
+    const afterRun = version.current();
+    version.onChange('prod', upsert(definition as any));
+    expect(version.changedSince(afterRun)).toEqual([
+      { cluster: 'prod', namespace: 'shop', kind: 'Job', name: 'migrate' },
+    ]);
+    expect(version.definitionsVersion()).not.toBe(definitionsBefore);
+  });
+});

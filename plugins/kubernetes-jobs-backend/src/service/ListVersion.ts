@@ -1,10 +1,25 @@
+import { DefinitionLocation } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { createHash } from 'node:crypto';
 import { ClusterCacheListener } from '../cache/ClusterCache';
 import { isDefinitionObject } from '../cache/summaries';
 import { CacheChange } from '../cache/watchTypes';
+import { WatchCaches } from '../cache/WatchCaches';
+import {
+  ChangedDefinition,
+  changedDefinitions,
+} from '../tracker/changedDefinitions';
 
 /** How long an answer may be reused at most, for what only time changes (a next schedule). */
 const REUSE_MS = 60_000;
+
+/** Changes remembered with the definitions they concern; older ones are "unknown". */
+const MAX_LOG = 1000;
+
+/** One move of the list count: the definitions it concerns, or undefined when not known. */
+interface LoggedChange {
+  count: number;
+  definitions?: ChangedDefinition[];
+}
 
 /**
  * Counts of what may change a list of definitions on this replica.
@@ -21,10 +36,16 @@ const REUSE_MS = 60_000;
  * Both keys also change every minute, for what only time changes (a CronJob's next run), and to
  * bound how long a write made by another replica, which this one may hear of only with its next
  * cluster event, can go unseen.
+ *
+ * The last thousand moves of the list count are remembered with the definitions they concern
+ * (a run's change concerns its definition), so that an answer built a few moves ago can be
+ * checked against what moved since, rather than built again (see `changedSince`).
  */
 export class ListVersion implements ClusterCacheListener {
   private count = 0;
   private definitionsCount = 0;
+  private readonly log: LoggedChange[] = [];
+  private caches?: WatchCaches;
 
   constructor(
     private readonly options: {
@@ -34,13 +55,21 @@ export class ListVersion implements ClusterCacheListener {
     },
   ) {}
 
-  /** Something changed, not a definition (a write to history). */
-  bump(): void {
-    this.count++;
+  /** From now on, what the caches see changing moves the counts. */
+  listenTo(caches: WatchCaches): void {
+    this.caches = caches;
+    caches.subscribe(this);
   }
 
-  onChange(_cluster: string, change: CacheChange): void {
-    this.count++;
+  /**
+   * Run history was written: for these definitions, or for some not known (`undefined`: a kill
+   * recorded by its run's uid, say).
+   */
+  bump(definitions?: DefinitionLocation[]): void {
+    this.move(definitions);
+  }
+
+  onChange(cluster: string, change: CacheChange): void {
     const { annotationKey } = this.options;
     const previous = change.type === 'upsert' ? change.previous : undefined;
     if (
@@ -49,16 +78,57 @@ export class ListVersion implements ClusterCacheListener {
     ) {
       this.definitionsCount++;
     }
+    this.move(
+      this.caches &&
+        changedDefinitions(this.caches.get(cluster), change, annotationKey),
+    );
   }
 
   onSynced(): void {
-    this.count++;
     this.definitionsCount++;
+    this.move(undefined);
   }
 
   onHealth(): void {
-    this.count++;
     this.definitionsCount++;
+    this.move(undefined);
+  }
+
+  private move(definitions: ChangedDefinition[] | undefined): void {
+    this.count++;
+    this.log.push({ count: this.count, definitions });
+    if (this.log.length > 2 * MAX_LOG) this.log.splice(0, MAX_LOG);
+  }
+
+  /** The list count now: what an answer built now was built at. */
+  current(): number {
+    return this.count;
+  }
+
+  /** The definitions count now, with the minute: what is built from definitions alone depends on. */
+  definitionsVersion(): string {
+    return `${this.definitionsCount}-${this.minute()}`;
+  }
+
+  /**
+   * The definitions whose runs or history changed since the list count was `count` (with the
+   * run, when only that run changed in a cluster; without, when history was written); undefined
+   * when that is not known (something moved that concerns no definition it can name, or too
+   * long ago to be remembered). Does not say whether definitions themselves changed: compare
+   * `definitionsVersion` for that. Linear in the moves since `count`, at most a thousand.
+   */
+  changedSince(count: number): ChangedDefinition[] | undefined {
+    if (count === this.count) return [];
+    const oldest = this.log[0];
+    if (!oldest || oldest.count > count + 1) return undefined;
+    const changed: ChangedDefinition[] = [];
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const entry = this.log[i];
+      if (entry.count <= count) break;
+      if (!entry.definitions) return undefined;
+      changed.push(...entry.definitions);
+    }
+    return changed;
   }
 
   private minute(): number {
@@ -76,7 +146,12 @@ export class ListVersion implements ClusterCacheListener {
    * two parts being the version.
    */
   key(scopeKey: string, query: unknown): string {
-    return `${this.count}-${this.minute()}-${scopeKey}-${hash(query)}`;
+    return `${this.count}-${this.minute()}-${this.question(scopeKey, query)}`;
+  }
+
+  /** What a key names apart from the version: the scope and the question asked. */
+  question(scopeKey: string, query: unknown): string {
+    return `${scopeKey}-${hash(query)}`;
   }
 
   /**

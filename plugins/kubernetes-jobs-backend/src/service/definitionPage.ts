@@ -3,6 +3,7 @@ import {
   DefinitionLocation,
   DefinitionPageQuery,
   DefinitionSort,
+  DefinitionStats,
   JobDefinition,
   definitionSortId,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
@@ -19,7 +20,7 @@ export interface PageRow {
 export const rowId = (key: DefinitionLocation): string => definitionSortId(key);
 
 /** Where a page ends: the sort it belongs to and the last row's sort key. */
-interface Cursor {
+export interface Cursor {
   sort: DefinitionSort;
   id: string;
   /** `lastRun` sort: the last row's lastRunAt, or null when it never ran. */
@@ -30,7 +31,8 @@ function encode(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decode(text: string, sort: DefinitionSort): Cursor {
+/** The cursor a page gave, for `sort`; a 400 when it is not one. */
+export function decodeCursor(text: string, sort: DefinitionSort): Cursor {
   let cursor: Partial<Cursor> | undefined;
   try {
     cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -65,7 +67,7 @@ function decode(text: string, sort: DefinitionSort): Cursor {
  * exactly where the next page starts, however definitions come and go meanwhile: a row added
  * or removed before the cursor does not shift the next page, and no row shows twice.
  */
-function compare(
+export function compareRows(
   sort: DefinitionSort,
   a: { id: string; at?: number | null },
   b: { id: string; at?: number | null },
@@ -77,6 +79,22 @@ function compare(
   if (a.id === b.id) return 0;
   return a.id < b.id ? -1 : 1;
 }
+
+/** When the last run of a definition's stats was created (ms); undefined when it never ran. */
+export function lastRunTime(
+  stats: DefinitionStats | undefined,
+): number | undefined {
+  if (!stats) return undefined;
+  if (lastRunTimes.has(stats)) return lastRunTimes.get(stats);
+  const run = stats.lastRun;
+  const at = run && Date.parse(run.createdAt ?? run.startedAt ?? '');
+  const time = at && !Number.isNaN(at) ? at : undefined;
+  lastRunTimes.set(stats, time);
+  return time;
+}
+
+/** When each stats' last run was created: stats are kept between reads, so is this. */
+const lastRunTimes = new WeakMap<DefinitionStats, number | undefined>();
 
 /**
  * One page of `rows` (already filtered): sorted, after the cursor, `limit` long, with the
@@ -95,11 +113,11 @@ export function pageRows<T extends PageRow>(
     id: row.id ?? rowId(row.key),
     at: sort === 'lastRun' ? lastRunAt(row) ?? null : null,
   }));
-  keyed.sort((a, b) => compare(sort, a, b));
+  keyed.sort((a, b) => compareRows(sort, a, b));
   let start = 0;
   if (query.cursor) {
-    const after = decode(query.cursor, sort);
-    start = keyed.findIndex(k => compare(sort, k, after) > 0);
+    const after = decodeCursor(query.cursor, sort);
+    start = keyed.findIndex(k => compareRows(sort, k, after) > 0);
     if (start < 0) start = keyed.length;
   }
   const page = keyed.slice(start, start + query.limit);
