@@ -10,6 +10,7 @@ import { ClusterPulse } from './ClusterPulse';
 import { ResourceWatch } from './ResourceWatch';
 import { CacheChange, DEFAULT_WATCH_TIMING, WatchTiming } from './watchTypes';
 import { Summary } from './summaries';
+import { SummaryIndex } from './SummaryIndex';
 
 const KINDS: DefinitionKind[] = ['Job', 'CronJob'];
 
@@ -145,7 +146,7 @@ export class ClusterCache {
     kind: DefinitionKind,
     namespace: string | undefined,
     timeoutMs: number,
-    pick: (watch: ResourceWatch) => Map<string, Summary>,
+    pick: (watch: ResourceWatch) => SummaryIndex,
   ): Promise<CacheView<Summary>> {
     const watches = this.watchesFor(kind, namespace);
     if (!watches) {
@@ -174,10 +175,9 @@ export class ClusterCache {
         );
         continue;
       }
-      for (const item of pick(watch).values()) {
-        if (!namespace || item.metadata?.namespace === namespace) {
-          items.push(item);
-        }
+      // A namespace's objects are indexed together: the others are not walked.
+      for (const item of pick(watch).values(namespace || undefined)) {
+        items.push(item);
       }
     }
     return { items, problems };
@@ -193,7 +193,7 @@ export class ClusterCache {
   ): Summary | undefined;
   get(kind: DefinitionKind, namespace: string, name: string) {
     for (const watch of this.watchesFor(kind, namespace) ?? []) {
-      const item = watch.items.get(`${namespace}/${name}`);
+      const item = watch.items.getIn(namespace, name);
       if (item) return item;
     }
     return undefined;

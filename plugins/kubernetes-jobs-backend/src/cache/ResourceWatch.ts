@@ -2,13 +2,13 @@ import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterClient, OpenWatch, WatchEvent } from '../cluster/ClusterClient';
 import { kubernetesStatusOf } from '../cluster/errors';
 import {
-  intern,
   isDefinitionObject,
   Summary,
   sameSummary,
   summarize,
 } from './summaries';
 import { ClusterPulse } from './ClusterPulse';
+import { SummaryIndex } from './SummaryIndex';
 import { DEFAULT_WATCH_TIMING, WatchListener, WatchTiming } from './watchTypes';
 
 class GoneError extends Error {
@@ -19,14 +19,8 @@ class StallError extends Error {
   name = 'StallError';
 }
 
-/**
- * `namespace/name`. Made of the one copy of `namespace/` and the summary's own name, so a key
- * costs a reference to each rather than a third copy of both.
- */
-function objectKey(object: Summary): string {
-  const prefix = intern(`${object.metadata?.namespace ?? ''}/`)!;
-  return prefix + (object.metadata?.name ?? '');
-}
+const namespaceOf = (summary: Summary) => summary.metadata?.namespace ?? '';
+const nameOf = (summary: Summary) => summary.metadata?.name ?? '';
 
 /**
  * List-then-watch of one kind, in one namespace or all of them, kept as compact summaries.
@@ -38,12 +32,13 @@ function objectKey(object: Summary): string {
  * which may have missed events meanwhile, then starts again from where it was.
  */
 export class ResourceWatch {
-  readonly items = new Map<string, Summary>();
+  /** The summaries, by namespace and name (`namespace/name` as a key). */
+  readonly items = new SummaryIndex();
   /**
    * The items that are definitions, kept with `items`: a list of definitions costs the
    * definitions, not every run of the cluster.
    */
-  readonly definitions = new Map<string, Summary>();
+  readonly definitions = new SummaryIndex();
   /** The first full list has arrived. */
   synced = false;
   /** Since when the contents may be out of date (the watch is down, or the cluster silent). */
@@ -93,9 +88,8 @@ export class ResourceWatch {
   observe(object: Summary): void {
     if (!this.synced) return;
     const summary = summarize(this.kind, object, this.annotationKey);
-    const key = objectKey(summary);
-    if (this.items.has(key)) return;
-    this.put(key, summary);
+    if (this.items.hasIn(namespaceOf(summary), nameOf(summary))) return;
+    this.put(summary);
     this.listener.onChange({
       type: 'upsert',
       kind: this.kind,
@@ -163,7 +157,7 @@ export class ResourceWatch {
 
   private async relist(): Promise<void> {
     const startedAt = new Date();
-    const fresh = new Map<string, Summary>();
+    const fresh: Summary[] = [];
     let token: string | undefined;
     let resourceVersion = '';
     do {
@@ -189,8 +183,7 @@ export class ResourceWatch {
         throw error;
       }
       for (const item of page.items) {
-        const summary = summarize(this.kind, item, this.annotationKey);
-        fresh.set(objectKey(summary), summary);
+        fresh.push(summarize(this.kind, item, this.annotationKey));
       }
       token = page.continue;
       resourceVersion = page.resourceVersion;
@@ -198,15 +191,17 @@ export class ResourceWatch {
     if (this.stopped) return;
 
     const initial = !this.synced;
-    const old = new Map(this.items);
+    const old = new SummaryIndex();
+    old.replaceAll(this.items.values());
     this.items.clear();
     this.definitions.clear();
-    for (const [key, summary] of fresh) {
-      this.put(key, summary);
-      this.announceUpsert(summary, old.get(key), initial);
-      old.delete(key);
+    for (const summary of fresh) {
+      const previous = old.getIn(namespaceOf(summary), nameOf(summary));
+      this.put(summary);
+      this.announceUpsert(summary, previous, initial);
     }
     for (const gone of old.values()) {
+      if (this.items.hasIn(namespaceOf(gone), nameOf(gone))) continue;
       this.listener.onChange({
         type: 'delete',
         kind: this.kind,
@@ -329,18 +324,18 @@ export class ResourceWatch {
     });
   }
 
-  private put(key: string, summary: Summary): void {
-    this.items.set(key, summary);
+  private put(summary: Summary): void {
+    this.items.put(summary);
     if (isDefinitionObject(summary, this.annotationKey)) {
-      this.definitions.set(key, summary);
+      this.definitions.put(summary);
     } else {
-      this.definitions.delete(key);
+      this.definitions.remove(namespaceOf(summary), nameOf(summary));
     }
   }
 
-  private remove(key: string): void {
-    this.items.delete(key);
-    this.definitions.delete(key);
+  private remove(summary: Summary): void {
+    this.items.remove(namespaceOf(summary), nameOf(summary));
+    this.definitions.remove(namespaceOf(summary), nameOf(summary));
   }
 
   private apply(event: WatchEvent): void {
@@ -364,9 +359,11 @@ export class ResourceWatch {
       case 'ADDED':
       case 'MODIFIED': {
         const summary = summarize(this.kind, event.object, this.annotationKey);
-        const key = objectKey(summary);
-        const previous = this.items.get(key);
-        this.put(key, summary);
+        const previous = this.items.getIn(
+          namespaceOf(summary),
+          nameOf(summary),
+        );
+        this.put(summary);
         if (rv) this.resourceVersion = rv;
         this.recover();
         this.announceUpsert(summary, previous, false);
@@ -374,7 +371,7 @@ export class ResourceWatch {
       }
       case 'DELETED': {
         const summary = summarize(this.kind, event.object, this.annotationKey);
-        this.remove(objectKey(summary));
+        this.remove(summary);
         if (rv) this.resourceVersion = rv;
         this.recover();
         this.listener.onChange({

@@ -20,7 +20,7 @@ import {
   PARAMETERS_ANNOTATION,
   ParameterValue,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { isDefinitionObject } from '../cache/summaries';
+import { intern, isDefinitionObject, timeIn } from '../cache/summaries';
 import { timeOf, toIso } from '../util/dates';
 import type { ApprovalRule } from '../config';
 import { approvalFor } from './approvalPolicy';
@@ -76,8 +76,9 @@ export function toJobDefinition(
     name: metadata.name ?? '',
     kind,
     uid: metadata.uid ?? '',
-    entityRef: options.entityRef,
-    entityOwnerRef: options.entityOwnerRef,
+    // The same few entities own many definitions: one copy of each reference.
+    entityRef: intern(options.entityRef),
+    entityOwnerRef: intern(options.entityOwnerRef),
     description: metadata.annotations?.[DESCRIPTION_ANNOTATION],
     schedule: cronSpec?.schedule,
     timeZone: cronSpec?.timeZone,
@@ -86,13 +87,10 @@ export function toJobDefinition(
       parallel === undefined
         ? options.allowParallelRunsByDefault
         : parallel === 'true',
-    containers: (jobSpec?.template?.spec?.containers ?? []).map(c => ({
-      name: c.name,
-      image: c.image,
-    })),
+    containers: containersOf(jobSpec?.template?.spec?.containers),
     backoffLimit: jobSpec?.backoffLimit,
     activeDeadlineSeconds: jobSpec?.activeDeadlineSeconds,
-    createdAt: toIso(metadata.creationTimestamp),
+    createdAt: toIso(timeIn(metadata.creationTimestamp)),
     ...parameterFields(declared),
     ...approvalFields(approvalFor(cluster, object, options.approvals ?? [])),
     ...(kind === 'CronJob'
@@ -101,7 +99,7 @@ export function toJobDefinition(
             metadata.annotations?.[ALLOW_SCHEDULE_CONTROL_ANNOTATION] ===
             'true',
           lastScheduleTime: toIso(
-            (object as V1CronJob).status?.lastScheduleTime,
+            timeIn((object as V1CronJob).status?.lastScheduleTime),
           ),
           nextScheduleTime: object.spec?.suspend
             ? undefined
@@ -113,6 +111,29 @@ export function toJobDefinition(
         }
       : {}),
   };
+}
+
+/**
+ * The name and image of each container. A cached definition's list is already that, frozen
+ * and shared by the definitions that run the same containers: shown as it is, not copied.
+ */
+function containersOf(
+  containers: Array<{ name: string; image?: string }> | undefined,
+): JobDefinition['containers'] {
+  if (
+    containers &&
+    Object.isFrozen(containers) &&
+    containers.every(
+      c =>
+        Object.isFrozen(c) &&
+        Object.keys(c).length === 2 &&
+        'name' in c &&
+        'image' in c,
+    )
+  ) {
+    return containers;
+  }
+  return (containers ?? []).map(c => ({ name: c.name, image: c.image }));
 }
 
 function condition(job: V1Job, type: string): V1JobCondition | undefined {
@@ -162,19 +183,19 @@ export function toJobRun(
   const metadata = job.metadata ?? {};
   const annotations = metadata.annotations ?? {};
   const state = runStateOf(job);
-  const startedAt = toIso(job.status?.startTime);
+  const startedAt = toIso(timeIn(job.status?.startTime));
   const failed = condition(job, 'Failed');
   const suspended = condition(job, 'Suspended');
   let finishedAt: string | undefined;
   if (state === 'Succeeded') {
     finishedAt =
-      toIso(job.status?.completionTime) ??
-      toIso(condition(job, 'Complete')?.lastTransitionTime);
+      toIso(timeIn(job.status?.completionTime)) ??
+      toIso(timeIn(condition(job, 'Complete')?.lastTransitionTime));
   } else if (state === 'Failed') {
-    finishedAt = toIso(failed?.lastTransitionTime);
+    finishedAt = toIso(timeIn(failed?.lastTransitionTime));
   } else if (state === 'Killed') {
     finishedAt =
-      toIso(suspended?.lastTransitionTime) ??
+      toIso(timeIn(suspended?.lastTransitionTime)) ??
       annotations[RUN_ANNOTATIONS.killedAt];
   }
   const durationSeconds =
@@ -191,7 +212,7 @@ export function toJobRun(
     definition,
     isDefinition: isItself,
     state,
-    createdAt: toIso(metadata.creationTimestamp),
+    createdAt: toIso(timeIn(metadata.creationTimestamp)),
     startedAt,
     finishedAt,
     durationSeconds,
@@ -206,17 +227,41 @@ export function toJobRun(
       (job.status?.failed ?? 0) +
       (job.status?.succeeded ?? 0) +
       (job.status?.active ?? 0),
-    pods: {
-      active: job.status?.active ?? 0,
-      ready: job.status?.ready ?? 0,
-      succeeded: job.status?.succeeded ?? 0,
-      failed: job.status?.failed ?? 0,
-      terminating: job.status?.terminating ?? 0,
-    },
+    pods: podCounts(
+      job.status?.active ?? 0,
+      job.status?.ready ?? 0,
+      job.status?.succeeded ?? 0,
+      job.status?.failed ?? 0,
+      job.status?.terminating ?? 0,
+    ),
     failure: failed
       ? { reason: failed.reason, message: failed.message }
       : undefined,
   };
+}
+
+/** Pod counts of runs, each a few pods at most: one frozen object per set of counts. */
+const POD_COUNTS = new Map<number, JobRun['pods']>();
+
+/** A run's pod counts; the small ones, which most runs have, shared. */
+function podCounts(
+  active: number,
+  ready: number,
+  succeeded: number,
+  failed: number,
+  terminating: number,
+): JobRun['pods'] {
+  const counts = [active, ready, succeeded, failed, terminating];
+  if (!counts.every(n => Number.isInteger(n) && n >= 0 && n < 8)) {
+    return { active, ready, succeeded, failed, terminating };
+  }
+  const key = counts.reduce((sum, n) => sum * 8 + n, 0);
+  let pods = POD_COUNTS.get(key);
+  if (!pods) {
+    pods = Object.freeze({ active, ready, succeeded, failed, terminating });
+    POD_COUNTS.set(key, pods);
+  }
+  return pods;
 }
 
 /** The values a run Job says it ran with (its own annotation, written when it was created). */
