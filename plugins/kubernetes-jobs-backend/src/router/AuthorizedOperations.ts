@@ -200,13 +200,16 @@ export class AuthorizedOperations {
       };
       shared = entry;
       this.share(key, entry);
-      this.latest.delete(question);
-      this.latest.set(question, entry);
-      entry.body.catch(() => {
-        if (this.latest.get(question) === entry) this.latest.delete(question);
-      });
-      if (this.latest.size > MAX_LATEST_ANSWERS) {
-        this.latest.delete(this.latest.keys().next().value!);
+      // The whole list is the size of the organisation: shared while nothing moves, not kept.
+      if (entityRef || page) {
+        this.latest.delete(question);
+        this.latest.set(question, entry);
+        entry.body.catch(() => {
+          if (this.latest.get(question) === entry) this.latest.delete(question);
+        });
+        if (this.latest.size > MAX_LATEST_ANSWERS) {
+          this.latest.delete(this.latest.keys().next().value!);
+        }
       }
     }
     const body = await shared.body;

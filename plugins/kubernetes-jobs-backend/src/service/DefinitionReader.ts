@@ -462,14 +462,14 @@ export class DefinitionReader {
     object: DefinitionObject,
     selector?: EntitySelector,
   ): JobDefinition {
-    const attribution = `${selector?.entityRef ?? ''} ${
-      selector?.ownerRef ?? ''
-    }`;
+    const entityRef = selector?.entityRef;
+    const ownerRef = selector?.ownerRef;
     const known = this.shown.get(object);
     const next = known?.definition.nextScheduleTime;
     if (
       known &&
-      known.attribution === attribution &&
+      known.definition.entityRef === entityRef &&
+      known.definition.entityOwnerRef === ownerRef &&
       (!next || Date.parse(next) > Date.now())
     ) {
       return known.definition;
@@ -477,17 +477,14 @@ export class DefinitionReader {
     const definition = toJobDefinition(cluster, object, {
       allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
       approvals: this.options.approvals,
-      entityRef: selector?.entityRef,
-      entityOwnerRef: selector?.ownerRef,
+      entityRef,
+      entityOwnerRef: ownerRef,
     });
-    this.shown.set(object, { attribution, definition });
+    this.shown.set(object, { definition });
     return definition;
   }
 
-  private readonly shown = new WeakMap<
-    object,
-    { attribution: string; definition: JobDefinition }
-  >();
+  private readonly shown = new WeakMap<object, { definition: JobDefinition }>();
 }
 
 /** What of a page query filters on the definitions alone (not runs, not the cursor). */

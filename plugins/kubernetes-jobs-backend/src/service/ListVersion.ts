@@ -12,8 +12,12 @@ import {
 /** How long an answer may be reused at most, for what only time changes (a next schedule). */
 const REUSE_MS = 60_000;
 
-/** Changes remembered with the definitions they concern; older ones are "unknown". */
-const MAX_LOG = 1000;
+/**
+ * Moves remembered with the definitions they concern (between this and twice this); older ones
+ * are "not known". A run makes a few moves (created, started, ended, each written to history),
+ * so this is a few dozen runs: an answer older than that is built again.
+ */
+const MAX_LOG = 256;
 
 /** One move of the list count: the definitions it concerns, or undefined when not known. */
 interface LoggedChange {
@@ -37,7 +41,7 @@ interface LoggedChange {
  * bound how long a write made by another replica, which this one may hear of only with its next
  * cluster event, can go unseen.
  *
- * The last thousand moves of the list count are remembered with the definitions they concern
+ * The last few hundred moves of the list count are remembered with the definitions they concern
  * (a run's change concerns its definition), so that an answer built a few moves ago can be
  * checked against what moved since, rather than built again (see `changedSince`).
  */
@@ -115,7 +119,7 @@ export class ListVersion implements ClusterCacheListener {
    * run, when only that run changed in a cluster; without, when history was written); undefined
    * when that is not known (something moved that concerns no definition it can name, or too
    * long ago to be remembered). Does not say whether definitions themselves changed: compare
-   * `definitionsVersion` for that. Linear in the moves since `count`, at most a thousand.
+   * `definitionsVersion` for that. Linear in the moves since `count`, at most a few hundred.
    */
   changedSince(count: number): ChangedDefinition[] | undefined {
     if (count === this.count) return [];

@@ -80,6 +80,9 @@ export function compareRows(
   return a.id < b.id ? -1 : 1;
 }
 
+/** When each stats' last run was created: stats are kept between reads, so is this. */
+const lastRunTimes = new WeakMap<DefinitionStats, number | undefined>();
+
 /** When the last run of a definition's stats was created (ms); undefined when it never ran. */
 export function lastRunTime(
   stats: DefinitionStats | undefined,
@@ -92,9 +95,6 @@ export function lastRunTime(
   lastRunTimes.set(stats, time);
   return time;
 }
-
-/** When each stats' last run was created: stats are kept between reads, so is this. */
-const lastRunTimes = new WeakMap<DefinitionStats, number | undefined>();
 
 /**
  * One page of `rows` (already filtered): sorted, after the cursor, `limit` long, with the
