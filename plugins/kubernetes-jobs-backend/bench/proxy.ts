@@ -55,30 +55,48 @@ export async function startReplicaProxy(
   const server = http.createServer((req, res) => {
     const upstream = next('request');
     upstream.requests++;
-    const forward = http.request(
-      {
-        host: upstream.host,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent: upstream.agent,
-      },
-      answer => {
-        res.writeHead(answer.statusCode ?? 502, {
-          ...answer.headers,
-          [REPLICA_HEADER]: upstream.name,
-        });
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', (error: NodeJS.ErrnoException) => {
-      const code = error.code ?? error.name;
-      errors[code] = (errors[code] ?? 0) + 1;
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    req.pipe(forward);
+    // A kept-alive connection the replica closed just as it was reused fails at once with
+    // ECONNRESET: a GET is sent again, once, on a new connection, as load balancers do (Node's
+    // documentation gives the same advice). Anything else is a 502.
+    const idempotent = req.method === 'GET' || req.method === 'HEAD';
+    const send = (retry: boolean) => {
+      const forward = http.request(
+        {
+          host: upstream.host,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          agent: upstream.agent,
+        },
+        answer => {
+          res.writeHead(answer.statusCode ?? 502, {
+            ...answer.headers,
+            [REPLICA_HEADER]: upstream.name,
+          });
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', (error: NodeJS.ErrnoException) => {
+        if (
+          retry &&
+          idempotent &&
+          forward.reusedSocket &&
+          error.code === 'ECONNRESET' &&
+          !res.headersSent
+        ) {
+          send(false);
+          return;
+        }
+        const code = error.code ?? error.name;
+        errors[code] = (errors[code] ?? 0) + 1;
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      if (idempotent) forward.end();
+      else req.pipe(forward);
+    };
+    send(true);
   });
   server.on('connection', track);
 
