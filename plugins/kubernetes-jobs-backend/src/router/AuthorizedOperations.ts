@@ -27,7 +27,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { ClusterAccess } from '../service/ClusterAccess';
 import { DefinitionReader } from '../service/DefinitionReader';
-import { ListVersion } from '../service/ListVersion';
+import { CurrentVersionMap, ListVersion } from '../service/ListVersion';
 import {
   EntitySelector,
   KUBERNETES_ENTITIES_FILTER,
@@ -219,17 +219,8 @@ export class AuthorizedOperations {
 
   /** Keeps `entry` under `key`, with the other answers of the current version only. */
   private share(key: string, entry: SharedAnswer): void {
-    // Answers of an older version are never asked for again under their key.
-    const current = key.split('-', 2).join('-');
-    if (current !== this.answersVersion) {
-      this.answers.clear();
-      this.answersVersion = current;
-    }
     this.answers.set(key, entry);
     entry.body.catch(() => this.answers.delete(key));
-    if (this.answers.size > MAX_SHARED_ANSWERS) {
-      this.answers.delete(this.answers.keys().next().value!);
-    }
   }
 
   /**
@@ -255,10 +246,10 @@ export class AuthorizedOperations {
     return false;
   }
 
-  /** Answers by key, oldest first: a key names one answer, so it can be shared. */
-  private readonly answers = new Map<string, SharedAnswer>();
-  /** The version (and minute) of the answers kept. */
-  private answersVersion?: string;
+  /** Answers by key: a key names one answer, so it can be shared. */
+  private readonly answers = new CurrentVersionMap<SharedAnswer>(
+    MAX_SHARED_ANSWERS,
+  );
   /** The latest answer to each question (scope and query), least recently built first. */
   private readonly latest = new Map<string, SharedAnswer>();
 

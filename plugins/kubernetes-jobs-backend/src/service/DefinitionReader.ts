@@ -28,7 +28,7 @@ import {
 } from './cachedReads';
 import { EntitySelector, selects } from './entitySelector';
 import { PageRow, lastRunTime, pageRows, rowId } from './definitionPage';
-import { ListVersion } from './ListVersion';
+import { CurrentVersionMap, ListVersion } from './ListVersion';
 import {
   DefinitionObject,
   computeStats,
@@ -148,7 +148,7 @@ export class DefinitionReader {
         ? version.definitionsKey(scopeKey, part)
         : undefined;
     const baseKey = kept(['page', definitionFilters(page)]);
-    const base = baseKey ? this.kept<PageBase>(baseKey) : undefined;
+    const base = baseKey ? this.bases.get(baseKey) : undefined;
     if (base) {
       return this.page(base, [], clusters, page!);
     }
@@ -189,30 +189,12 @@ export class DefinitionReader {
       this.toDefinition(cluster, definition, selector),
     );
     // A cluster that could not be read is asked again next time, not kept.
-    if (baseKey && !errors.length) this.keep(baseKey, built);
+    if (baseKey && !errors.length) this.bases.set(baseKey, built);
     return this.page(built, errors, clusters, page);
   }
 
-  /** What was kept under `key`, if it is of the current definitions version. */
-  private kept<T>(key: string): T | undefined {
-    return this.keptByKey.get(key) as T | undefined;
-  }
-
-  private keep(key: string, value: unknown): void {
-    // Keys of an older version are never asked for again: keep only this one's.
-    const current = key.split('-', 2).join('-');
-    if (current !== this.keptVersion) {
-      this.keptByKey.clear();
-      this.keptVersion = current;
-    }
-    this.keptByKey.set(key, value);
-    if (this.keptByKey.size > MAX_KEPT) {
-      this.keptByKey.delete(this.keptByKey.keys().next().value!);
-    }
-  }
-
-  private readonly keptByKey = new Map<string, unknown>();
-  private keptVersion?: string;
+  /** Page bases by definitions key, of the current definitions version only. */
+  private readonly bases = new CurrentVersionMap<PageBase>(MAX_KEPT);
 
   /**
    * One page of `base`: sorted and cut at the cursor with the definitions alone; stats are read

@@ -1,5 +1,5 @@
 import { CacheChange } from '../cache/watchTypes';
-import { ListVersion } from './ListVersion';
+import { CurrentVersionMap, ListVersion } from './ListVersion';
 
 const job = (name: string, annotations?: Record<string, string>) => ({
   metadata: { name, namespace: 'shop', annotations },
@@ -177,5 +177,25 @@ describe('ListVersion heard from the watch caches', () => {
       { cluster: 'prod', namespace: 'shop', kind: 'Job', name: 'migrate' },
     ]);
     expect(version.definitionsVersion()).not.toBe(definitionsBefore);
+  });
+});
+
+describe('CurrentVersionMap', () => {
+  it('keeps the values of the latest version only, and at most so many', () => {
+    const kept = new CurrentVersionMap<number>(2);
+    kept.set('1-5-a', 1);
+    kept.set('1-5-b', 2);
+    expect(kept.get('1-5-a')).toBe(1);
+    kept.set('1-5-c', 3);
+    expect(kept.get('1-5-a')).toBeUndefined();
+    expect(kept.size).toBe(2);
+    // Another count, or another minute: the older ones go.
+    kept.set('2-5-a', 4);
+    expect(kept.get('1-5-b')).toBeUndefined();
+    expect(kept.size).toBe(1);
+    kept.set('2-6-a', 5);
+    expect(kept.get('2-5-a')).toBeUndefined();
+    kept.delete('2-6-a');
+    expect(kept.size).toBe(0);
   });
 });

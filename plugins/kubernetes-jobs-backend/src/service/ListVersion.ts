@@ -175,3 +175,39 @@ function hash(value: unknown): string {
     .digest('base64url')
     .slice(0, 22);
 }
+
+/**
+ * Values kept under keys made by {@link ListVersion} (`<count>-<minute>-...`): only those of
+ * the latest version set, since keys of an older one are never asked for again, and at most
+ * `max` of them, the oldest dropped first.
+ */
+export class CurrentVersionMap<V> {
+  private readonly entries = new Map<string, V>();
+  private version?: string;
+
+  constructor(private readonly max: number) {}
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    const version = key.split('-', 2).join('-');
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
