@@ -1,5 +1,8 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { V1Job, V1Pod } from '@kubernetes/client-node';
-import { failureSummary } from './evidence';
+import { FakeClusterClient } from '../__testUtils__/FakeClusterClient';
+import { SavedEvidence } from '../database/RunStore';
+import { EvidenceCollector, failureSummary } from './evidence';
 
 /** The failure in plain words, from pod statuses as Kubernetes records them. */
 
@@ -118,5 +121,83 @@ describe('failureSummary', () => {
     expect(
       failureSummary({ status: { succeeded: 1, conditions: [] } }, pods, []),
     ).toBeUndefined();
+  });
+});
+
+describe('EvidenceCollector.saveFinished', () => {
+  const finishedRun = (uid: string, name: string, state: string) =>
+    ({
+      key: { cluster: 'prod', namespace: 'shop', kind: 'Job', name: 'check' },
+      run: { uid, name, namespace: 'shop', cluster: 'prod', state },
+    } as any);
+
+  function setup(saved: Map<string, SavedEvidence>) {
+    const cluster = new FakeClusterClient('prod');
+    const store = {
+      getEvidence: jest.fn(async (uid: string) => saved.get(uid)),
+      saveEvidence: jest.fn(async (uid: string, evidence: SavedEvidence) => {
+        saved.set(uid, evidence);
+        return true;
+      }),
+    };
+    const collector = new EvidenceCollector({
+      client: FakeClusterClient.factory(cluster),
+      store: store as any,
+      logger: mockServices.logger.mock(),
+      maxLogBytesPerRun: 10_000,
+      stoppedElsewhereWaitMs: 50,
+    });
+    return { cluster, store, collector };
+  }
+
+  it('leaves a run stopped from the portal to the replica that stopped it, and reads the cluster once for the others', async () => {
+    const saved = new Map<string, SavedEvidence>();
+    const { cluster, collector, store } = setup(saved);
+    const stopped = cluster.put<V1Job>('Job', {
+      metadata: { name: 'check-1', namespace: 'shop' },
+      spec: { suspend: true, template: {} },
+    });
+    const failed = cluster.put<V1Job>('Job', {
+      metadata: { name: 'check-2', namespace: 'shop' },
+      spec: { template: {} },
+    });
+    const done = collector.saveFinished([
+      finishedRun(stopped.metadata!.uid!, 'check-1', 'Killed'),
+      finishedRun(failed.metadata!.uid!, 'check-2', 'Failed'),
+    ]);
+    // The replica that stopped check-1 saves its evidence a moment later (here, 10 ms).
+    setTimeout(
+      () =>
+        saved.set(stopped.metadata!.uid!, {
+          savedAt: new Date().toISOString(),
+          pods: [],
+          logs: [],
+          events: [],
+        }),
+      10,
+    );
+    await done;
+    // Only check-2 was read from the cluster; check-1 was looked for in history twice.
+    expect(cluster.calls.readJob).toBe(1);
+    expect(saved.has(failed.metadata!.uid!)).toBe(true);
+    expect(
+      store.getEvidence.mock.calls.filter(
+        ([uid]) => uid === stopped.metadata!.uid,
+      ),
+    ).toHaveLength(2);
+  });
+
+  it('reads a stopped run from the cluster when no replica saved it in time', async () => {
+    const saved = new Map<string, SavedEvidence>();
+    const { cluster, collector } = setup(saved);
+    const stopped = cluster.put<V1Job>('Job', {
+      metadata: { name: 'check-1', namespace: 'shop' },
+      spec: { suspend: true, template: {} },
+    });
+    await collector.saveFinished([
+      finishedRun(stopped.metadata!.uid!, 'check-1', 'Killed'),
+    ]);
+    expect(cluster.calls.readJob).toBe(1);
+    expect(saved.has(stopped.metadata!.uid!)).toBe(true);
   });
 });

@@ -110,6 +110,12 @@ export class EvidenceCollector {
       logger: LoggerService;
       /** Upper bound on the log text kept per run. */
       maxLogBytesPerRun: number;
+      /**
+       * How long a replica that sees a run stopped from the portal end waits for the replica
+       * that stopped it to save its evidence (3 s by default; pods stay in their grace period,
+       * 30 s by default, far longer).
+       */
+      stoppedElsewhereWaitMs?: number;
     },
   ) {}
 
@@ -187,28 +193,54 @@ export class EvidenceCollector {
     return saving;
   }
 
-  /** Collects and saves the evidence of runs that just finished; failures are logged. */
+  /**
+   * Collects and saves the evidence of runs that just finished; failures are logged. A run
+   * stopped from the portal (suspended) is being saved by the replica that stopped it, right
+   * after its answer, or saved already: read from history, after giving that replica
+   * `stoppedElsewhereWaitMs`, and from the cluster only if it has not saved it by then (it
+   * failed, or went away), so that two replicas do not both read the same logs.
+   */
   async saveFinished(runs: FinishedRun[]): Promise<void> {
-    for (const { run } of runs) {
-      try {
-        // Stopped from the portal: being saved, or saved already, without asking the cluster.
-        const saving = this.saving.get(run.uid);
-        const saved = saving
-          ? await saving
-          : await this.options.store.getEvidence(run.uid);
-        if (!saved) {
-          const client = await this.options.client(run.cluster);
-          const job = await client.readJob(run.namespace, run.name);
-          if (job.metadata?.uid !== run.uid) continue;
-          const evidence = await this.save(client, job);
-          run.failureSummary = run.failureSummary ?? evidence?.failureSummary;
-        } else {
-          run.failureSummary = run.failureSummary ?? saved.failureSummary;
-        }
-      } catch (error) {
-        this.warn(run.cluster, run.namespace, run.name, error);
+    const stopped: FinishedRun[] = [];
+    for (const finished of runs) {
+      if (!(await this.saveOne(finished, { waitForStopper: true }))) {
+        stopped.push(finished);
       }
     }
+    if (!stopped.length) return;
+    await new Promise(resolve =>
+      setTimeout(resolve, this.options.stoppedElsewhereWaitMs ?? 3_000),
+    );
+    for (const finished of stopped) {
+      await this.saveOne(finished, { waitForStopper: false });
+    }
+  }
+
+  /** One run's evidence; false when it was left for the replica that stopped it. */
+  private async saveOne(
+    { run }: FinishedRun,
+    options: { waitForStopper: boolean },
+  ): Promise<boolean> {
+    try {
+      // Stopped here: being saved, or saved already, without asking the cluster.
+      const saving = this.saving.get(run.uid);
+      const saved = saving
+        ? await saving
+        : await this.options.store.getEvidence(run.uid);
+      if (saved) {
+        run.failureSummary = run.failureSummary ?? saved.failureSummary;
+        return true;
+      }
+      if (options.waitForStopper && run.state === 'Killed') return false;
+      const client = await this.options.client(run.cluster);
+      const job = await client.readJob(run.namespace, run.name);
+      if (job.metadata?.uid !== run.uid) return true;
+      const evidence = await this.save(client, job);
+      run.failureSummary = run.failureSummary ?? evidence?.failureSummary;
+    } catch (error) {
+      this.warn(run.cluster, run.namespace, run.name, error);
+    }
+    return true;
   }
 
   private warn(
