@@ -1,17 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
-  DefinitionKind,
   KUBERNETES_JOBS_SIGNAL_CHANNEL,
   KubernetesJobsHint,
   RunRequest,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { V1Job } from '@kubernetes/client-node';
 import { ClusterCacheListener } from '../cache/ClusterCache';
 import { CacheChange } from '../cache/watchTypes';
 import { WatchCaches } from '../cache/WatchCaches';
-import { isDefinition, kindOf } from '../service/model';
-import { definitionOf } from '../tracker/definitionOf';
+import { changedDefinitions } from '../tracker/changedDefinitions';
 
 /** Hints for the same definition or run within this window go out once. */
 const COALESCE_MS = 50;
@@ -37,38 +34,20 @@ export class ChangeSignals implements ClusterCacheListener {
 
   onChange(cluster: string, change: CacheChange): void {
     if (change.initial) return; // the first list after start is not news
-    const { annotationKey } = this.options;
-    const object = change.object;
-    const namespace = object.metadata?.namespace ?? '';
-    const definitionish =
-      isDefinition(object, annotationKey) ||
-      (change.type === 'upsert' &&
-        change.previous !== undefined &&
-        isDefinition(change.previous, annotationKey));
-    if (definitionish) {
+    for (const changed of changedDefinitions(
+      this.options.caches.get(cluster),
+      change,
+      this.options.annotationKey,
+    )) {
       this.enqueue({
-        type: 'definition',
+        type: changed.run === undefined ? 'definition' : 'run',
         cluster,
-        namespace,
-        definitionKind: change.kind,
-        definitionName: object.metadata?.name ?? '',
+        namespace: changed.namespace,
+        definitionKind: changed.kind,
+        definitionName: changed.name,
+        ...(changed.run === undefined ? {} : { run: changed.run }),
       });
     }
-    if (change.kind !== 'Job') return;
-    const definition = definitionOf(
-      this.options.caches.get(cluster),
-      object as V1Job,
-      annotationKey,
-    );
-    if (!definition) return;
-    this.enqueue({
-      type: 'run',
-      cluster,
-      namespace,
-      definitionKind: kindOf(definition) as DefinitionKind,
-      definitionName: definition.metadata?.name ?? '',
-      run: object.metadata?.name,
-    });
   }
 
   /** A run request of a definition was asked for or changed: tabs showing its requests refetch. */

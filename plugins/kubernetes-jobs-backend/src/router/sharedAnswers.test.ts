@@ -6,6 +6,9 @@ import { component } from '../__testUtils__/sandbox';
 import { ListVersion } from '../service/ListVersion';
 import { AuthorizedOperations } from './AuthorizedOperations';
 
+const jane = mockCredentials.user('user:default/jane');
+const page = { limit: 50 };
+
 /**
  * List answers through AuthorizedOperations with a counting reader: what is built, what is
  * shared, what is not built at all.
@@ -50,20 +53,16 @@ function setup() {
     userInfo: mockServices.userInfo.mock(),
     version,
   });
-  return { operations, version, built: () => built, release, answer };
+  /** Jane asks for a page (the first of 50, unless said), holding the answer tagged `known`. */
+  const ask = (known?: string, query: object = { limit: 50 }) =>
+    operations.listDefinitionsTagged(jane, undefined, query as any, known);
+  return { operations, version, built: () => built, release, answer, ask };
 }
-
-const jane = mockCredentials.user('user:default/jane');
-const page = { limit: 50 };
 
 describe('tagged list answers', () => {
   it('builds one answer for the same question asked at once, and none for one the caller has', async () => {
-    const { operations, built, release, answer } = setup();
-    const asked = Promise.all(
-      Array.from({ length: 5 }, () =>
-        operations.listDefinitionsTagged(jane, undefined, page, undefined),
-      ),
-    );
+    const { ask, built, release, answer } = setup();
+    const asked = Promise.all(Array.from({ length: 5 }, () => ask()));
     await new Promise(r => setTimeout(r, 20));
     release();
     const answers = await asked;
@@ -71,87 +70,52 @@ describe('tagged list answers', () => {
     expect(new Set(answers.map(a => a.etag)).size).toBe(1);
     expect(answers.every(a => a.body === JSON.stringify(answer))).toBe(true);
 
-    const again = await operations.listDefinitionsTagged(
-      jane,
-      undefined,
-      page,
-      answers[0].etag,
-    );
+    const again = await ask(answers[0].etag);
     expect(again).toEqual({ etag: answers[0].etag });
     expect(built()).toBe(1);
   });
 
   it('builds again after a change, still a 304 when the answer came out the same', async () => {
-    const { operations, version, built, release } = setup();
+    const { version, built, release, ask } = setup();
     release();
-    const first = await operations.listDefinitionsTagged(
-      jane,
-      undefined,
-      page,
-      undefined,
-    );
+    const first = await ask();
     // Something moved elsewhere: built again, the same content, so nothing to send.
     version.bump();
-    const unchanged = await operations.listDefinitionsTagged(
-      jane,
-      undefined,
-      page,
-      first.etag,
-    );
+    const unchanged = await ask(first.etag);
     expect(built()).toBe(2);
     expect(unchanged).toEqual({ etag: first.etag });
     // Another question is another answer.
-    const other = await operations.listDefinitionsTagged(
-      jane,
-      undefined,
-      { ...page, search: 'shop' },
-      first.etag,
-    );
+    const other = await ask(first.etag, { ...page, search: 'shop' });
     expect(built()).toBe(3);
     expect(other.body).toBeDefined();
   });
 
   it('gives the latest answer again without building it when what moved since does not concern it', async () => {
-    const { operations, version, built, release } = setup();
+    const { version, built, release, ask } = setup();
     release();
-    const first = await operations.listDefinitionsTagged(
-      jane,
-      undefined,
-      page,
-      undefined,
-    );
+    const first = await ask();
     expect(built()).toBe(1);
     // A run of a definition the (empty) page does not show: still true, not built.
     version.bump([
       { cluster: 'prod', namespace: 'shop', kind: 'Job', name: 'other' },
     ]);
-    const held = await operations.listDefinitionsTagged(
-      jane,
-      undefined,
-      page,
-      first.etag,
-    );
+    const held = await ask(first.etag);
     expect(held).toEqual({ etag: first.etag });
-    const fresh = await operations.listDefinitionsTagged(
-      jane,
-      undefined,
-      page,
-      undefined,
-    );
+    const fresh = await ask();
     expect(fresh.body).toBeDefined();
     expect(built()).toBe(1);
     // A write whose definition is not known: built again.
     version.bump();
-    await operations.listDefinitionsTagged(jane, undefined, page, first.etag);
+    await ask(first.etag);
     expect(built()).toBe(2);
   });
 
   it('keeps the answers of the current version only', async () => {
-    const { operations, version, built, release } = setup();
+    const { operations, version, built, release, ask } = setup();
     release();
-    await operations.listDefinitionsTagged(jane, undefined, page, undefined);
+    await ask();
     version.bump();
-    await operations.listDefinitionsTagged(jane, undefined, page, undefined);
+    await ask();
     expect((operations as any).answers.size).toBe(1);
     expect(built()).toBe(2);
   });

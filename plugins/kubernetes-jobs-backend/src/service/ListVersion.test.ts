@@ -121,6 +121,7 @@ describe('ListVersion.changedSince', () => {
 
 describe('ListVersion heard from the watch caches', () => {
   it('logs a run change under its definition, with the run, and a definition change without', () => {
+    // A suspended definition Job: a template, not itself a run.
     const definition = {
       kind: 'Job',
       metadata: {
@@ -129,6 +130,7 @@ describe('ListVersion heard from the watch caches', () => {
         uid: 'def-uid',
         annotations: { 'job-assistant': 'enable' },
       },
+      spec: { suspend: true },
     };
     const cache = {
       cluster: 'prod',

@@ -2,14 +2,12 @@ import {
   DefinitionLocation,
   DefinitionStats,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
-import { V1Job } from '@kubernetes/client-node';
 import { ClusterCacheListener } from '../cache/ClusterCache';
 import { CacheChange } from '../cache/watchTypes';
 import { WatchCaches } from '../cache/WatchCaches';
 import { definitionKeyString } from '../database/RunStore';
 import { intern } from '../cache/summaries';
-import { isDefinition, kindOf } from '../service/model';
-import { definitionOf } from './definitionOf';
+import { changedDefinitions } from './changedDefinitions';
 
 /** How long kept stats are trusted at most: another replica's writes are heard of no later. */
 const TRUST_MS = 60_000;
@@ -202,31 +200,13 @@ export class StatsCache implements ClusterCacheListener {
 
   onChange(cluster: string, change: CacheChange): void {
     const { caches } = this;
-    const { annotationKey } = this.options;
     if (!caches) return;
-    const object = change.object;
-    const namespace = object.metadata?.namespace ?? '';
-    if (isDefinition(object, annotationKey)) {
-      this.changed({
-        cluster,
-        namespace,
-        kind: kindOf(object),
-        name: object.metadata?.name ?? '',
-      });
-    }
-    if (change.kind !== 'Job') return;
-    const definition = definitionOf(
+    for (const key of changedDefinitions(
       caches.get(cluster),
-      object as V1Job,
-      annotationKey,
-    );
-    if (definition) {
-      this.changed({
-        cluster,
-        namespace,
-        kind: kindOf(definition),
-        name: definition.metadata?.name ?? '',
-      });
+      change,
+      this.options.annotationKey,
+    )) {
+      this.changed(key);
     }
   }
 

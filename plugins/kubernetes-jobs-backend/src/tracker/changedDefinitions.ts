@@ -11,6 +11,8 @@ export type ChangedDefinition = DefinitionLocation & { run?: string };
 /**
  * The definitions a change the watch cache saw concerns: the definition itself (or what was a
  * definition until this change), and the definition a changed Job is a run of (naming the run).
+ * The one reading of a change for everything that follows definitions: the stats kept, the
+ * list version, the hints to browsers.
  */
 export function changedDefinitions(
   cache: ClusterCache,
@@ -34,8 +36,9 @@ export function changedDefinitions(
     });
   }
   if (change.kind === 'Job') {
+    // A run, or the definition Job itself once it ran: a run of that definition.
     const definition = definitionOf(cache, object as V1Job, annotationKey);
-    if (definition && definition !== object) {
+    if (definition) {
       found.push({
         cluster,
         namespace,
