@@ -9,10 +9,7 @@ import {
   DefinitionSummary,
   JobDefinition,
   JobRun,
-  distinct,
-  matchesDefinition,
   matchesLastRun,
-  searchWords,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { V1Job } from '@kubernetes/client-node';
 import { ClusterCache } from '../cache/ClusterCache';
@@ -27,7 +24,15 @@ import {
   withLive,
 } from './cachedReads';
 import { EntitySelector, selects } from './entitySelector';
-import { PageRow, lastRunTime, pageRows, rowId } from './definitionPage';
+import { lastRunTime, pageRows } from './definitionPage';
+import {
+  Found,
+  PageBase,
+  Row,
+  definitionFilters,
+  pageBase,
+  sortFound,
+} from './pageBase';
 import { CurrentVersionMap, ListVersion } from './ListVersion';
 import {
   DefinitionObject,
@@ -50,33 +55,6 @@ export interface DefinitionReaderOptions extends CachedReadsOptions {
    * order) while no definition changes; without it, every page is built whole.
    */
   version?: Pick<ListVersion, 'definitionsKey'>;
-}
-
-interface Found {
-  cluster: string;
-  definition: DefinitionObject;
-  selector?: EntitySelector;
-}
-
-/** A row of a page being built: the definition found, as paging sees it. */
-type Row = PageRow & {
-  found: Found;
-  id: string;
-  /** Its key among stats. */
-  statsId: string;
-};
-
-/** What a page is built from before runs count: every visible row, the filters' matches. */
-interface PageBase {
-  rows: Row[];
-  facets: DefinitionListResponse['facets'];
-  /** The rows the definition filters and the search match, in the name order. */
-  matching: Row[];
-  /**
-   * The same rows in the last-run order of the latest page in that sort: the next one starts
-   * from it, and runs move few rows between two pages.
-   */
-  byLastRun?: Row[];
 }
 
 /** How many scopes and questions are kept per definitions version. */
@@ -467,57 +445,6 @@ export class DefinitionReader {
   }
 
   private readonly shown = new WeakMap<object, { definition: JobDefinition }>();
-}
-
-/** What of a page query filters on the definitions alone (not runs, not the cursor). */
-function definitionFilters(page: DefinitionPageQuery | undefined) {
-  if (!page) return null;
-  const { cluster, namespace, owner, search } = page;
-  return { cluster, namespace, owner, search };
-}
-
-/**
- * Every visible row with its definition as shown, the choices of each filter, and the rows the
- * definition filters and the search match, in the name order.
- */
-function pageBase(
-  found: Found[],
-  query: DefinitionPageQuery,
-  show: (
-    cluster: string,
-    definition: DefinitionObject,
-    selector?: EntitySelector,
-  ) => JobDefinition,
-): PageBase {
-  const rows: Row[] = found.map(f => {
-    const key = keyOf(f.cluster, f.definition);
-    return {
-      found: f,
-      key,
-      id: rowId(key),
-      statsId: definitionKeyString(key),
-      definition: show(f.cluster, f.definition, f.selector),
-    };
-  });
-  const facets = {
-    clusters: distinct(rows.map(r => r.definition.cluster)),
-    namespaces: distinct(rows.map(r => r.definition.namespace)),
-    owners: distinct(rows.map(r => r.definition.entityOwnerRef)),
-  };
-  const words = searchWords(query.search);
-  const matching = rows
-    .filter(r => matchesDefinition(r.definition, query, words))
-    .sort((a, b) => Number(a.id > b.id) - Number(a.id < b.id));
-  return { rows, facets, matching };
-}
-
-/** Cluster, namespace, name, kind: the list's order and the name sort's keys. */
-function sortFound(found: Found[]): Found[] {
-  const id = (f: Found) => rowId(keyOf(f.cluster, f.definition));
-  return found
-    .map(f => ({ f, id: id(f) }))
-    .sort((a, b) => Number(a.id > b.id) - Number(a.id < b.id))
-    .map(({ f }) => f);
 }
 
 /** A cluster that could not be read, for the `errors` of a list. */
