@@ -25,8 +25,7 @@ export interface OrganisationShape {
   activeRuns: number;
 }
 
-// BENCH_ENTITIES scales the organisation, 200 Jobs per entity: 500 is the 100,000-Job run (heap
-// per Job at two sizes separates the fixed part).
+// BENCH_ENTITIES scales the organisation, 200 Jobs per entity: 500 is the 100,000-Job run.
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 50);
 if (!Number.isInteger(ENTITIES) || ENTITIES < 2) {
   throw new Error(
