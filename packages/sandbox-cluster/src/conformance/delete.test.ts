@@ -196,6 +196,89 @@ describe('garbage collection of runs (recording 09)', () => {
     );
   });
 
+  it('collects the dependents of an owner deleted and created again under its name (a new uid)', async () => {
+    const first = (
+      await cluster.api(
+        'POST',
+        '/apis/batch/v1/namespaces/demo/jobs',
+        jobBody('recreated', { suspend: true }),
+      )
+    ).body;
+    const body: any = jobBody('run-of-recreated', { suspend: true });
+    body.metadata.ownerReferences = [
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: 'recreated',
+        uid: first.metadata.uid,
+      },
+    ];
+    await cluster.api('POST', '/apis/batch/v1/namespaces/demo/jobs', body);
+    // Past the collector's pass after that create: a Job whose owner is there stays.
+    await new Promise(resolve => setTimeout(resolve, 200));
+    expect(await getJob(cluster, 'demo', 'run-of-recreated')).toBeDefined();
+    await cluster.api(
+      'DELETE',
+      '/apis/batch/v1/namespaces/demo/jobs/recreated',
+      {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: 'Background',
+      },
+    );
+    await cluster.api(
+      'POST',
+      '/apis/batch/v1/namespaces/demo/jobs',
+      jobBody('recreated', { suspend: true }),
+    );
+    await eventually(async () =>
+      (await getJob(cluster, 'demo', 'run-of-recreated')) ? undefined : true,
+    );
+    expect(await getJob(cluster, 'demo', 'recreated')).toBeDefined();
+  });
+
+  it('leaves a Job whose ownerReference was removed when that owner goes', async () => {
+    const owner = (
+      await cluster.api(
+        'POST',
+        '/apis/batch/v1/namespaces/demo/jobs',
+        jobBody('former-owner', { suspend: true }),
+      )
+    ).body;
+    const body: any = jobBody('adopted-away', { suspend: true });
+    body.metadata.ownerReferences = [
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: 'former-owner',
+        uid: owner.metadata.uid,
+      },
+    ];
+    await cluster.api('POST', '/apis/batch/v1/namespaces/demo/jobs', body);
+    const patched = await cluster.api(
+      'PATCH',
+      '/apis/batch/v1/namespaces/demo/jobs/adopted-away',
+      { metadata: { ownerReferences: null } },
+      { contentType: 'application/merge-patch+json' },
+    );
+    expect(patched.body.metadata.ownerReferences).toBeUndefined();
+    await cluster.api(
+      'DELETE',
+      '/apis/batch/v1/namespaces/demo/jobs/former-owner',
+      {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: 'Background',
+      },
+    );
+    await eventually(async () =>
+      (await getJob(cluster, 'demo', 'former-owner')) ? undefined : true,
+    );
+    // Past the collector's next pass (6 ms at this clock): the Job it no longer names stays.
+    await new Promise(resolve => setTimeout(resolve, 200));
+    expect(await getJob(cluster, 'demo', 'adopted-away')).toBeDefined();
+  });
+
   it('leaves owners of kinds it does not serve alone', async () => {
     const body: any = jobBody('argo-owned', { suspend: true });
     body.metadata.ownerReferences = [
