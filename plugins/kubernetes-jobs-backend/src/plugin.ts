@@ -235,6 +235,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           tracker.stop();
           signals.stop();
           sweep.stop();
+          access.close();
         });
 
         await watchNamespacesThatEntitiesName({

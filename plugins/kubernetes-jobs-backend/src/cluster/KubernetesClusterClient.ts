@@ -29,6 +29,8 @@ import {
   timeoutError,
   toBackstageError,
 } from './errors';
+import { ClusterConnections } from './ClusterConnections';
+import type { Agent } from 'node:http';
 
 /** Upper bound on log text returned per request, so a chatty container cannot exhaust memory. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -59,6 +61,8 @@ export class KubernetesClusterClient implements ClusterClient {
     kubeConfig: KubeConfig,
     /** How long a call may take (watches excepted: their stalls have a watchdog). */
     private readonly timeoutMs = 10_000,
+    /** Open connections to reuse; without, each call opens its own. */
+    private readonly connections?: ClusterConnections,
   ) {
     this.batch = kubeConfig.makeApiClient(BatchV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
@@ -86,7 +90,13 @@ export class KubernetesClusterClient implements ClusterClient {
     });
     try {
       return await Promise.race([
-        fn(requestOptionsWith(controller.signal)),
+        fn(
+          requestOptionsWith(controller.signal, agent =>
+            this.connections
+              ? this.connections.agentFor(this.cluster, agent)
+              : agent,
+          ),
+        ),
         timeout,
       ]);
     } catch (error) {
@@ -354,13 +364,18 @@ export class KubernetesClusterClient implements ClusterClient {
  * Per-call options for the generated API: a middleware that, once authentication has set up the
  * request, sets our User-Agent and the signal that aborts it.
  */
-function requestOptionsWith(signal: AbortSignal): ConfigurationOptions {
+function requestOptionsWith(
+  signal: AbortSignal,
+  agentFor: (made: Agent) => Agent,
+): ConfigurationOptions {
   return {
     middleware: [
       {
         pre: request => {
           request.setHeaderParam('User-Agent', USER_AGENT);
           request.setSignal(signal);
+          const made = request.getAgent();
+          if (made) request.setAgent(agentFor(made));
           return new Observable(Promise.resolve(request));
         },
         post: response => new Observable(Promise.resolve(response)),

@@ -3,6 +3,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import { ClusterClient, ClusterClientFactory } from '../cluster/ClusterClient';
 import { ClusterRegistry } from '../cluster/ClusterRegistry';
 import { KubernetesClusterClient } from '../cluster/KubernetesClusterClient';
+import { ClusterConnections } from '../cluster/ClusterConnections';
 
 /**
  * The one way into clusters: only configured ones (an unknown name is a 404, never a new
@@ -10,6 +11,8 @@ import { KubernetesClusterClient } from '../cluster/KubernetesClusterClient';
  */
 export class ClusterAccess {
   readonly client: ClusterClientFactory;
+  /** Connections kept open between calls, per cluster. */
+  private readonly connections = new ClusterConnections();
 
   constructor(
     private readonly registry: ClusterRegistry,
@@ -29,6 +32,7 @@ export class ClusterAccess {
             cluster,
             await configured.getKubeConfig(),
             options.requestTimeoutMs,
+            this.connections,
           );
         } catch (error) {
           // Credential helpers can fail (expired cloud credentials, missing in-cluster token);
@@ -52,5 +56,10 @@ export class ClusterAccess {
 
   names(): string[] {
     return this.registry.list().map(c => c.name);
+  }
+
+  /** Closes the open connections (at shutdown). */
+  close(): void {
+    this.connections.close();
   }
 }
