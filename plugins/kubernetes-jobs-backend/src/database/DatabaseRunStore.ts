@@ -121,6 +121,18 @@ export class DatabaseRunStore implements RunStore {
   }
 
   async attach(id: number, run: JobRun): Promise<void> {
+    // Usually the tracker has not seen the Job yet: one statement fills in the reservation.
+    // It changes nothing if the tracker already recognised it (job_uid set), and breaks the
+    // unique job_uid if the tracker recorded the Job apart: both are settled below.
+    try {
+      const updated = await this.db<Row>(TABLE)
+        .where({ id })
+        .whereNull('job_uid')
+        .update(attachedColumns(run));
+      if (updated) return;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
     // The tracker may insert the Job's record between our read and our write: then the
     // write breaks the unique job_uid, and the next attempt merges into that record.
     for (let attempt = 1; ; attempt++) {
@@ -143,13 +155,7 @@ export class DatabaseRunStore implements RunStore {
       return;
     }
     if (!tracked) {
-      await tx<Row>(TABLE)
-        .where({ id })
-        .update({
-          ...progressColumns(run),
-          definition_uid: run.definition.uid ?? null,
-          updated_at: new Date(),
-        });
+      await tx<Row>(TABLE).where({ id }).update(attachedColumns(run));
       return;
     }
     const reservation = await tx<Row>(TABLE)
@@ -397,4 +403,13 @@ export class DatabaseRunStore implements RunStore {
     }
     return deleted;
   }
+}
+
+/** What attaching a created Job writes on its reservation. */
+function attachedColumns(run: JobRun) {
+  return {
+    ...progressColumns(run),
+    definition_uid: run.definition.uid ?? null,
+    updated_at: new Date(),
+  };
 }
