@@ -12,7 +12,6 @@ import {
   V1ListMeta,
   V1Pod,
   Watch,
-  setHeaderOptions,
 } from '@kubernetes/client-node';
 import { DefinitionKind } from '@job-assistant/plugin-kubernetes-jobs-common';
 import {
@@ -30,7 +29,8 @@ import {
   toBackstageError,
 } from './errors';
 import { ClusterConnections } from './ClusterConnections';
-import type { Agent } from 'node:http';
+import http, { Agent } from 'node:http';
+import https from 'node:https';
 
 /** Upper bound on log text returned per request, so a chatty container cannot exhaust memory. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -47,9 +47,17 @@ export const FIELD_MANAGER = 'backstage-kubernetes-jobs';
  */
 export const USER_AGENT = `${FIELD_MANAGER}/${packageJson.version} (${packageJson.name})`;
 
+/** Writes name the plugin as their field manager (see {@link FIELD_MANAGER}). */
+const WRITE_QUERY = `fieldManager=${encodeURIComponent(FIELD_MANAGER)}`;
+
+/** The largest answer read for one object: the apiserver stores none above 1.5 MiB. */
+const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
+
 /**
- * How the plugin talks to one Kubernetes cluster: typed calls, and Kubernetes failures turned
- * into Backstage errors naming the cluster and the object.
+ * How the plugin talks to one Kubernetes cluster: lists, logs and watches through the
+ * Kubernetes client, single Jobs and CronJobs as JSON (see `object`), connections kept open
+ * (see {@link ClusterConnections}), and Kubernetes failures turned into Backstage errors naming
+ * the cluster and the object.
  */
 export class KubernetesClusterClient implements ClusterClient {
   private readonly batch: BatchV1Api;
@@ -58,7 +66,7 @@ export class KubernetesClusterClient implements ClusterClient {
 
   constructor(
     readonly cluster: string,
-    kubeConfig: KubeConfig,
+    private readonly kubeConfig: KubeConfig,
     /** How long a call may take (watches excepted: their stalls have a watchdog). */
     private readonly timeoutMs = 10_000,
     /** Open connections to reuse; without, each call opens its own. */
@@ -77,7 +85,7 @@ export class KubernetesClusterClient implements ClusterClient {
    */
   private async call<T>(
     ctx: Omit<KubernetesCallContext, 'cluster'>,
-    fn: (options: ConfigurationOptions) => Promise<T>,
+    fn: (options: ConfigurationOptions, signal: AbortSignal) => Promise<T>,
     timeoutMs = this.timeoutMs,
   ): Promise<T> {
     const controller = new AbortController();
@@ -91,11 +99,8 @@ export class KubernetesClusterClient implements ClusterClient {
     try {
       return await Promise.race([
         fn(
-          requestOptionsWith(controller.signal, agent =>
-            this.connections
-              ? this.connections.agentFor(this.cluster, agent)
-              : agent,
-          ),
+          requestOptionsWith(controller.signal, agent => this.agentFor(agent)),
+          controller.signal,
         ),
         timeout,
       ]);
@@ -105,6 +110,63 @@ export class KubernetesClusterClient implements ClusterClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The kept-open connections to use in place of an agent made for one request. */
+  private agentFor(made: Agent): Agent {
+    return this.connections
+      ? this.connections.agentFor(this.cluster, made)
+      : made;
+  }
+
+  /**
+   * One object read or written as JSON, with the KubeConfig's own authentication (as a watch
+   * is), but without the generated client's per-request machinery (the models' serialiser, a
+   * promise chain per middleware, node-fetch), which costs more than the apiserver's answer on
+   * the Run and Stop paths. Times stay as the wire has them (strings), as in watched objects.
+   */
+  private object<T extends V1Job | V1CronJob>(
+    ctx: Omit<KubernetesCallContext, 'cluster'>,
+    kind: DefinitionKind,
+    request: {
+      method: 'GET' | 'POST' | 'PATCH';
+      path: string;
+      body?: object;
+      contentType?: string;
+    },
+  ): Promise<T> {
+    return this.call(ctx, async (_options, signal) => {
+      const server = this.kubeConfig.getCurrentCluster()?.server ?? '';
+      const url = `${server.replace(/\/+$/, '')}${request.path}`;
+      const init = await this.kubeConfig.applyToFetchOptions({});
+      const headers: Record<string, string> = {
+        ...Object.fromEntries(new Headers(init.headers as HeadersInit)),
+        accept: 'application/json',
+        'user-agent': USER_AGENT,
+      };
+      const payload =
+        request.body === undefined ? undefined : JSON.stringify(request.body);
+      if (payload !== undefined) {
+        headers['content-type'] = request.contentType ?? 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(payload));
+      }
+      const answer = await sendJson(url, {
+        method: request.method,
+        headers,
+        agent: init.agent ? this.agentFor(init.agent as Agent) : undefined,
+        signal,
+        payload,
+      });
+      if (answer.status < 200 || answer.status >= 300) {
+        throw new ApiException(
+          answer.status,
+          `HTTP-Code: ${answer.status}`,
+          answer.text,
+          answer.headers,
+        );
+      }
+      return stamp(JSON.parse(answer.text) as T, kind);
+    });
   }
 
   async listJobs(options: ListOptions): Promise<V1Job[]> {
@@ -240,75 +302,57 @@ export class KubernetesClusterClient implements ClusterClient {
     return toBackstageError(cause, { cluster: this.cluster, ...ctx });
   }
 
-  async readJob(namespace: string, name: string): Promise<V1Job> {
-    const job = await this.call(
-      { action: 'read Job', namespace, name },
-      requestOptions =>
-        this.batch.readNamespacedJob({ namespace, name }, requestOptions),
-    );
-    return stamp(job, 'Job');
+  readJob(namespace: string, name: string): Promise<V1Job> {
+    return this.object({ action: 'read Job', namespace, name }, 'Job', {
+      method: 'GET',
+      path: objectPath('jobs', namespace, name),
+    });
   }
 
-  async readCronJob(namespace: string, name: string): Promise<V1CronJob> {
-    const cronJob = await this.call(
-      { action: 'read CronJob', namespace, name },
-      requestOptions =>
-        this.batch.readNamespacedCronJob({ namespace, name }, requestOptions),
-    );
-    return stamp(cronJob, 'CronJob');
+  readCronJob(namespace: string, name: string): Promise<V1CronJob> {
+    return this.object({ action: 'read CronJob', namespace, name }, 'CronJob', {
+      method: 'GET',
+      path: objectPath('cronjobs', namespace, name),
+    });
   }
 
-  async createJob(namespace: string, body: V1Job): Promise<V1Job> {
+  createJob(namespace: string, body: V1Job): Promise<V1Job> {
     const name = body.metadata?.name ?? `${body.metadata?.generateName ?? ''}*`;
-    const job = await this.call(
-      { action: 'create Job', namespace, name },
-      requestOptions =>
-        this.batch.createNamespacedJob(
-          { namespace, body, fieldManager: FIELD_MANAGER },
-          requestOptions,
-        ),
-    );
-    return stamp(job, 'Job');
+    return this.object({ action: 'create Job', namespace, name }, 'Job', {
+      method: 'POST',
+      path: `${objectPath('jobs', namespace)}?${WRITE_QUERY}`,
+      body: { ...body, apiVersion: 'batch/v1', kind: 'Job' },
+    });
   }
 
-  async mergePatchJob(
+  mergePatchJob(
     namespace: string,
     name: string,
     patch: object,
   ): Promise<V1Job> {
-    const job = await this.call(
-      { action: 'patch Job', namespace, name },
-      requestOptions =>
-        this.batch.patchNamespacedJob(
-          { namespace, name, body: patch, fieldManager: FIELD_MANAGER },
-          setHeaderOptions(
-            'Content-Type',
-            PatchStrategy.MergePatch,
-            requestOptions,
-          ),
-        ),
-    );
-    return stamp(job, 'Job');
+    return this.object({ action: 'patch Job', namespace, name }, 'Job', {
+      method: 'PATCH',
+      path: `${objectPath('jobs', namespace, name)}?${WRITE_QUERY}`,
+      body: patch,
+      contentType: PatchStrategy.MergePatch,
+    });
   }
 
-  async mergePatchCronJob(
+  mergePatchCronJob(
     namespace: string,
     name: string,
     patch: object,
   ): Promise<V1CronJob> {
-    const cronJob = await this.call(
+    return this.object(
       { action: 'patch CronJob', namespace, name },
-      requestOptions =>
-        this.batch.patchNamespacedCronJob(
-          { namespace, name, body: patch, fieldManager: FIELD_MANAGER },
-          setHeaderOptions(
-            'Content-Type',
-            PatchStrategy.MergePatch,
-            requestOptions,
-          ),
-        ),
+      'CronJob',
+      {
+        method: 'PATCH',
+        path: `${objectPath('cronjobs', namespace, name)}?${WRITE_QUERY}`,
+        body: patch,
+        contentType: PatchStrategy.MergePatch,
+      },
     );
-    return stamp(cronJob, 'CronJob');
   }
 
   async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
@@ -406,4 +450,58 @@ function withUserAgent(kubeConfig: KubeConfig): KubeConfig {
  */
 function stamp<T extends object>(object: T, kind: DefinitionKind): T {
   return { ...object, apiVersion: 'batch/v1', kind };
+}
+
+function objectPath(
+  plural: 'jobs' | 'cronjobs',
+  namespace: string,
+  name?: string,
+): string {
+  const collection = `/apis/batch/v1/namespaces/${encodeURIComponent(
+    namespace,
+  )}/${plural}`;
+  return name === undefined
+    ? collection
+    : `${collection}/${encodeURIComponent(name)}`;
+}
+
+/** One HTTP request with a JSON body, answered with its status, headers and text. */
+function sendJson(
+  url: string,
+  options: {
+    method: string;
+    headers: Record<string, string>;
+    agent?: Agent;
+    signal: AbortSignal;
+    payload?: string;
+  },
+): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  const { payload, ...requestOptions } = options;
+  const transport = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(url, requestOptions, res => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > MAX_OBJECT_BYTES) {
+          req.destroy(
+            new Error(`the answer is larger than ${MAX_OBJECT_BYTES} bytes`),
+          );
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers as Record<string, string>,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
