@@ -2,6 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import {
   ALLOW_PARALLEL_RUNS_ANNOTATION,
+  APPROVAL_ANNOTATION,
   DEFINITION_KIND_LABEL,
   DEFINITION_LABEL,
   DefinitionLocation,
@@ -512,6 +513,63 @@ describe('the one-active-run guard, with the watch cache synced', () => {
 
     expect(second.name).not.toBe(first.name);
     expect(cluster.calls).toMatchObject({ listJobs: 0, createJob: 2 });
+  });
+
+  it('takes the slot with what the cache holds while it reads, and keeps what the fresh definition says', async () => {
+    const { cluster, caches, store, actions } = await setup({
+      watching: true,
+    });
+    const fresh = cluster.put('Job', definition('migrate'));
+    // The cache is behind: it still holds the definition as allowing parallel runs.
+    jest.spyOn(caches.get('prod'), 'get').mockReturnValue({
+      ...fresh,
+      metadata: {
+        ...fresh.metadata,
+        annotations: {
+          ...fresh.metadata?.annotations,
+          [ALLOW_PARALLEL_RUNS_ANNOTATION]: 'true',
+        },
+      },
+    });
+
+    await actions.run(shop, at('migrate'), { triggeredBy: JANE });
+    expect(runsIn(cluster, 'migrate')).toHaveLength(1);
+    // The fresh definition allows one run at a time: the run holds the definition's slot, as
+    // another replica trying to start it would find.
+    await expect(
+      store.reserve(at('migrate'), {
+        entityRef: 'component:default/shop',
+        triggeredBy: 'user:default/bob',
+        triggeredAt: NOW,
+        exclusive: true,
+      }),
+    ).rejects.toMatchObject({ name: 'ConflictError' });
+  });
+
+  it('gives the slot taken while reading back when the fresh definition refuses the Run', async () => {
+    const { cluster, actions } = await setup({ watching: true });
+    // The definition now needs an approval: what the cache holds would run, the fresh read
+    // refuses, after the slot was taken.
+    cluster.put(
+      'Job',
+      definition('migrate', { annotations: { [APPROVAL_ANNOTATION]: 'required' } }),
+    );
+    await expect(
+      actions.run(shop, at('migrate'), { triggeredBy: JANE }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('needs approval'),
+    });
+    // The apiserver fails the read: the slot taken meanwhile is given back too.
+    cluster.put('Job', definition('migrate'));
+    cluster.failNext('readJob', new Error('connection reset'));
+    await expect(
+      actions.run(shop, at('migrate'), { triggeredBy: JANE }),
+    ).rejects.toThrow('connection reset');
+
+    // Nothing holds the slot: the next Run starts.
+    await actions.run(shop, at('migrate'), { triggeredBy: JANE });
+    expect(runsIn(cluster, 'migrate')).toHaveLength(1);
   });
 
   it('keeps the slot of a run the cache has not seen yet (another replica’s, just created)', async () => {

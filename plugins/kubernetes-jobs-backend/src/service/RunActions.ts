@@ -32,6 +32,7 @@ import {
   toJobRun,
 } from './model';
 import {
+  checkDefinition,
   definitionOfRun,
   freshDefinitionLookup,
   readDefinition,
@@ -69,6 +70,30 @@ export interface FromRequest {
   check: (definition: DefinitionObject) => void;
 }
 
+/** Who runs a definition, and with what. */
+interface RunOptions {
+  triggeredBy: string;
+  parameters?: Record<string, ParameterValue>;
+  request?: FromRequest;
+}
+
+/** What a Run of a definition records, from {@link RunActions.plan}. */
+interface RunPlan {
+  definition: DefinitionObject;
+  declared: ReturnType<typeof declaredParameters>;
+  values: Record<string, ParameterValue>;
+  exclusive: boolean;
+  record: Parameters<RunStore['reserve']>[1];
+}
+
+/** Whether two reservations record the same run. */
+function sameRecord(a: RunPlan['record'], b: RunPlan['record']): boolean {
+  return (
+    a.exclusive === b.exclusive &&
+    JSON.stringify(a.parameters ?? {}) === JSON.stringify(b.parameters ?? {})
+  );
+}
+
 /**
  * Run and Kill: the two actions that change a cluster, each at the cost of its work. Both read
  * what they act on fresh from the apiserver first (the definition to copy, the run to stop), then
@@ -98,88 +123,91 @@ export class RunActions {
   async run(
     selector: EntitySelector,
     location: DefinitionLocation,
-    options: {
-      triggeredBy: string;
-      parameters?: Record<string, ParameterValue>;
-      request?: FromRequest;
-    },
+    options: RunOptions,
   ): Promise<JobRun> {
     const { annotationKey, store } = this.options;
     const client = await this.options.client(location.cluster);
     const key: DefinitionLocation = location;
     return this.mutex.run(definitionKeyString(key), async () => {
-      const definition = await readDefinition(
-        client,
-        selector,
-        location,
-        annotationKey,
-      );
-      const view = toJobDefinition(location.cluster, definition, {
-        allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
-      });
-      const need = approvalFor(
-        location.cluster,
-        definition,
-        this.options.approvals ?? [],
-      );
-      if (need.error !== undefined) {
-        throw new DefinitionInvalidError(`cannot run: ${need.error}`);
-      }
-      if (options.request) {
-        options.request.check(definition);
-      } else if (need.approval) {
-        throw new ConflictError(
-          `This Job needs approval (${
-            need.approval.reason
-          }): ask for a run (POST /definitions/${location.cluster}/${
-            location.namespace
-          }/${location.kind.toLowerCase()}/${
-            location.name
-          }/requests); it starts once approved`,
-        );
-      }
-      // 422 for a declaration its author must fix, 400 naming a value that is wrong.
-      const declared = declaredParameters(
-        definition.metadata?.annotations?.[PARAMETERS_ANNOTATION],
-      );
-      const values = valuesForRun(declared, options.parameters);
-      const exclusive = !view.allowParallelRuns;
-      let release: ActiveRuns['release'] | undefined;
-      if (exclusive) {
-        const found = await activeRuns({
+      const now = this.now();
+      // The slot is asked for while the definition is read, with what the watch cache holds
+      // of it (one database write and one apiserver read at once, not one after the other);
+      // it is kept only if the definition read fresh makes the same record.
+      const early = this.reserveEarly(selector, location, options, now);
+      let earlyHandled = false;
+      let reservation: number | undefined;
+      let planned: RunPlan;
+      try {
+        const definition = await readDefinition(
           client,
-          cache: this.options.caches.get(location.cluster),
           selector,
+          location,
+          annotationKey,
+        );
+        const need = approvalFor(
+          location.cluster,
           definition,
-        });
-        const [active] = found.active;
-        if (active) {
-          throw new ActiveRunError(
-            `${location.kind} '${location.name}' already has an active run, '${active.name}' (${active.state}); wait for it to finish or stop it before starting another`,
-            active.name,
+          this.options.approvals ?? [],
+        );
+        if (need.error !== undefined) {
+          throw new DefinitionInvalidError(`cannot run: ${need.error}`);
+        }
+        if (options.request) {
+          options.request.check(definition);
+        } else if (need.approval) {
+          throw new ConflictError(
+            `This Job needs approval (${
+              need.approval.reason
+            }): ask for a run (POST /definitions/${location.cluster}/${
+              location.namespace
+            }/${location.kind.toLowerCase()}/${
+              location.name
+            }/requests); it starts once approved`,
           );
         }
-        release = found.release;
-      }
-      const now = this.now();
-      const record = {
-        entityRef: selector.entityRef,
-        triggeredBy: options.triggeredBy,
-        triggeredAt: now,
-        exclusive,
-        parameters: values,
-        approvedBy: options.request?.approvedBy,
-        requestId: options.request?.id,
-      };
-      const reservation = await store
-        .reserve(key, record)
-        .catch(async error => {
+        planned = this.plan(selector, location, definition, options, now);
+        const taken = await early;
+        earlyHandled = true;
+        if (taken && sameRecord(taken.record, planned.record)) {
+          reservation = taken.id;
+        } else if (taken) {
+          await store.discard(taken.id);
+        }
+        let release: ActiveRuns['release'] | undefined;
+        if (planned.exclusive) {
+          const found = await activeRuns({
+            client,
+            cache: this.options.caches.get(location.cluster),
+            selector,
+            definition,
+          });
+          const [active] = found.active;
+          if (active) {
+            throw new ActiveRunError(
+              `${location.kind} '${location.name}' already has an active run, '${active.name}' (${active.state}); wait for it to finish or stop it before starting another`,
+              active.name,
+            );
+          }
+          release = found.release;
+        }
+        const { record } = planned;
+        reservation ??= await store.reserve(key, record).catch(async error => {
           if (!release || !ConflictError.is(error)) throw error;
           // The slot is taken, though the cluster shows no active run: free it if the run
           // holding it is over (its record not yet updated), and try once more.
           await store.releaseIfInactive(key, release);
           return store.reserve(key, record);
         });
+      } catch (error) {
+        // Nothing was created: a slot taken is given back (or freed after a minute, should
+        // the database fail now).
+        const held = earlyHandled ? reservation : (await early)?.id;
+        if (held !== undefined) {
+          await store.discard(held).catch(() => undefined);
+        }
+        throw error;
+      }
+      const { definition, declared, values } = planned;
       let created: V1Job;
       try {
         const body = buildRunJob(definition, {
@@ -225,6 +253,71 @@ export class RunActions {
         requestId: options.request?.id,
       };
     });
+  }
+
+  /**
+   * What a Run of `definition` records: its parameters (a 422 for a declaration its author
+   * must fix, a 400 naming a value that is wrong) and whether it takes the one active slot.
+   */
+  private plan(
+    selector: EntitySelector,
+    location: DefinitionLocation,
+    definition: DefinitionObject,
+    options: RunOptions,
+    now: Date,
+  ): RunPlan {
+    const view = toJobDefinition(location.cluster, definition, {
+      allowParallelRunsByDefault: this.options.allowParallelRunsByDefault,
+    });
+    const declared = declaredParameters(
+      definition.metadata?.annotations?.[PARAMETERS_ANNOTATION],
+    );
+    const values = valuesForRun(declared, options.parameters);
+    const exclusive = !view.allowParallelRuns;
+    return {
+      definition,
+      declared,
+      values,
+      exclusive,
+      record: {
+        entityRef: selector.entityRef,
+        triggeredBy: options.triggeredBy,
+        triggeredAt: now,
+        exclusive,
+        parameters: values,
+        approvedBy: options.request?.approvedBy,
+        requestId: options.request?.id,
+      },
+    };
+  }
+
+  /**
+   * The slot, taken with the record the watch cache's copy of the definition makes, while the
+   * definition is read fresh. Nothing when the cache does not hold it or a Run of it would be
+   * refused, or when the slot is taken: the Run then reserves after its checks, as it would
+   * without this.
+   */
+  private async reserveEarly(
+    selector: EntitySelector,
+    location: DefinitionLocation,
+    options: RunOptions,
+    now: Date,
+  ): Promise<{ id: number; record: RunPlan['record'] } | undefined> {
+    let record: RunPlan['record'];
+    try {
+      const cached = this.options.caches
+        .get(location.cluster)
+        .get(location.kind, location.namespace, location.name);
+      if (!cached) return undefined;
+      checkDefinition(selector, location, cached, this.options.annotationKey);
+      ({ record } = this.plan(selector, location, cached, options, now));
+    } catch {
+      return undefined; // the fresh definition says why
+    }
+    return this.options.store.reserve(location, record).then(
+      id => ({ id, record }),
+      () => undefined,
+    );
   }
 
   /**
