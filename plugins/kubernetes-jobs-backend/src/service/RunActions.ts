@@ -133,17 +133,14 @@ export class RunActions {
       // The slot is asked for while the definition is read, with what the watch cache holds
       // of it (one database write and one apiserver read at once, not one after the other);
       // it is kept only if the definition read fresh makes the same record.
+      // The read is sent first, and the database works while the apiserver answers.
+      const reading = readDefinition(client, selector, location, annotationKey);
       const early = this.reserveEarly(selector, location, options, now);
       let earlyHandled = false;
       let reservation: number | undefined;
       let planned: RunPlan;
       try {
-        const definition = await readDefinition(
-          client,
-          selector,
-          location,
-          annotationKey,
-        );
+        const definition = await reading;
         const need = approvalFor(
           location.cluster,
           definition,
