@@ -128,6 +128,7 @@ describe('ConnectingRunStore', () => {
         }))
         .mockImplementationOnce(async () => ({ finished: [], written: [] })),
       recordKill: jest.fn(async () => {}),
+      discard: jest.fn(async () => {}),
       markRemoved: jest.fn(async () => {}),
       saveEvidence: jest.fn(async () => true),
       stats: jest.fn(async () => new Map()),
@@ -146,10 +147,21 @@ describe('ConnectingRunStore', () => {
     await connecting.observe([{ key, run: {} as any }]);
     await connecting.recordKill('uid', 'user:default/jane', new Date(), key);
     await connecting.recordKill('uid', 'user:default/jane', new Date());
+    // A reservation given back changes its own definition, not every one.
+    await connecting.discard(7, key);
     await connecting.markRemoved([]);
     await connecting.markRemoved(['uid']);
     await connecting.saveEvidence('uid', {} as any);
     await connecting.stats([key]);
-    expect(heard).toEqual([[key], [], [key], undefined, [], undefined, []]);
+    expect(heard).toEqual([
+      [key],
+      [],
+      [key],
+      undefined,
+      [key],
+      [],
+      undefined,
+      [],
+    ]);
   });
 });

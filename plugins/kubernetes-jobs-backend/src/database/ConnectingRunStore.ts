@@ -184,8 +184,8 @@ export class ConnectingRunStore implements RunStore {
       ],
     );
   }
-  discard(id: number): Promise<void> {
-    return this.write(s => s.discard(id));
+  discard(id: number, key: DefinitionLocation): Promise<void> {
+    return this.write(s => s.discard(id, key), [key]);
   }
   releaseIfInactive(
     key: DefinitionLocation,

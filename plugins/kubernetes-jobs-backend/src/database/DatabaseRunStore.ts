@@ -189,7 +189,7 @@ export class DatabaseRunStore implements RunStore {
       });
   }
 
-  async discard(id: number): Promise<void> {
+  async discard(id: number, _key: DefinitionLocation): Promise<void> {
     await this.db<Row>(TABLE).where({ id }).delete();
   }
 

@@ -49,8 +49,11 @@ export interface RunStore {
    * and takes the reservation's trusted fields (who, when, the active slot).
    */
   attach(id: number, run: JobRun): Promise<void>;
-  /** Drops a reservation whose Job could not be created. */
-  discard(id: number): Promise<void>;
+  /**
+   * Drops a reservation whose Job was not created. `key` is the definition it was made for:
+   * only that definition's answers change.
+   */
+  discard(id: number, key: DefinitionLocation): Promise<void>;
   /**
    * Frees the slot of a definition when the run holding it is no longer active in the cluster.
    * Only records written before `checkedAt` are freed: a run created by another replica after the

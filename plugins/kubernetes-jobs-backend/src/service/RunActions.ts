@@ -168,7 +168,7 @@ export class RunActions {
         if (taken && sameRecord(taken.record, planned.record)) {
           reservation = taken.id;
         } else if (taken) {
-          await store.discard(taken.id);
+          await store.discard(taken.id, key);
         }
         let release: ActiveRuns['release'] | undefined;
         if (planned.exclusive) {
@@ -200,7 +200,7 @@ export class RunActions {
         // the database fail now).
         const held = earlyHandled ? reservation : (await early)?.id;
         if (held !== undefined) {
-          await store.discard(held).catch(() => undefined);
+          await store.discard(held, key).catch(() => undefined);
         }
         throw error;
       }
@@ -222,7 +222,7 @@ export class RunActions {
         // Timed out: the Job may exist. The reservation then stays: the tracker attaches the
         // Job to it if it appears, and it is released after a minute if it does not.
         if (!(error instanceof ClusterTimeoutError)) {
-          await store.discard(reservation);
+          await store.discard(reservation, key);
         }
         throw error;
       }
