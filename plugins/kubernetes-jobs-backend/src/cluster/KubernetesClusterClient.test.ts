@@ -1,7 +1,11 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { FIELD_MANAGER, KubernetesClusterClient, USER_AGENT } from './KubernetesClusterClient';
+import {
+  FIELD_MANAGER,
+  KubernetesClusterClient,
+  USER_AGENT,
+} from './KubernetesClusterClient';
 
 /**
  * The single-object calls (read, create, merge patch) speak JSON to the apiserver themselves:
@@ -24,7 +28,12 @@ beforeAll(async () => {
       body += chunk;
     });
     req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+      seen.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body,
+      });
       answer(req, res);
     });
   });
@@ -52,7 +61,8 @@ function client(server_ = base) {
   return new KubernetesClusterClient('prod', kc, 5_000);
 }
 
-const json = (status: number, body: object) =>
+const json =
+  (status: number, body: object) =>
   (_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
