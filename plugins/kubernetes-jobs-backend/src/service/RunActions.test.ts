@@ -547,20 +547,25 @@ describe('the one-active-run guard, with the watch cache synced', () => {
   });
 
   it('gives the slot taken while reading back when the fresh definition refuses the Run', async () => {
-    const { cluster, actions } = await setup({ watching: true });
-    // The definition now needs an approval: what the cache holds would run, the fresh read
-    // refuses, after the slot was taken.
+    const { cluster, store, actions } = await setup({ watching: true });
+    // The definition now needs an approval: refused, and the cache says so too, so no slot
+    // is asked for.
     cluster.put(
       'Job',
-      definition('migrate', { annotations: { [APPROVAL_ANNOTATION]: 'required' } }),
+      definition('migrate', {
+        annotations: { [APPROVAL_ANNOTATION]: 'required' },
+      }),
     );
+    const reserve = jest.spyOn(store, 'reserve');
     await expect(
       actions.run(shop, at('migrate'), { triggeredBy: JANE }),
     ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('needs approval'),
     });
-    // The apiserver fails the read: the slot taken meanwhile is given back too.
+    expect(reserve).not.toHaveBeenCalled();
+    reserve.mockRestore();
+    // The apiserver fails the read: the slot taken meanwhile is given back.
     cluster.put('Job', definition('migrate'));
     cluster.failNext('readJob', new Error('connection reset'));
     await expect(

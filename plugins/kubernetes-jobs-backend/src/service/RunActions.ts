@@ -307,6 +307,15 @@ export class RunActions {
         .get(location.kind, location.namespace, location.name);
       if (!cached) return undefined;
       checkDefinition(selector, location, cached, this.options.annotationKey);
+      const need = approvalFor(
+        location.cluster,
+        cached,
+        this.options.approvals ?? [],
+      );
+      // Refused unless approved: no slot for a Run the checks will turn down.
+      if (need.error !== undefined || (need.approval && !options.request)) {
+        return undefined;
+      }
       ({ record } = this.plan(selector, location, cached, options, now));
     } catch {
       return undefined; // the fresh definition says why
