@@ -1,3 +1,4 @@
+import { NotFoundError } from '@backstage/errors';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { CoreV1Event, V1Job, V1Pod } from '@kubernetes/client-node';
 import { FakeClusterClient } from '../__testUtils__/FakeClusterClient';
@@ -307,6 +308,31 @@ describe('RunDetails', () => {
       savedAt: saved.savedAt,
     });
     expect(cluster.calls.listPods).toBe(1);
+  });
+
+  it('answers from what was saved when the pod goes between the list and the read of its log', async () => {
+    const cluster = clusterWithRun();
+    const { details, recordGone } = await setup(cluster);
+    await recordGone();
+    cluster.failNext(
+      'readPodLog',
+      new NotFoundError("Not found: read logs of Pod 'migrate-1-a'"),
+    );
+
+    expect(await details.logs(shop, run, { pod: 'migrate-1-a' })).toEqual({
+      pod: 'migrate-1-a',
+      container: 'main',
+      text: 'a\nb\nc\n',
+      savedAt: saved.savedAt,
+    });
+    // A pod of which nothing was saved is still not found.
+    cluster.failNext(
+      'readPodLog',
+      new NotFoundError("Not found: read logs of Pod 'migrate-1-b'"),
+    );
+    await expect(
+      details.logs(shop, run, { pod: 'migrate-1-b' }),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 
   it('refuses the details of another entity’s run', async () => {

@@ -105,10 +105,23 @@ export class RunDetails {
     if (waiting) {
       return { pod: podName, container, text: '', waiting };
     }
-    const text = await live.client.readPodLog(location.namespace, podName, {
-      container,
-      tailLines: options.tailLines,
-    });
+    let text: string;
+    try {
+      text = await live.client.readPodLog(location.namespace, podName, {
+        container,
+        tailLines: options.tailLines,
+      });
+    } catch (error) {
+      // The pod went between the list and the read (a stopped run's pods go within seconds of
+      // the Stop): what was saved of it, when its logs were.
+      const saved = NotFoundError.is(error)
+        ? await this.saved(selector, location)
+        : undefined;
+      if (saved?.logs.some(l => l.pod === podName)) {
+        return savedLogs(saved, location, { ...options, pod: podName });
+      }
+      throw error;
+    }
     return { pod: podName, container, text: text ?? '' };
   }
 
