@@ -29,8 +29,8 @@ import {
   toBackstageError,
 } from './errors';
 import { ClusterConnections } from './ClusterConnections';
-import http, { Agent } from 'node:http';
-import https from 'node:https';
+import type { Agent } from 'node:http';
+import { objectPath, sendJson } from './objectRequest';
 
 /** Upper bound on log text returned per request, so a chatty container cannot exhaust memory. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -49,9 +49,6 @@ export const USER_AGENT = `${FIELD_MANAGER}/${packageJson.version} (${packageJso
 
 /** Writes name the plugin as their field manager (see {@link FIELD_MANAGER}). */
 const WRITE_QUERY = `fieldManager=${encodeURIComponent(FIELD_MANAGER)}`;
-
-/** The largest answer read for one object: the apiserver stores none above 1.5 MiB. */
-const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
 
 /**
  * How the plugin talks to one Kubernetes cluster: lists, logs and watches through the
@@ -450,58 +447,4 @@ function withUserAgent(kubeConfig: KubeConfig): KubeConfig {
  */
 function stamp<T extends object>(object: T, kind: DefinitionKind): T {
   return { ...object, apiVersion: 'batch/v1', kind };
-}
-
-function objectPath(
-  plural: 'jobs' | 'cronjobs',
-  namespace: string,
-  name?: string,
-): string {
-  const collection = `/apis/batch/v1/namespaces/${encodeURIComponent(
-    namespace,
-  )}/${plural}`;
-  return name === undefined
-    ? collection
-    : `${collection}/${encodeURIComponent(name)}`;
-}
-
-/** One HTTP request with a JSON body, answered with its status, headers and text. */
-function sendJson(
-  url: string,
-  options: {
-    method: string;
-    headers: Record<string, string>;
-    agent?: Agent;
-    signal: AbortSignal;
-    payload?: string;
-  },
-): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-  const { payload, ...requestOptions } = options;
-  const transport = url.startsWith('https:') ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(url, requestOptions, res => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes > MAX_OBJECT_BYTES) {
-          req.destroy(
-            new Error(`the answer is larger than ${MAX_OBJECT_BYTES} bytes`),
-          );
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers as Record<string, string>,
-          text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
