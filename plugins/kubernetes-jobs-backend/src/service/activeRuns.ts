@@ -1,4 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
+import { V1Job } from '@kubernetes/client-node';
 import {
   JobRun,
   isActiveState,
@@ -10,6 +11,8 @@ import { EntitySelector } from './entitySelector';
 import {
   DefinitionObject,
   definitionRef,
+  isRunOf,
+  runStateOf,
   runsFromJobs,
   toJobRun,
 } from './model';
@@ -56,8 +59,18 @@ export async function activeRuns(options: {
     };
   }
   const { items } = await cache.view('Job', namespace, 0);
-  const runs = runsFromJobs(client.cluster, definition, items);
-  for (const cached of runs.filter(r => isActiveState(r.state))) {
+  // Only the runs the cache shows active are turned into runs (and read fresh); of the others,
+  // the uid is enough.
+  const knownJobUids = new Set<string>();
+  const activeJobs: V1Job[] = [];
+  for (const job of items) {
+    if (!isRunOf(job, definition)) continue;
+    const uid = job.metadata?.uid;
+    if (uid) knownJobUids.add(uid);
+    if (isActiveState(runStateOf(job))) activeJobs.push(job);
+  }
+  const runs = runsFromJobs(client.cluster, definition, activeJobs);
+  for (const cached of runs) {
     const fresh = await readRun(client, definition, cached);
     if (fresh && isActiveState(fresh.state)) {
       return {
@@ -73,7 +86,7 @@ export async function activeRuns(options: {
       checkedAt,
       // A slot held by a Job this cache has not seen yet (another replica's run, just created)
       // stays taken.
-      knownJobUids: new Set(runs.map(r => r.uid)),
+      knownJobUids,
     },
   };
 }
