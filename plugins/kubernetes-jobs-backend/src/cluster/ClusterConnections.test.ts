@@ -104,6 +104,17 @@ describe('ClusterConnections', () => {
       expect(rotated).not.toBe(first);
       expect((rotated as any).options.cert).toBe('two');
       expect((rotated as any).keepAlive).toBe(true);
+      // The Kubernetes client decodes certificates anew for every request: equal bytes are
+      // the same settings, other bytes are not.
+      const ca = (text: string) => ({ ca: Buffer.from(text), cert: 'two' });
+      const withCa = shared.agentFor('a', new https.Agent(ca('root-1')));
+      expect(withCa).not.toBe(rotated);
+      expect(shared.agentFor('a', new https.Agent(ca('root-1')))).toBe(withCa);
+      expect(shared.agentFor('a', new https.Agent(ca('root-2')))).not.toBe(
+        withCa,
+      );
+      // Plain HTTP to the same cluster never shares an HTTPS agent.
+      expect(shared.agentFor('a', new http.Agent())).toBeInstanceOf(http.Agent);
     } finally {
       shared.close();
     }

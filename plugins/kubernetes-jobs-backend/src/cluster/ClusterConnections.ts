@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 
@@ -12,6 +11,9 @@ const TLS_OPTIONS = [
   'rejectUnauthorized',
   'servername',
 ] as const;
+
+/** The TLS settings a pool was made with, by name (see {@link TLS_OPTIONS}). */
+type TlsSettings = Record<string, unknown>;
 
 /**
  * How long a connection may stay idle before it is closed: shorter than the idle timeouts
@@ -36,7 +38,7 @@ const RETIRE_MS = 60_000;
 export class ClusterConnections {
   private readonly pools = new Map<
     string,
-    { key: string; agent: http.Agent }
+    { kind: 'http' | 'https'; settings: TlsSettings; agent: http.Agent }
   >();
   private readonly retiring = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -52,10 +54,11 @@ export class ClusterConnections {
     const { options } = made as http.Agent & {
       options: Record<string, unknown>;
     };
-    const key = `${kind}:${settingsDigest(options)}`;
     const pool = this.pools.get(cluster);
-    if (pool?.key === key) return pool.agent;
-    const settings: Record<string, unknown> = {};
+    if (pool?.kind === kind && sameSettings(pool.settings, options)) {
+      return pool.agent;
+    }
+    const settings: TlsSettings = {};
     for (const name of TLS_OPTIONS) {
       if (options[name] !== undefined) settings[name] = options[name];
     }
@@ -64,7 +67,7 @@ export class ClusterConnections {
       kind === 'https'
         ? new https.Agent(agentOptions)
         : new http.Agent(agentOptions);
-    this.pools.set(cluster, { key, agent });
+    this.pools.set(cluster, { kind, settings, agent });
     if (pool) this.retire(pool.agent);
     return agent;
   }
@@ -96,16 +99,27 @@ function agentKind(agent: http.Agent): 'http' | 'https' | undefined {
   return undefined;
 }
 
-/** A digest of the TLS settings, so keys hold no key material. */
-function settingsDigest(options: Record<string, unknown>): string {
-  const hash = createHash('sha256');
-  for (const name of TLS_OPTIONS) {
-    const value = options[name];
-    hash.update(`${name}=`);
-    if (value === undefined) hash.update('-');
-    else if (Buffer.isBuffer(value)) hash.update(value);
-    else hash.update(JSON.stringify(value));
-    hash.update('\0');
-  }
-  return hash.digest('base64');
+/**
+ * Whether a request's TLS settings are those a pool was made with, compared by value: the
+ * Kubernetes client decodes the certificates anew for every request. (The agent holds these
+ * settings anyway; no copy is kept anywhere else.)
+ */
+function sameSettings(
+  pool: TlsSettings,
+  options: Record<string, unknown>,
+): boolean {
+  return TLS_OPTIONS.every(name => sameValue(pool[name], options[name]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  // Lists of certificates, or a value of another kind than the other.
+  return (
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    a !== null &&
+    b !== null &&
+    JSON.stringify(a) === JSON.stringify(b)
+  );
 }
