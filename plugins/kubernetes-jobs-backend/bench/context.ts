@@ -8,6 +8,7 @@ import {
   SandboxCluster,
 } from '@job-assistant/sandbox-cluster';
 import { BenchBackend } from './backend';
+import { PlainRequest } from './clientProcess';
 import { timedFetch, TimedResponse, waitFor } from './measure';
 import { entityRefOf, SeededOrganisation } from './organisation';
 
@@ -31,14 +32,29 @@ export function raw(
   body?: unknown,
   contentType = 'application/json',
 ) {
-  return timedFetch(`${ctx.sandbox.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
-      ...(body === undefined ? {} : { 'content-type': contentType }),
+  const { url, init } = rawRequest(ctx, method, path, body, contentType);
+  return timedFetch(url, init);
+}
+
+/** A request to the sandbox with its admin token, as kubectl would send it. */
+export function rawRequest(
+  ctx: Pick<BenchContext, 'sandbox'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): PlainRequest {
+  return {
+    url: `${ctx.sandbox.url}${path}`,
+    init: {
+      method,
+      headers: {
+        authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': contentType }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  };
 }
 
 export function api(
@@ -48,15 +64,28 @@ export function api(
   body?: unknown,
   signal?: AbortSignal,
 ) {
-  return timedFetch(`${ctx.backend.baseUrl}${path}`, {
-    method,
-    signal,
-    headers: {
-      authorization: ctx.backend.authorization,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+  const { url, init } = apiRequest(ctx, method, path, body);
+  return timedFetch(url, { ...init, signal });
+}
+
+/** A request to the plugin as the bench's user. */
+export function apiRequest(
+  ctx: Pick<BenchContext, 'backend'>,
+  method: string,
+  path: string,
+  body?: unknown,
+): PlainRequest {
+  return {
+    url: `${ctx.backend.baseUrl}${path}`,
+    init: {
+      method,
+      headers: {
+        authorization: ctx.backend.authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  };
 }
 
 /**

@@ -2,6 +2,7 @@
  * Timing, percentiles, and the apiserver requests of a window, counted on the sandbox.
  */
 import { SandboxRequestRecord } from '@job-assistant/sandbox-cluster';
+import diagnostics from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 
 /** Latencies of one figure, in ms. */
@@ -178,31 +179,76 @@ export function isProbe(record: SandboxRequestRecord): boolean {
 }
 
 /**
- * Marks the sandbox's request log now; `end()` returns what the apiserver received since,
+ * Marks the sandbox's request log now (or takes a mark made earlier, `from`); `end()` returns what the apiserver received since,
  * by verb. Records are appended when a request is answered (a watch: when it opens), so a
  * watch opened before the mark, however long it stays open, is not counted. `probes` counts
  * the lists among them that are the watch cache's checks of a silent cluster.
  */
-export function requestWindow(requests: SandboxRequestRecord[]) {
-  const from = requests.length;
+export function requestWindow(
+  requests: SandboxRequestRecord[],
+  from = requests.length,
+) {
   return {
-    end(): {
-      total: number;
-      watches: number;
-      probes: number;
-      byVerb: VerbCounts;
-      from: number;
-    } {
-      const byVerb: VerbCounts = {};
-      let probes = 0;
-      for (const record of requests.slice(from)) {
-        const verb = verbOf(record);
-        byVerb[verb] = (byVerb[verb] ?? 0) + 1;
-        if (isProbe(record)) probes++;
+    end: () => countRequests(requests, from, requests.length),
+  };
+}
+
+/** What the apiserver received between two marks of its request log, by verb. */
+function countRequests(
+  requests: SandboxRequestRecord[],
+  from: number,
+  to: number,
+): {
+  total: number;
+  watches: number;
+  probes: number;
+  byVerb: VerbCounts;
+  from: number;
+  to: number;
+} {
+  const byVerb: VerbCounts = {};
+  let probes = 0;
+  for (const record of requests.slice(from, to)) {
+    const verb = verbOf(record);
+    byVerb[verb] = (byVerb[verb] ?? 0) + 1;
+    if (isProbe(record)) probes++;
+  }
+  const watches = byVerb.watch ?? 0;
+  return { total: to - from - watches, watches, probes, byVerb, from, to };
+}
+
+/**
+ * Like {@link requestWindow}, for one request to an HTTP server of this process (the
+ * backend's) sent from another: what the apiserver received from when that request (the
+ * first to `path` after this call) arrived until its answer was sent. A client elsewhere
+ * reads the answer later; what the backend asks meanwhile (after its answer) is not counted.
+ */
+export function answerWindow(requests: SandboxRequestRecord[], path: string) {
+  let from: number | undefined;
+  let to: number | undefined;
+  // The request object, not its URL: routers rewrite the URL on the way (mount paths).
+  let ours: unknown;
+  const started = (message: unknown) => {
+    const { request } = message as { request: { url?: string } };
+    if (ours === undefined && request.url?.split('?')[0] === path) {
+      ours = request;
+      from = requests.length;
+    }
+  };
+  const finished = (message: unknown) => {
+    const { request } = message as { request: unknown };
+    if (request === ours && to === undefined) to = requests.length;
+  };
+  diagnostics.subscribe('http.server.request.start', started);
+  diagnostics.subscribe('http.server.response.finish', finished);
+  return {
+    end() {
+      diagnostics.unsubscribe('http.server.request.start', started);
+      diagnostics.unsubscribe('http.server.response.finish', finished);
+      if (from === undefined || to === undefined) {
+        throw new Error(`no answer to ${path} was seen in this process`);
       }
-      const watches = byVerb.watch ?? 0;
-      const all = requests.length - from;
-      return { total: all - watches, watches, probes, byVerb, from };
+      return countRequests(requests, from, to);
     },
   };
 }
