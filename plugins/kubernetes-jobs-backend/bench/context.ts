@@ -44,17 +44,10 @@ export function rawRequest(
   body?: unknown,
   contentType = 'application/json',
 ): PlainRequest {
-  return {
-    url: `${ctx.sandbox.url}${path}`,
-    init: {
-      method,
-      headers: {
-        authorization: `Bearer ${SANDBOX_ADMIN_TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': contentType }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    },
-  };
+  const authorization = `Bearer ${SANDBOX_ADMIN_TOKEN}`;
+  return plainRequest(ctx.sandbox.url, authorization, method, path, body, {
+    contentType,
+  });
 }
 
 export function api(
@@ -75,13 +68,25 @@ export function apiRequest(
   path: string,
   body?: unknown,
 ): PlainRequest {
+  const { baseUrl, authorization } = ctx.backend;
+  return plainRequest(baseUrl, authorization, method, path, body);
+}
+
+function plainRequest(
+  baseUrl: string,
+  authorization: string,
+  method: string,
+  path: string,
+  body: unknown,
+  { contentType = 'application/json' } = {},
+): PlainRequest {
   return {
-    url: `${ctx.backend.baseUrl}${path}`,
+    url: `${baseUrl}${path}`,
     init: {
       method,
       headers: {
-        authorization: ctx.backend.authorization,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        authorization,
+        ...(body === undefined ? {} : { 'content-type': contentType }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     },
