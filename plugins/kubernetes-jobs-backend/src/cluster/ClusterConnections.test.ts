@@ -5,22 +5,40 @@ import { AddressInfo } from 'node:net';
 import { ClusterConnections } from './ClusterConnections';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 
-/** An apiserver stand-in that answers every GET with a Job and counts connections. */
+/**
+ * An apiserver stand-in that answers a list with no Jobs and anything else with a Job, and
+ * counts connections. With `dropReused`, it closes a kept-open connection when a second
+ * request comes on it, without answering: what a server that closed it while idle does.
+ */
 let server: http.Server;
 let url: string;
 let connections = 0;
+let dropReused = false;
 const authorizations: string[] = [];
+const received: string[] = [];
+const served = new WeakMap<object, number>();
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
+    const before = served.get(req.socket) ?? 0;
+    served.set(req.socket, before + 1);
+    received.push(`${req.method} ${req.url?.split('?')[0]}`);
+    if (dropReused && before > 0) {
+      req.socket.destroy();
+      return;
+    }
     authorizations.push(req.headers.authorization ?? '');
     res.setHeader('content-type', 'application/json');
     res.end(
-      JSON.stringify({
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        metadata: { name: 'nightly', namespace: 'shop' },
-      }),
+      JSON.stringify(
+        req.method === 'GET' && req.url?.split('?')[0].endsWith('/jobs')
+          ? { apiVersion: 'batch/v1', kind: 'JobList', items: [] }
+          : {
+              apiVersion: 'batch/v1',
+              kind: 'Job',
+              metadata: { name: 'nightly', namespace: 'shop' },
+            },
+      ),
     );
   });
   server.on('connection', () => connections++);
@@ -35,7 +53,9 @@ afterAll(async () => {
 
 beforeEach(() => {
   connections = 0;
+  dropReused = false;
   authorizations.length = 0;
+  received.length = 0;
 });
 
 /** A KubeConfig as the cluster registry makes one per call, with that call's token. */
@@ -115,6 +135,54 @@ describe('ClusterConnections', () => {
       );
       // Plain HTTP to the same cluster never shares an HTTPS agent.
       expect(shared.agentFor('a', new http.Agent())).toBeInstanceOf(http.Agent);
+    } finally {
+      shared.close();
+    }
+  });
+
+  it('sends a read or a patch again when its kept-open connection was closed under it, and a create never', async () => {
+    const shared = new ClusterConnections();
+    const client = new KubernetesClusterClient(
+      'sandbox',
+      kubeConfigWith('token'),
+      5_000,
+      shared,
+    );
+    try {
+      await client.readJob('shop', 'nightly');
+      dropReused = true;
+      // Each call goes out on the connection the one before left open, and finds it closed.
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        [
+          'GET /apis/batch/v1/namespaces/shop/jobs/nightly',
+          () => client.readJob('shop', 'nightly'),
+        ],
+        [
+          'GET /apis/batch/v1/namespaces/shop/jobs',
+          () => client.listJobs({ namespace: 'shop' }),
+        ],
+        [
+          'PATCH /apis/batch/v1/namespaces/shop/jobs/nightly',
+          () =>
+            client.mergePatchJob('shop', 'nightly', {
+              spec: { suspend: true },
+            }),
+        ],
+      ];
+      for (const [request, call] of calls) {
+        received.length = 0;
+        await expect(call()).resolves.toBeDefined();
+        // Sent twice: once on the closed connection, once on a new one.
+        expect(received).toEqual([request, request]);
+      }
+      received.length = 0;
+      await expect(
+        client.createJob('shop', { metadata: { generateName: 'nightly-' } }),
+      ).rejects.toThrow(
+        "Cluster 'sandbox' is unreachable (ECONNRESET) while trying to create Job 'nightly-*' in namespace 'shop'",
+      );
+      // Sent once: a second create would start a second run.
+      expect(received).toEqual(['POST /apis/batch/v1/namespaces/shop/jobs']);
     } finally {
       shared.close();
     }

@@ -79,11 +79,18 @@ export class KubernetesClusterClient implements ClusterClient {
    * On timeout the request is aborted, so its socket is freed rather than left waiting on a
    * hung cluster; the race still answers in time should the request not yet be on the wire
    * (a slow credential helper).
+   *
+   * A repeatable request (a read, a merge patch: sent twice, it does what it does once) is
+   * sent once more, within the same time limit, when its connection was closed under it: a
+   * kept-open connection that the apiserver, or a proxy in front of it, closed while idle just
+   * as the request went out on it. A create is not repeatable (a second one would start a
+   * second run): it fails.
    */
   private async call<T>(
     ctx: Omit<KubernetesCallContext, 'cluster'>,
     fn: (options: ConfigurationOptions, signal: AbortSignal) => Promise<T>,
     timeoutMs = this.timeoutMs,
+    repeatable = true,
   ): Promise<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -93,12 +100,23 @@ export class KubernetesClusterClient implements ClusterClient {
         controller.abort();
       }, timeoutMs);
     });
+    const send = () =>
+      fn(
+        requestOptionsWith(controller.signal, agent => this.agentFor(agent)),
+        controller.signal,
+      );
     try {
       return await Promise.race([
-        fn(
-          requestOptionsWith(controller.signal, agent => this.agentFor(agent)),
-          controller.signal,
-        ),
+        send().catch(error => {
+          if (
+            repeatable &&
+            connectionDropped(error) &&
+            !controller.signal.aborted
+          ) {
+            return send();
+          }
+          throw error;
+        }),
         timeout,
       ]);
     } catch (error) {
@@ -132,38 +150,44 @@ export class KubernetesClusterClient implements ClusterClient {
       contentType?: string;
     },
   ): Promise<T> {
-    return this.call(ctx, async (_options, signal) => {
-      const server = this.kubeConfig.getCurrentCluster()?.server ?? '';
-      const url = `${server.replace(/\/+$/, '')}${request.path}`;
-      const init = await this.kubeConfig.applyToFetchOptions({});
-      const headers: Record<string, string> = {
-        ...Object.fromEntries(new Headers(init.headers as HeadersInit)),
-        accept: 'application/json',
-        'user-agent': USER_AGENT,
-      };
-      const payload =
-        request.body === undefined ? undefined : JSON.stringify(request.body);
-      if (payload !== undefined) {
-        headers['content-type'] = request.contentType ?? 'application/json';
-        headers['content-length'] = String(Buffer.byteLength(payload));
-      }
-      const answer = await sendJson(url, {
-        method: request.method,
-        headers,
-        agent: init.agent ? this.agentFor(init.agent as Agent) : undefined,
-        signal,
-        payload,
-      });
-      if (answer.status < 200 || answer.status >= 300) {
-        throw new ApiException(
-          answer.status,
-          `HTTP-Code: ${answer.status}`,
-          answer.text,
-          answer.headers,
-        );
-      }
-      return stamp(JSON.parse(answer.text) as T, kind);
-    });
+    const repeatable = request.method !== 'POST';
+    return this.call(
+      ctx,
+      async (_options, signal) => {
+        const server = this.kubeConfig.getCurrentCluster()?.server ?? '';
+        const url = `${server.replace(/\/+$/, '')}${request.path}`;
+        const init = await this.kubeConfig.applyToFetchOptions({});
+        const headers: Record<string, string> = {
+          ...Object.fromEntries(new Headers(init.headers as HeadersInit)),
+          accept: 'application/json',
+          'user-agent': USER_AGENT,
+        };
+        const payload =
+          request.body === undefined ? undefined : JSON.stringify(request.body);
+        if (payload !== undefined) {
+          headers['content-type'] = request.contentType ?? 'application/json';
+          headers['content-length'] = String(Buffer.byteLength(payload));
+        }
+        const answer = await sendJson(url, {
+          method: request.method,
+          headers,
+          agent: init.agent ? this.agentFor(init.agent as Agent) : undefined,
+          signal,
+          payload,
+        });
+        if (answer.status < 200 || answer.status >= 300) {
+          throw new ApiException(
+            answer.status,
+            `HTTP-Code: ${answer.status}`,
+            answer.text,
+            answer.headers,
+          );
+        }
+        return stamp(JSON.parse(answer.text) as T, kind);
+      },
+      undefined,
+      repeatable,
+    );
   }
 
   async listJobs(options: ListOptions): Promise<V1Job[]> {
@@ -447,4 +471,16 @@ function withUserAgent(kubeConfig: KubeConfig): KubeConfig {
  */
 function stamp<T extends object>(object: T, kind: DefinitionKind): T {
   return { ...object, apiVersion: 'batch/v1', kind };
+}
+
+/**
+ * A connection closed under a request (reset, or written to after the other end closed it):
+ * what a kept-open connection closed while idle gives, from Node's HTTP client (`code`) or
+ * from the fetch the Kubernetes client uses (`cause.code`).
+ */
+function connectionDropped(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown })?.code ??
+    (error as { cause?: { code?: unknown } })?.cause?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
