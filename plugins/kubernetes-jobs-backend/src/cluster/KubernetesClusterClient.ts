@@ -24,13 +24,14 @@ import {
 import packageJson from '../../package.json';
 import {
   ClusterTimeoutError,
+  connectionErrorCode,
   KubernetesCallContext,
   timeoutError,
   toBackstageError,
 } from './errors';
 import { ClusterConnections } from './ClusterConnections';
 import type { Agent } from 'node:http';
-import { objectPath, sendJson } from './objectRequest';
+import { collectionPath, objectPath, sendJson } from './objectRequest';
 
 /** Upper bound on log text returned per request, so a chatty container cannot exhaust memory. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -282,10 +283,10 @@ export class KubernetesClusterClient implements ClusterClient {
     onEvent: (event: WatchEvent) => void,
   ): Promise<OpenWatch> {
     const { namespace } = options;
-    const plural = kind === 'Job' ? 'jobs' : 'cronjobs';
-    const path = namespace
-      ? `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/${plural}`
-      : `/apis/batch/v1/${plural}`;
+    const path = collectionPath(
+      kind === 'Job' ? 'jobs' : 'cronjobs',
+      namespace || undefined,
+    );
     const ctx = { action: `watch ${kind}s`, namespace };
     let settle: (error: Error | null) => void = () => {};
     const done = new Promise<Error | null>(resolve => {
@@ -475,12 +476,9 @@ function stamp<T extends object>(object: T, kind: DefinitionKind): T {
 
 /**
  * A connection closed under a request (reset, or written to after the other end closed it):
- * what a kept-open connection closed while idle gives, from Node's HTTP client (`code`) or
- * from the fetch the Kubernetes client uses (`cause.code`).
+ * what a kept-open connection closed while idle gives.
  */
 function connectionDropped(error: unknown): boolean {
-  const code =
-    (error as { code?: unknown })?.code ??
-    (error as { cause?: { code?: unknown } })?.cause?.code;
+  const code = connectionErrorCode(error);
   return code === 'ECONNRESET' || code === 'EPIPE';
 }

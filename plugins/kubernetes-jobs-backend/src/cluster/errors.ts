@@ -79,6 +79,17 @@ function statusMessage(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The system error code of a connection that failed (`ECONNREFUSED`, `ECONNRESET`...), from
+ * Node's HTTP client (`code`) or from the fetch the Kubernetes client uses (`cause.code`).
+ */
+export function connectionErrorCode(error: unknown): string | undefined {
+  const code =
+    (error as { code?: unknown })?.code ??
+    (error as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : undefined;
+}
+
 function convert(error: unknown, ctx: KubernetesCallContext): Error {
   const target = describeTarget(ctx);
   if (error instanceof ApiException) {
@@ -106,10 +117,8 @@ function convert(error: unknown, ctx: KubernetesCallContext): Error {
         );
     }
   }
-  const code =
-    (error as { code?: unknown })?.code ??
-    (error as { cause?: { code?: unknown } })?.cause?.code;
-  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
+  const code = connectionErrorCode(error);
+  if (code) {
     return new ServiceUnavailableError(
       `Cluster '${
         ctx.cluster

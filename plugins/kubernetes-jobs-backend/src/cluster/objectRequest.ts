@@ -8,15 +8,23 @@ import https from 'node:https';
 /** The largest answer read for one object: the apiserver stores none above 1.5 MiB. */
 const MAX_OBJECT_BYTES = 8 * 1024 * 1024;
 
+/** The path of the Jobs or CronJobs of a namespace, or of every namespace. */
+export function collectionPath(
+  plural: 'jobs' | 'cronjobs',
+  namespace?: string,
+): string {
+  return namespace === undefined
+    ? `/apis/batch/v1/${plural}`
+    : `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+}
+
 /** The path of a namespace's Jobs or CronJobs, or of one of them. */
 export function objectPath(
   plural: 'jobs' | 'cronjobs',
   namespace: string,
   name?: string,
 ): string {
-  const collection = `/apis/batch/v1/namespaces/${encodeURIComponent(
-    namespace,
-  )}/${plural}`;
+  const collection = collectionPath(plural, namespace);
   return name === undefined
     ? collection
     : `${collection}/${encodeURIComponent(name)}`;
