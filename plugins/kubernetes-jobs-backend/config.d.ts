@@ -58,6 +58,14 @@ export interface Config {
      * naming the cluster. Watches are not limited by it. Defaults to 10.
      */
     requestTimeoutSeconds?: number;
+    /**
+     * Views (the Jobs page, the entity tab, a run's details and logs) find entities in a copy of
+     * the catalog's entities that name Kubernetes objects, read by the plugin and never older than
+     * this. Who may see an entity and its Jobs is still decided per request by the permission
+     * policy. Run, Stop and every other change always ask the catalog. 0: every view asks the
+     * catalog. Defaults to 10.
+     */
+    catalogCopySeconds?: number;
     /** The run history database (Backstage's database service, the plugin's own database). */
     database?: {
       /**

@@ -56,6 +56,8 @@ export interface PluginOptions {
   watch: WatchTiming & { syncTimeoutMs: number };
   /** How long one call to a cluster may take before it is a 504. */
   requestTimeoutMs: number;
+  /** How old the copy of the catalog that views read may be; 0: no copy. */
+  catalogCopyMs: number;
   notifications: NotificationOptions & { slowRuns: SlowRunOptions };
   database: { retry: ConnectRetry };
   approvals: ApprovalRule[];
@@ -131,6 +133,7 @@ export function readPluginOptions(config: Config): PluginOptions {
     },
     requestTimeoutMs:
       positive('kubernetesJobs.requestTimeoutSeconds', 10) * 1000,
+    catalogCopyMs: catalogCopyMs(config),
     database: {
       retry: {
         firstDelayMs: 1000,
@@ -171,6 +174,18 @@ export function readPluginOptions(config: Config): PluginOptions {
       },
     },
   };
+}
+
+/** `kubernetesJobs.catalogCopySeconds`: 0 or more, 10 by default. */
+function catalogCopyMs(config: Config): number {
+  const key = 'kubernetesJobs.catalogCopySeconds';
+  const value = config.getOptionalNumber(key) ?? 10;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(
+      `${key}: must be a number of seconds, 0 or more, got ${value}`,
+    );
+  }
+  return value * 1000;
 }
 
 /** `kubernetesJobs.approvals`: clusters where every run needs approval. */

@@ -32,6 +32,8 @@ const LIST = '/api/kubernetes-jobs/definitions';
 let admin: SandboxAdmin;
 let server: Server;
 let decide: Decider;
+/** The catalog's read permission: ALLOW but where a test says otherwise. */
+let catalogRead: Decider = () => AuthorizeResult.ALLOW;
 const permissionCalls: PermissionCalls = {
   authorize: [],
   authorizeConditional: [],
@@ -85,6 +87,7 @@ beforeAll(async () => {
     admin,
     entities,
     decide: () => decide,
+    catalogRead: () => catalogRead,
     permissionCalls,
   });
   // The secret entity is denied: a condition, so unclaimed definitions (which need an outright
@@ -307,6 +310,62 @@ describe('GET /definitions, one page at a time', () => {
   });
 });
 
+describe("GET /definitions, with the catalog's own read permission", () => {
+  afterEach(() => {
+    catalogRead = () => AuthorizeResult.ALLOW;
+  });
+
+  it('hides the Jobs of an entity the caller may not read in the catalog: not on a page, not in the total, and its tab is not found, as in the catalog', async () => {
+    const before = await list({ limit: 50 });
+    expect(names(before)).toEqual(expect.arrayContaining(newsletterNames));
+    const newsletters = names(before).filter((n: string) =>
+      n.startsWith('news-'),
+    ).length;
+    catalogRead = () => ({ conditions: { not: named('newsletter') } });
+    const page = await list({ limit: 50 });
+    expect(page.status).toBe(200);
+    expect(names(page).filter((n: string) => n.startsWith('news-'))).toEqual(
+      [],
+    );
+    expect(page.body.total).toBe(before.body.total - newsletters);
+    expect(page.body.facets.owners).not.toContain(
+      'group:default/team-marketing',
+    );
+    const tab = await list({ entityRef: 'component:default/newsletter' });
+    expect(tab.status).toBe(404);
+    expect(tab.body.error.message).toBe(
+      'Entity component:default/newsletter not found in the catalog',
+    );
+    const definition = await request(server)
+      .get(`${LIST}/sandbox/marketing/job/news-1`)
+      .query({ entityRef: 'component:default/newsletter' })
+      .set('authorization', jane);
+    expect(definition.status).toBe(404);
+    const shop = await list({ entityRef: 'component:default/shop' });
+    expect(shop.status).toBe(200);
+    expect(names(shop).length).toBeGreaterThanOrEqual(20);
+    expect(names(shop).every((n: string) => n.startsWith('shop-job-'))).toBe(
+      true,
+    );
+  });
+
+  it("asks the catalog itself, with the caller's credentials, when the decision cannot be applied here", async () => {
+    catalogRead = () => ({
+      conditions: {
+        rule: 'A_RULE_OF_ANOTHER_PLUGIN',
+        resourceType: 'catalog-entity',
+        params: {},
+      } as any,
+    });
+    // The mock catalog shows every entity to everyone: the newsletter's Jobs are there.
+    const page = await list({ limit: 50 });
+    expect(page.status).toBe(200);
+    expect(names(page)).toEqual(expect.arrayContaining(newsletterNames));
+    const tab = await list({ entityRef: 'component:default/newsletter' });
+    expect(tab.status).toBe(200);
+  });
+});
+
 describe('GET /definitions, authorized with one conditional decision', () => {
   let before: Decider;
   const resourceRefs = () =>
@@ -378,7 +437,9 @@ describe('GET /definitions, authorized with one conditional decision', () => {
     // One conditional decision per list answer, and not one check per entity.
     expect(permissionCalls.authorize).toEqual([]);
     expect(permissionCalls.authorizeConditional).toHaveLength(all.pages + 1);
+    // Reading entities in the catalog and reading their Jobs: both in that one call.
     expect(permissionCalls.authorizeConditional[0]).toEqual([
+      { permission: expect.objectContaining({ name: 'catalog.entity.read' }) },
       { permission: expect.objectContaining({ name: 'kubernetes-jobs.read' }) },
     ]);
   });

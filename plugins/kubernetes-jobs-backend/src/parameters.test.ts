@@ -352,6 +352,14 @@ describe('schedule control', () => {
   });
 });
 
+/** A policy that allows everything but pausing and resuming schedules. */
+const noSchedule = (r: { permission: { name: string } }): PolicyDecision => ({
+  result:
+    r.permission.name === 'kubernetes-jobs.schedule'
+      ? AuthorizeResult.DENY
+      : AuthorizeResult.ALLOW,
+});
+
 describe('schedule control without the permission', () => {
   it('is refused with 403 before the cluster is touched', async () => {
     const denying = await startTestBackend({
@@ -364,15 +372,9 @@ describe('schedule control without the permission', () => {
           ],
         }),
         mockServices.permissions.mock({
-          authorize: async requests =>
-            requests.map(
-              (r: any): PolicyDecision => ({
-                result:
-                  r.permission.name === 'kubernetes-jobs.schedule'
-                    ? AuthorizeResult.DENY
-                    : AuthorizeResult.ALLOW,
-              }),
-            ) as any,
+          authorize: async requests => requests.map(noSchedule) as any,
+          authorizeConditional: async requests =>
+            requests.map(noSchedule) as any,
         }).factory,
       ],
     });

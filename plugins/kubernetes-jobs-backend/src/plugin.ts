@@ -28,6 +28,7 @@ import { createRouter } from './router/createRouter';
 import { ClusterAccess } from './service/ClusterAccess';
 import { DefinitionReader } from './service/DefinitionReader';
 import { selectorLookup } from './service/entitySelector';
+import { KubernetesEntities } from './service/KubernetesEntities';
 import { EvidenceCollector } from './service/evidence';
 import { HistoryHealth } from './service/HistoryHealth';
 import { scheduleHistoryTasks } from './service/historyTasks';
@@ -279,7 +280,16 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           actions,
           requests,
           userInfo: deps.userInfo,
+          auth: deps.auth,
           version: listVersion,
+          entities: options.catalogCopyMs
+            ? new KubernetesEntities({
+                catalog: deps.catalog,
+                auth: deps.auth,
+                logger,
+                maxAgeMs: options.catalogCopyMs,
+              })
+            : undefined,
           details: new RunDetails({
             client: access.client,
             caches,

@@ -39,6 +39,9 @@ let admin: SandboxAdmin;
 let server: Server;
 let backend: Awaited<ReturnType<typeof startTestBackend>>;
 let decide: (permission: string, user: string) => AuthorizeResult;
+const userOf = (credentials: { principal: unknown }) =>
+  (credentials.principal as { userEntityRef?: string }).userEntityRef ??
+  'service';
 const audits: Array<{
   eventId: string;
   meta: any;
@@ -79,11 +82,15 @@ beforeAll(async () => {
       mockServices.permissions.mock({
         authorize: async (requests, { credentials }) =>
           requests.map(r => ({
-            result: decide(
-              r.permission.name,
-              (credentials.principal as { userEntityRef?: string })
-                .userEntityRef ?? 'service',
-            ),
+            result: decide(r.permission.name, userOf(credentials)),
+          })) as any,
+        // The mock catalog shows every entity to everyone: so does its read permission.
+        authorizeConditional: async (requests, { credentials }) =>
+          requests.map(r => ({
+            result:
+              r.permission.name === 'catalog.entity.read'
+                ? AuthorizeResult.ALLOW
+                : decide(r.permission.name, userOf(credentials)),
           })) as any,
       }).factory,
       mockServices.userInfo.mock({

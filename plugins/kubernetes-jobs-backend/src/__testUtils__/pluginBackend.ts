@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
@@ -49,18 +50,27 @@ export type RecordedAuditEvent = {
  * is unknown), as the permission backend does by asking the catalog. With `permissionCalls`,
  * each batch asked is appended to it. With `auditEvents`, an auditor mock appends each event to
  * it and marks its outcome.
+ *
+ * `decide` answers for the plugin's own permissions. The catalog's read permission
+ * (`catalog.entity.read`, which the plugin asks about when it reads its copy of the catalog) is
+ * answered by `catalogRead`, ALLOW by default: the mock catalog shows every entity to everyone.
  */
 export async function startPluginBackend(options: {
   admin: SandboxAdmin;
   entities: Entity[];
   decide: () => Decider;
+  catalogRead?: () => Decider;
   permissionCalls?: PermissionCalls;
   auditEvents?: RecordedAuditEvent[];
 }): Promise<Server> {
   const { admin, entities, decide, permissionCalls, auditEvents } = options;
   const byRef = new Map(entities.map(e => [stringifyEntityRef(e), e]));
   const conditional = (r: EvaluatePermissionRequest): PolicyDecision => {
-    const decided = decide()(r as any);
+    const decider =
+      r.permission.name === catalogEntityReadPermission.name
+        ? options.catalogRead?.() ?? (() => AuthorizeResult.ALLOW)
+        : decide();
+    const decided = decider(r as any);
     return typeof decided === 'object'
       ? {
           result: AuthorizeResult.CONDITIONAL,

@@ -34,6 +34,15 @@ const auditEvents: AuditEvent[] = [];
 let admin: SandboxAdmin;
 let backend: Awaited<ReturnType<typeof startTestBackend>>;
 
+function decided(
+  permission: string,
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
+  return permission.startsWith('kubernetes-jobs.')
+    ? result
+    : AuthorizeResult.ALLOW;
+}
+
 function backendFeatures(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
   return [
     kubernetesJobsPlugin,
@@ -51,7 +60,15 @@ function backendFeatures(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
     mockServices.httpAuth.factory({
       defaultCredentials: mockCredentials.none(),
     }),
-    mockServices.permissions.factory({ result }),
+    // The policy decides the plugin's permissions; reading the catalog stays allowed.
+    mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => ({ result: decided(r.permission.name, result) })),
+      authorizeConditional: async requests =>
+        requests.map(r => ({
+          result: decided(r.permission.name, result),
+        })) as any,
+    }).factory,
     mockServices.auditor.mock({
       createEvent: async ({ eventId, meta }) => {
         const event: AuditEvent = { eventId, meta };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   AuditorService,
+  AuthService,
   BackstageCredentials,
   PermissionsService,
   UserInfoService,
@@ -28,11 +29,8 @@ import {
 import { ClusterAccess } from '../service/ClusterAccess';
 import { DefinitionReader } from '../service/DefinitionReader';
 import { CurrentVersionMap, ListVersion } from '../service/ListVersion';
-import {
-  EntitySelector,
-  KUBERNETES_ENTITIES_FILTER,
-  entitySelectorOf,
-} from '../service/entitySelector';
+import { EntitySelector, entitySelectorOf } from '../service/entitySelector';
+import { KubernetesEntities } from '../service/KubernetesEntities';
 import { RunActions } from '../service/RunActions';
 import { RunDetails } from '../service/RunDetails';
 import { RunReader } from '../service/RunReader';
@@ -113,6 +111,10 @@ export interface AuthorizedOperationsOptions {
   userInfo: UserInfoService;
   /** Tags list answers, so that an unchanged one costs nothing; without it, none is tagged. */
   version?: ListVersion;
+  /** The plugin's copy of the catalog for views; without it, every view asks the catalog. */
+  entities?: KubernetesEntities;
+  /** To read entities as the plugin, and decide here (see {@link EntityGuard}). */
+  auth?: AuthService;
 }
 
 /**
@@ -258,7 +260,6 @@ export class AuthorizedOperations {
     credentials: BackstageCredentials,
     entityRef: string | undefined,
   ): Promise<ListScope> {
-    const { catalog, permissions } = this.options;
     if (entityRef) {
       const selector = await this.guard.authorizeOnEntity(
         credentials,
@@ -268,16 +269,8 @@ export class AuthorizedOperations {
       return { entity: selector };
     }
     // Every entity the caller may read, and one decision on reading Jobs, for all of them.
-    const [{ items: entities }, [decision]] = await Promise.all([
-      catalog.getEntities(
-        { filter: KUBERNETES_ENTITIES_FILTER },
-        { credentials },
-      ),
-      permissions.authorizeConditional(
-        [{ permission: kubernetesJobsReadPermission }],
-        { credentials },
-      ),
-    ]);
+    const { entities, jobsRead: decision } =
+      await this.guard.kubernetesEntities(credentials);
     const claims = entities.flatMap(entity => {
       try {
         const selector = entitySelectorOf(entity);

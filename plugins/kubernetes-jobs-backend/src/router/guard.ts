@@ -1,12 +1,20 @@
 import {
   AuditorService,
+  AuthService,
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
+  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -18,7 +26,13 @@ import {
   kubernetesJobsSchedulePermission,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { Request } from 'express';
-import { EntitySelector, entitySelectorOf } from '../service/entitySelector';
+import {
+  EntitySelector,
+  KUBERNETES_ENTITIES_FILTER,
+  entitySelectorOf,
+} from '../service/entitySelector';
+import { KubernetesEntities } from '../service/KubernetesEntities';
+import { catalogDecisionTest } from './catalogDecision';
 
 /**
  * Who asks for a change, and how to audit it: through the REST API (the auditor reads the actor
@@ -39,8 +53,15 @@ const VERBS: Record<string, string> = {
 
 /**
  * What every operation does before and around its service call, in one place: resolve the
- * entity through the catalog with the caller's credentials (404), authorize the caller on it
- * (403), and audit a change whether it succeeds or fails.
+ * entity (404), authorize the caller on it (403), and audit a change whether it succeeds or
+ * fails.
+ *
+ * The caller's right to read the entity in the catalog and the permission asked are decided in
+ * one call to the policy and applied here with the catalog's own rules, to the entity as the
+ * plugin reads it: from the plugin's copy of the catalog (`entities`) for a view, fresh from the
+ * catalog for a change. Whatever cannot be decided that way (an entity the plugin does not find,
+ * a condition the catalog's rules cannot apply in memory) goes through the catalog with the
+ * caller's credentials, and through the permission backend for that entity.
  */
 export class EntityGuard {
   constructor(
@@ -48,6 +69,9 @@ export class EntityGuard {
       permissions: PermissionsService;
       auditor: AuditorService;
       catalog: CatalogService;
+      /** To read entities as the plugin; without it, every check goes through the catalog. */
+      auth?: AuthService;
+      entities?: KubernetesEntities;
     },
   ) {}
 
@@ -57,6 +81,8 @@ export class EntityGuard {
     permission: ResourcePermission<'catalog-entity'>,
     entityRef: string,
   ): Promise<EntitySelector> {
+    const decided = await this.decidedHere(credentials, permission, entityRef);
+    if (decided) return decided;
     const entity = await this.options.catalog.getEntityByRef(entityRef, {
       credentials,
     });
@@ -64,11 +90,7 @@ export class EntityGuard {
       throw new NotFoundError(`Entity ${entityRef} not found in the catalog`);
     }
     if (!(await this.allowed(credentials, permission, [entityRef]))[0]) {
-      throw new NotAllowedError(
-        `You are not allowed to ${
-          VERBS[permission.name]
-        } the Jobs of ${entityRef}`,
-      );
+      throw new NotAllowedError(refusal(permission, entityRef));
     }
     const selector = entitySelectorOf(entity);
     if (!selector) {
@@ -77,6 +99,104 @@ export class EntityGuard {
       );
     }
     return selector;
+  }
+
+  /**
+   * {@link EntityGuard.authorizeOnEntity} decided here: the selector, or the 404 or 403 the
+   * catalog and the permission backend would answer; `undefined` when it cannot be decided here.
+   */
+  private async decidedHere(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<EntitySelector | undefined> {
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(parseEntityRef(entityRef));
+    } catch {
+      return undefined; // the catalog names what is wrong with it
+    }
+    const reading = this.entityAsPlugin(permission, ref);
+    if (!reading) return undefined;
+    const [entity, { catalogRead, decision }] = await Promise.all([
+      reading,
+      this.decisions(credentials, permission),
+    ]);
+    if (!entity) return undefined;
+    const seen = catalogDecisionTest(catalogRead)?.(entity);
+    if (seen === false) {
+      throw new NotFoundError(`Entity ${entityRef} not found in the catalog`);
+    }
+    const allowed = catalogDecisionTest(decision)?.(entity);
+    if (seen === undefined || allowed === undefined) return undefined;
+    if (!allowed) throw new NotAllowedError(refusal(permission, entityRef));
+    return entitySelectorOf(entity);
+  }
+
+  /**
+   * The entity as the plugin reads it: from the copy for a view, fresh for a change;
+   * `undefined` when the plugin cannot read entities itself.
+   */
+  private entityAsPlugin(
+    permission: ResourcePermission<'catalog-entity'>,
+    ref: string,
+  ): Promise<Entity | undefined> | undefined {
+    const { catalog, auth, entities } = this.options;
+    if (permission === kubernetesJobsReadPermission && entities) {
+      return entities.current().then(copy => copy.byRef.get(ref));
+    }
+    if (!auth) return undefined;
+    return auth
+      .getOwnServiceCredentials()
+      .then(own => catalog.getEntityByRef(ref, { credentials: own }));
+  }
+
+  /**
+   * The entities that name Kubernetes objects and that the caller may read in the catalog, with
+   * the caller's decision on reading Jobs: from the copy when the caller's catalog decision can
+   * be applied to it here, otherwise read from the catalog with the caller's credentials.
+   */
+  async kubernetesEntities(
+    credentials: BackstageCredentials,
+  ): Promise<{ entities: readonly Entity[]; jobsRead: PolicyDecision }> {
+    const { catalog, entities: copyOf } = this.options;
+    const fromCatalog = () =>
+      catalog
+        .getEntities({ filter: KUBERNETES_ENTITIES_FILTER }, { credentials })
+        .then(r => r.items);
+    if (!copyOf) {
+      const [entities, [jobsRead]] = await Promise.all([
+        fromCatalog(),
+        this.options.permissions.authorizeConditional(
+          [{ permission: kubernetesJobsReadPermission }],
+          { credentials },
+        ),
+      ]);
+      return { entities, jobsRead };
+    }
+    const [copy, { catalogRead, decision: jobsRead }] = await Promise.all([
+      copyOf.current(),
+      this.decisions(credentials, kubernetesJobsReadPermission),
+    ]);
+    const test = catalogDecisionTest(catalogRead);
+    const seen = test && copy.entities.map(test);
+    if (!seen || seen.includes(undefined)) {
+      return { entities: await fromCatalog(), jobsRead };
+    }
+    return { entities: copy.entities.filter((_e, i) => seen[i]), jobsRead };
+  }
+
+  /** The caller's decisions on reading entities in the catalog and on `permission`: one call. */
+  private async decisions(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+  ): Promise<{ catalogRead: PolicyDecision; decision: PolicyDecision }> {
+    const [catalogRead, decision] =
+      await this.options.permissions.authorizeConditional(
+        [{ permission: catalogEntityReadPermission }, { permission }],
+        { credentials },
+      );
+    return { catalogRead, decision };
   }
 
   /** Whether the caller holds `permission` on each entity, in one call to the policy. */
@@ -124,6 +244,15 @@ export class EntityGuard {
       throw error;
     }
   }
+}
+
+function refusal(
+  permission: ResourcePermission<'catalog-entity'>,
+  entityRef: string,
+): string {
+  return `You are not allowed to ${
+    VERBS[permission.name]
+  } the Jobs of ${entityRef}`;
 }
 
 /** Who did it, as recorded on the run: the user's entity ref, or the calling service. */
