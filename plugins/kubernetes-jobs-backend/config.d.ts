@@ -59,13 +59,13 @@ export interface Config {
      */
     requestTimeoutSeconds?: number;
     /**
-     * Views (the Jobs page, the entity tab, a run's details and logs) find entities in a copy of
-     * the catalog's entities that name Kubernetes objects, read by the plugin and never older than
-     * this. Who may see an entity and its Jobs is still decided per request by the permission
-     * policy. Run, Stop and every other change always ask the catalog. 0: every view asks the
-     * catalog. Defaults to 10.
+     * How far behind the catalog and the permission policy a view (the Jobs page, the entity tab, a
+     * run's details and logs) may be. Views find entities in a copy of the catalog's entities that
+     * name Kubernetes objects, read by the plugin, and reuse each caller's read decisions, both
+     * never older than this. Run, Stop and every other change always ask the catalog and the policy.
+     * 0: every view asks both. Defaults to 10.
      */
-    catalogCopySeconds?: number;
+    viewCacheSeconds?: number;
     /** The run history database (Backstage's database service, the plugin's own database). */
     database?: {
       /**

@@ -56,8 +56,8 @@ export interface PluginOptions {
   watch: WatchTiming & { syncTimeoutMs: number };
   /** How long one call to a cluster may take before it is a 504. */
   requestTimeoutMs: number;
-  /** How old the copy of the catalog that views read may be; 0: no copy. */
-  catalogCopyMs: number;
+  /** How old the catalog copy and the decisions a view rests on may be; 0: none kept. */
+  viewCacheMs: number;
   notifications: NotificationOptions & { slowRuns: SlowRunOptions };
   database: { retry: ConnectRetry };
   approvals: ApprovalRule[];
@@ -133,7 +133,7 @@ export function readPluginOptions(config: Config): PluginOptions {
     },
     requestTimeoutMs:
       positive('kubernetesJobs.requestTimeoutSeconds', 10) * 1000,
-    catalogCopyMs: catalogCopyMs(config),
+    viewCacheMs: viewCacheMs(config),
     database: {
       retry: {
         firstDelayMs: 1000,
@@ -176,9 +176,9 @@ export function readPluginOptions(config: Config): PluginOptions {
   };
 }
 
-/** `kubernetesJobs.catalogCopySeconds`: 0 or more, 10 by default. */
-function catalogCopyMs(config: Config): number {
-  const key = 'kubernetesJobs.catalogCopySeconds';
+/** `kubernetesJobs.viewCacheSeconds`: 0 or more, 10 by default. */
+function viewCacheMs(config: Config): number {
+  const key = 'kubernetesJobs.viewCacheSeconds';
   const value = config.getOptionalNumber(key) ?? 10;
   if (!Number.isFinite(value) || value < 0) {
     throw new Error(

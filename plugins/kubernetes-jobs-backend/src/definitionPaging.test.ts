@@ -366,6 +366,50 @@ describe("GET /definitions, with the catalog's own read permission", () => {
   });
 });
 
+describe('GET /definitions with views kept as configured by default (10 s)', () => {
+  it("asks the policy once for a caller's views within the time, and afresh for a Run", async () => {
+    const calls: PermissionCalls = { authorize: [], authorizeConditional: [] };
+    const kept = await startPluginBackend({
+      admin,
+      entities,
+      decide: () => decide,
+      permissionCalls: calls,
+      viewCacheSeconds: undefined,
+    });
+    const view = (query: Record<string, string | number>) =>
+      request(kept).get(LIST).query(query).set('authorization', jane);
+    await eventually(async () => {
+      const res = await view({ limit: 50 });
+      return res.body.total === 30 ? true : undefined;
+    }, 20000);
+    calls.authorizeConditional.length = 0;
+    for (const query of [
+      { limit: 50 },
+      { entityRef: 'component:default/shop' },
+      { entityRef: 'component:default/newsletter' },
+    ]) {
+      expect((await view(query)).status).toBe(200);
+    }
+    expect(calls.authorizeConditional).toEqual([]);
+    expect(calls.authorize).toEqual([]);
+    const run = await request(kept)
+      .post(`${LIST}/sandbox/marketing/job/news-2/runs`)
+      .set('authorization', jane)
+      .send({ entityRef: 'component:default/newsletter' });
+    expect(run.status).toBe(201);
+    expect(calls.authorizeConditional).toEqual([
+      [
+        {
+          permission: expect.objectContaining({ name: 'catalog.entity.read' }),
+        },
+        {
+          permission: expect.objectContaining({ name: 'kubernetes-jobs.run' }),
+        },
+      ],
+    ]);
+  });
+});
+
 describe('GET /definitions, authorized with one conditional decision', () => {
   let before: Decider;
   const resourceRefs = () =>

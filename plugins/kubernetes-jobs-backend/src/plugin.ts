@@ -29,6 +29,7 @@ import { ClusterAccess } from './service/ClusterAccess';
 import { DefinitionReader } from './service/DefinitionReader';
 import { selectorLookup } from './service/entitySelector';
 import { KubernetesEntities } from './service/KubernetesEntities';
+import { ViewDecisions } from './router/viewDecisions';
 import { EvidenceCollector } from './service/evidence';
 import { HistoryHealth } from './service/HistoryHealth';
 import { scheduleHistoryTasks } from './service/historyTasks';
@@ -282,14 +283,17 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           userInfo: deps.userInfo,
           auth: deps.auth,
           version: listVersion,
-          entities: options.catalogCopyMs
-            ? new KubernetesEntities({
-                catalog: deps.catalog,
-                auth: deps.auth,
-                logger,
-                maxAgeMs: options.catalogCopyMs,
-              })
-            : undefined,
+          ...(options.viewCacheMs
+            ? {
+                entities: new KubernetesEntities({
+                  catalog: deps.catalog,
+                  auth: deps.auth,
+                  logger,
+                  maxAgeMs: options.viewCacheMs,
+                }),
+                views: new ViewDecisions({ maxAgeMs: options.viewCacheMs }),
+              }
+            : {}),
           details: new RunDetails({
             client: access.client,
             caches,

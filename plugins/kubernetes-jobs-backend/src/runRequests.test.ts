@@ -73,7 +73,11 @@ beforeAll(async () => {
       mockServices.rootConfig.factory({
         data: {
           ...admin.config(),
-          kubernetesJobs: { runRequests: { sweepSeconds: 1 } },
+          // The policy changes between requests: views may not be behind it (1 ms).
+          kubernetesJobs: {
+            runRequests: { sweepSeconds: 1 },
+            viewCacheSeconds: 0.001,
+          },
         },
       }),
       catalogServiceMock.factory({

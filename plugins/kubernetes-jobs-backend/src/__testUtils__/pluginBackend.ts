@@ -60,6 +60,12 @@ export async function startPluginBackend(options: {
   entities: Entity[];
   decide: () => Decider;
   catalogRead?: () => Decider;
+  /**
+   * `kubernetesJobs.viewCacheSeconds`. The tests change the policy between requests, so by
+   * default views may not be behind it at all (1 ms): the copy and the decisions are still used,
+   * but never reused by a later request. Given as undefined: the plugin's default.
+   */
+  viewCacheSeconds?: number;
   permissionCalls?: PermissionCalls;
   auditEvents?: RecordedAuditEvent[];
 }): Promise<Server> {
@@ -97,7 +103,15 @@ export async function startPluginBackend(options: {
   const backend = await startTestBackend({
     features: [
       kubernetesJobsPlugin,
-      mockServices.rootConfig.factory({ data: admin.config() }),
+      mockServices.rootConfig.factory({
+        data: {
+          ...admin.config(),
+          kubernetesJobs:
+            'viewCacheSeconds' in options
+              ? { viewCacheSeconds: options.viewCacheSeconds }
+              : { viewCacheSeconds: 0.001 },
+        },
+      }),
       catalogServiceMock.factory({ entities }),
       mockServices.permissions.mock({
         authorize: async requests => {

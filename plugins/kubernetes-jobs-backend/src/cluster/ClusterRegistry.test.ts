@@ -134,7 +134,7 @@ describe('readPluginOptions', () => {
         syncTimeoutMs: 10_000,
       },
       requestTimeoutMs: 10_000,
-      catalogCopyMs: 10_000,
+      viewCacheMs: 10_000,
       approvals: [],
       runRequests: {
         approvalExpiryHours: 24,

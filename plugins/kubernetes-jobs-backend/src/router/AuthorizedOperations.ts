@@ -39,6 +39,7 @@ import { AnswerDeps, answerDeps, stillShown } from './answerDeps';
 import { catalogDecisionTest } from './catalogDecision';
 import { Caller, EntityGuard, actorOf } from './guard';
 import { RequestOperations } from './RequestOperations';
+import { ViewDecisions } from './viewDecisions';
 
 export type { Caller } from './guard';
 
@@ -113,6 +114,8 @@ export interface AuthorizedOperationsOptions {
   version?: ListVersion;
   /** The plugin's copy of the catalog for views; without it, every view asks the catalog. */
   entities?: KubernetesEntities;
+  /** The callers' decisions for views, kept a while; without it, every view asks the policy. */
+  views?: ViewDecisions;
   /** To read entities as the plugin, and decide here (see {@link EntityGuard}). */
   auth?: AuthService;
 }

@@ -12,6 +12,7 @@ import {
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { KubernetesEntities } from '../service/KubernetesEntities';
 import { EntityGuard } from './guard';
+import { ViewDecisions } from './viewDecisions';
 
 const JANE = mockCredentials.user('user:default/jane');
 const SHOP = 'component:default/shop';
@@ -42,7 +43,7 @@ const ownerOnly = (claims: string[]): PolicyDecision => ({
   },
 });
 
-function setup(options: { copy?: boolean } = {}) {
+function setup(options: { copy?: boolean; views?: boolean } = {}) {
   const entities = new Map<string, Entity>([
     [SHOP, component('shop', 'group:default/team-shop')],
   ]);
@@ -94,6 +95,7 @@ function setup(options: { copy?: boolean } = {}) {
     catalog,
     auth,
     entities: copy,
+    views: options.views ? new ViewDecisions({ maxAgeMs: 60_000 }) : undefined,
   });
   return { guard, entities, catalogReads, decide, calls };
 }
@@ -146,7 +148,7 @@ describe('EntityGuard', () => {
     await expect(
       guard.authorizeOnEntity(JANE, kubernetesJobsRunPermission, SHOP),
     ).rejects.toThrow('You are not allowed to run');
-    // The view still reads the copy taken before the change (at most catalogCopySeconds old).
+    // The view still reads the copy taken before the change (at most viewCacheSeconds old).
     await expect(
       guard.authorizeOnEntity(JANE, kubernetesJobsReadPermission, SHOP),
     ).resolves.toMatchObject({ entityRef: SHOP });
@@ -181,6 +183,28 @@ describe('EntityGuard', () => {
     expect(catalogReads.slice(2).map(r => r.principal)).toEqual([
       'service',
       'user',
+    ]);
+  });
+
+  it("reuses a caller's decisions for views within the max age, and asks afresh for every change", async () => {
+    const { guard, decide, calls } = setup({ copy: true, views: true });
+    await guard.authorizeOnEntity(JANE, kubernetesJobsReadPermission, SHOP);
+    await guard.kubernetesEntities(JANE);
+    await guard.authorizeOnEntity(JANE, kubernetesJobsReadPermission, SHOP);
+    expect(calls.authorizeConditional).toEqual([
+      ['catalog.entity.read', 'kubernetes-jobs.read'],
+    ]);
+    decide[kubernetesJobsRunPermission.name] = { result: AuthorizeResult.DENY };
+    await expect(
+      guard.authorizeOnEntity(JANE, kubernetesJobsRunPermission, SHOP),
+    ).rejects.toThrow('You are not allowed to run');
+    decide[kubernetesJobsRunPermission.name] = {
+      result: AuthorizeResult.ALLOW,
+    };
+    await guard.authorizeOnEntity(JANE, kubernetesJobsRunPermission, SHOP);
+    expect(calls.authorizeConditional.slice(1)).toEqual([
+      ['catalog.entity.read', 'kubernetes-jobs.run'],
+      ['catalog.entity.read', 'kubernetes-jobs.run'],
     ]);
   });
 });

@@ -14,7 +14,6 @@ import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/al
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
-  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -33,6 +32,7 @@ import {
 } from '../service/entitySelector';
 import { KubernetesEntities } from '../service/KubernetesEntities';
 import { catalogDecisionTest } from './catalogDecision';
+import { Decisions, ViewDecisions } from './viewDecisions';
 
 /**
  * Who asks for a change, and how to audit it: through the REST API (the auditor reads the actor
@@ -72,6 +72,8 @@ export class EntityGuard {
       /** To read entities as the plugin; without it, every check goes through the catalog. */
       auth?: AuthService;
       entities?: KubernetesEntities;
+      /** The callers' decisions for views, kept a while; without it, each view asks. */
+      views?: ViewDecisions;
     },
   ) {}
 
@@ -158,7 +160,7 @@ export class EntityGuard {
    */
   async kubernetesEntities(
     credentials: BackstageCredentials,
-  ): Promise<{ entities: readonly Entity[]; jobsRead: PolicyDecision }> {
+  ): Promise<{ entities: readonly Entity[]; jobsRead: Decisions['decision'] }> {
     const { catalog, entities: copyOf } = this.options;
     const fromCatalog = () =>
       catalog
@@ -186,17 +188,26 @@ export class EntityGuard {
     return { entities: copy.entities.filter((_e, i) => seen[i]), jobsRead };
   }
 
-  /** The caller's decisions on reading entities in the catalog and on `permission`: one call. */
-  private async decisions(
+  /**
+   * The caller's decisions on reading entities in the catalog and on `permission`: one call to
+   * the policy, or for a view the caller's decisions of the last few seconds.
+   */
+  private decisions(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
-  ): Promise<{ catalogRead: PolicyDecision; decision: PolicyDecision }> {
-    const [catalogRead, decision] =
-      await this.options.permissions.authorizeConditional(
-        [{ permission: catalogEntityReadPermission }, { permission }],
-        { credentials },
-      );
-    return { catalogRead, decision };
+  ): Promise<Decisions> {
+    const ask = async () => {
+      const [catalogRead, decision] =
+        await this.options.permissions.authorizeConditional(
+          [{ permission: catalogEntityReadPermission }, { permission }],
+          { credentials },
+        );
+      return { catalogRead, decision };
+    };
+    const { views } = this.options;
+    return permission === kubernetesJobsReadPermission && views
+      ? views.get(credentials, ask)
+      : ask();
   }
 
   /** Whether the caller holds `permission` on each entity, in one call to the policy. */

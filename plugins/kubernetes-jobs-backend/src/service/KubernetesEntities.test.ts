@@ -163,21 +163,21 @@ describe('KubernetesEntities', () => {
   });
 });
 
-describe('kubernetesJobs.catalogCopySeconds', () => {
-  const read = (catalogCopySeconds?: unknown) =>
+describe('kubernetesJobs.viewCacheSeconds', () => {
+  const read = (viewCacheSeconds?: unknown) =>
     readPluginOptions(
       new ConfigReader({
         kubernetesJobs:
-          catalogCopySeconds === undefined ? {} : { catalogCopySeconds },
+          viewCacheSeconds === undefined ? {} : { viewCacheSeconds },
       }),
-    ).catalogCopyMs;
+    ).viewCacheMs;
 
   it('is 10 s by default, may be 0 (no copy), and refuses a negative age naming the key', () => {
     expect(read()).toBe(10_000);
     expect(read(0)).toBe(0);
     expect(read(2.5)).toBe(2_500);
     expect(() => read(-1)).toThrow(
-      'kubernetesJobs.catalogCopySeconds: must be a number of seconds, 0 or more, got -1',
+      'kubernetesJobs.viewCacheSeconds: must be a number of seconds, 0 or more, got -1',
     );
   });
 });
