@@ -383,11 +383,12 @@ describe('GET /definitions with views kept as configured by default (10 s)', () 
       return res.body.total === 30 ? true : undefined;
     }, 20000);
     calls.authorizeConditional.length = 0;
-    for (const query of [
+    const views: Array<Record<string, string | number>> = [
       { limit: 50 },
       { entityRef: 'component:default/shop' },
       { entityRef: 'component:default/newsletter' },
-    ]) {
+    ];
+    for (const query of views) {
       expect((await view(query)).status).toBe(200);
     }
     expect(calls.authorizeConditional).toEqual([]);
