@@ -5,6 +5,8 @@
  */
 import {
   BackendFeature,
+  coreServices,
+  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -13,6 +15,8 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -21,6 +25,7 @@ import {
   eventsServiceFactory,
   eventsServiceRef,
 } from '@backstage/plugin-events-node';
+import permissionPlugin from '@backstage/plugin-permission-backend';
 import signalsPlugin from '@backstage/plugin-signals-backend';
 import {
   DefaultSignalsService,
@@ -31,6 +36,7 @@ import {
   SandboxCluster,
 } from '@job-assistant/sandbox-cluster';
 import { performance } from 'node:perf_hooks';
+import kubernetesJobsPolicyModule from '@job-assistant/plugin-permission-backend-module-kubernetes-jobs-policy';
 import kubernetesJobsPlugin from '../src';
 
 /** A signal the backend published, with when (performance.now()). */
@@ -132,11 +138,142 @@ function recordingSignals(signals: RecordedSignal[]) {
   });
 }
 
+/** Whom the bench's user is: a member of every team, so the owner of every entity. */
+const BENCH_USER = 'user:default/jane';
+
+/**
+ * Where entities and permissions come from. `portal` (the default): as in a Backstage portal,
+ * the catalog backend (its entities given by an entity provider) and the permission backend with
+ * the sample policy, in the same backend, each call between plugins over HTTP. `mock`: an
+ * in-memory catalog and permissions that allow everything, for figures of the plugin alone.
+ */
+export type BenchPortal = 'portal' | 'mock';
+
+export function benchPortal(): BenchPortal {
+  const wanted = process.env.BENCH_CATALOG ?? 'portal';
+  if (wanted !== 'portal' && wanted !== 'mock') {
+    throw new Error(`BENCH_CATALOG: 'portal' or 'mock', not '${wanted}'`);
+  }
+  return wanted;
+}
+
+/** The catalog backend, given `entities` by an entity provider of its own. */
+function catalogOf(entities: Entity[]): BackendFeature[] {
+  const location = 'url:https://bench.invalid/organisation.yaml';
+  return [
+    catalogPlugin,
+    createBackendModule({
+      pluginId: 'catalog',
+      moduleId: 'bench-organisation',
+      register(reg) {
+        reg.registerInit({
+          deps: { catalog: catalogProcessingExtensionPoint },
+          async init({ catalog }) {
+            catalog.addEntityProvider({
+              getProviderName: () => 'bench-organisation',
+              connect: connection =>
+                connection.applyMutation({
+                  type: 'full',
+                  entities: entities.map(entity => ({
+                    locationKey: 'bench-organisation',
+                    entity: {
+                      ...entity,
+                      metadata: {
+                        ...entity.metadata,
+                        annotations: {
+                          ...entity.metadata.annotations,
+                          'backstage.io/managed-by-location': location,
+                          'backstage.io/managed-by-origin-location': location,
+                        },
+                      },
+                    },
+                  })),
+                }),
+            });
+          },
+        });
+      },
+    }),
+  ];
+}
+
+/**
+ * The mock auth service, except that a plugin's token for a call on a user's behalf names the
+ * calling plugin as actor, as Backstage's own tokens do: the permission backend answers
+ * conditional questions about a user only from a plugin acting for them.
+ */
+const authWithActor = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory: ({ plugin }) => {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    const serviceToken = auth.getPluginRequestToken.bind(auth);
+    auth.getPluginRequestToken = async options => {
+      const principal = options.onBehalfOf.principal as {
+        type: string;
+        userEntityRef?: string;
+      };
+      if (principal.type !== 'user' || !principal.userEntityRef) {
+        return serviceToken(options);
+      }
+      return {
+        token: mockCredentials.user.token(principal.userEntityRef, {
+          actor: { subject: `plugin:${plugin.getId()}` },
+        }),
+      };
+    };
+    return auth;
+  },
+});
+
+/** The bench's user owns every entity: a member of every team that owns one. */
+function ownerOfEverything(entities: Entity[]) {
+  const teams = [...new Set(entities.map(e => String((e.spec as any)?.owner)))];
+  return createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      getUserInfo: async (credentials: any) => {
+        const ref = credentials.principal.userEntityRef;
+        return {
+          userEntityRef: ref,
+          ownershipEntityRefs: ref === BENCH_USER ? [ref, ...teams] : [ref],
+        };
+      },
+    }),
+  });
+}
+
+/** Until the catalog serves every entity, with its relations (ownership) stitched. */
+async function catalogReady(baseUrl: string, entities: Entity[]) {
+  const deadline = performance.now() + 10 * 60_000;
+  const authorization = mockCredentials.user.header(BENCH_USER);
+  for (;;) {
+    const res = await fetch(
+      `${baseUrl}/api/catalog/entities/by-query?filter=kind=component,relations.ownedBy&limit=1`,
+      { headers: { authorization } },
+    );
+    const body = res.ok ? await res.json() : undefined;
+    if (body?.totalItems === entities.length) return;
+    if (performance.now() > deadline) {
+      throw new Error(
+        `the catalog served ${body?.totalItems ?? res.status} of ${
+          entities.length
+        } entities after 10 minutes`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+}
+
 export async function startBenchBackend(options: {
   sandbox: Pick<SandboxCluster, 'url'>;
   entities: Entity[];
   push?: PushOptions;
+  /** Defaults to {@link benchPortal}. */
+  portal?: BenchPortal;
 }): Promise<BenchBackend> {
+  const portal = options.portal ?? benchPortal();
   const signals: RecordedSignal[] = [];
   const database = databaseConfig();
   const { push } = options;
@@ -148,6 +285,7 @@ export async function startBenchBackend(options: {
           backend: { database: database.config },
           // One backend: signals stay in process instead of asking for an events backend.
           events: { useEventBus: push?.events === 'bus' ? 'always' : 'never' },
+          ...(portal === 'portal' ? { permission: { enabled: true } } : {}),
           kubernetes: {
             clusterLocatorMethods: [
               {
@@ -170,8 +308,20 @@ export async function startBenchBackend(options: {
       mockServices.rootLogger.factory({
         level: (process.env.BENCH_LOG_LEVEL as any) ?? 'warn',
       }),
-      catalogServiceMock.factory({ entities: options.entities }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      ...(portal === 'portal'
+        ? [
+            ...catalogOf(options.entities),
+            permissionPlugin,
+            kubernetesJobsPolicyModule,
+            ownerOfEverything(options.entities),
+            authWithActor,
+          ]
+        : [
+            catalogServiceMock.factory({ entities: options.entities }),
+            mockServices.permissions.factory({
+              result: AuthorizeResult.ALLOW,
+            }),
+          ]),
       ...(push ? pushFeatures(push, signals) : [recordingSignals(signals)]),
       createServiceFactory({
         service: notificationService,
@@ -180,9 +330,11 @@ export async function startBenchBackend(options: {
       }),
     ],
   });
+  const root = `http://127.0.0.1:${backend.server.port()}`;
+  if (portal === 'portal') await catalogReady(root, options.entities);
   return {
-    baseUrl: `http://127.0.0.1:${backend.server.port()}/api/kubernetes-jobs`,
-    authorization: mockCredentials.user.header('user:default/jane'),
+    baseUrl: `${root}/api/kubernetes-jobs`,
+    authorization: mockCredentials.user.header(BENCH_USER),
     signals,
     database: database.description,
     stop: () => backend.stop(),

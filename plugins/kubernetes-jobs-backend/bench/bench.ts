@@ -2,7 +2,8 @@
  * The read path at organisation scale: `yarn bench` from the repository root.
  *
  * Seeds the sandbox cluster with 10,000 Jobs in 50 namespaces (BENCH_ENTITIES=500: 100,000 in
- * 500), starts the kubernetes-jobs backend plugin in-process against it, and prints latencies
+ * 500), starts the kubernetes-jobs backend plugin in-process against it (alone, then as in a
+ * portal: with the catalog and the permission backend with the sample policy), and prints latencies
  * (p50 / p95, and as a ratio to the same kind of raw request on the same sandbox) of the
  * entity tab and the Jobs page (a page, an unchanged refetch, the whole list), apiserver
  * requests per page view, change-to-signal latency, heap per cached Job (the fixed cost of a
@@ -12,7 +13,7 @@
  */
 import { startSandboxCluster } from '@job-assistant/sandbox-cluster';
 import { performance } from 'node:perf_hooks';
-import { startBenchBackend } from './backend';
+import { benchPortal, startBenchBackend } from './backend';
 import { positiveInt, requestWindow } from './measure';
 import {
   compiledCodeBytes,
@@ -95,9 +96,11 @@ async function main() {
     const codeBefore = compiledCodeBytes();
     const startWindow = requestWindow(sandbox.requests);
     const backendStart = performance.now();
+    // Heap and start: the plugin alone (an in-memory catalog, permissions that allow everything).
     const backend = await startBenchBackend({
       sandbox,
       entities: catalogEntities(),
+      portal: 'mock',
     });
     stopBackend = backend.stop;
     const startedMs = performance.now() - backendStart;
@@ -132,8 +135,7 @@ async function main() {
       details: { startedMs, warmMs, requests: startRequests },
     });
 
-    const ctx: BenchContext = { ...base, n, warmup };
-    await warmReadPaths(ctx);
+    await warmReadPaths(base);
     const heapWarm = await settledHeap();
     const codeWarm = compiledCodeBytes();
     figures.push(
@@ -146,6 +148,7 @@ async function main() {
       }),
     );
 
+    let ctx: BenchContext = { ...base, n, warmup };
     log('raw requests to the sandbox');
     const baselines = await rawBaselines(ctx);
     figures.push(
@@ -164,10 +167,44 @@ async function main() {
         sample: baselines.mergePatch,
       },
     );
+    // Views and actions of the plugin alone, then as in a portal: the catalog backend and the
+    // permission backend with the sample policy in the same backend, every call between plugins
+    // over HTTP, as Backstage makes them.
     log('entity tab and Jobs page');
     figures.push(...(await readFigures(ctx, baselines)));
     log('Run and Kill');
     figures.push(...(await actionFigures(ctx)));
+    const portal = benchPortal();
+    if (portal === 'portal') {
+      await backend.stop();
+      stopBackend = undefined;
+      const portalStart = performance.now();
+      const served = await startBenchBackend({
+        sandbox,
+        entities: catalogEntities(),
+        portal,
+      });
+      stopBackend = served.stop;
+      const catalogMs = performance.now() - portalStart;
+      await warmUp({ backend: served }, org.definitions.size, expectedRuns);
+      log(
+        `in a portal (catalog of ${
+          ORGANISATION.entities
+        } entities, permission backend, sample policy): catalog ready after ${seconds(
+          catalogMs,
+        )}, every run shown after ${seconds(performance.now() - portalStart)}`,
+      );
+      ctx = { ...ctx, backend: served };
+      await warmReadPaths(ctx);
+      log('in a portal: entity tab and Jobs page, Run and Kill');
+      const inPortal = [
+        ...(await readFigures(ctx, baselines)),
+        ...(await actionFigures(ctx)),
+      ];
+      figures.push(
+        ...inPortal.map(f => ({ ...f, name: `in a portal: ${f.name}` })),
+      );
+    }
     log('change -> signal');
     figures.push(...(await signalFigures(ctx)));
     log(`${viewers} viewers for ${viewerSeconds} s`);
@@ -187,6 +224,13 @@ async function main() {
       `Machine: ${host.cpu}, ${host.cores} cores, ${host.totalMemoryGiB} GiB; Node ${host.node} (${host.platform}); sandbox, backend and clients share one process`,
     );
     console.log(
+      `The plugin alone: an in-memory catalog, permissions that allow everything. ${
+        portal === 'portal'
+          ? '"in a portal": the catalog backend and the permission backend with the sample policy in the same backend, every call between plugins over HTTP; signals and viewers too (BENCH_CATALOG=mock: the plugin alone only).'
+          : 'BENCH_CATALOG=mock: no figures in a portal.'
+      }`,
+    );
+    console.log(
       `Latencies over N=${n} sequential requests after ${warmup} warm-up.`,
     );
     console.log('');
@@ -195,6 +239,7 @@ async function main() {
       at: new Date().toISOString(),
       machine: host,
       database: backend.database,
+      portal,
       organisation: ORGANISATION,
       n,
       warmup,

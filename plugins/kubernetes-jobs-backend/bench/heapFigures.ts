@@ -102,6 +102,7 @@ async function startEmptyBackend(
   const backend = await startBenchBackend({
     sandbox,
     entities: catalogEntities(),
+    portal: 'mock',
   });
   try {
     if (!(await warmUp({ backend }, 0, 0))) {

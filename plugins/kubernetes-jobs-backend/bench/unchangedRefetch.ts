@@ -22,6 +22,9 @@ import {
 } from './context';
 import { SIGNAL_TIMEOUT_MS, signalFor } from './signalFigures';
 
+/** Hints asked for so far, in this process. */
+let hintCount = 0;
+
 /**
  * The Jobs page open in a browser when a hint arrives that concerns it by the frontend's own
  * rule (`concernsPage`) but changes nothing on it: the browser refetches with the page's ETag
@@ -75,7 +78,12 @@ export async function unchangedRefetch(
       ctx,
       'PATCH',
       `${JOBS}/namespaces/${run.namespace}/jobs/${run.name}`,
-      { metadata: { annotations: { 'job-assistant/bench-hint': String(i) } } },
+      // A value no earlier pass wrote: a patch that changes nothing brings no watch event.
+      {
+        metadata: {
+          annotations: { 'job-assistant/bench-hint': String(++hintCount) },
+        },
+      },
       'application/merge-patch+json',
     );
     const hint = (await signalFor(ctx, run.name, at, mark))?.message;
