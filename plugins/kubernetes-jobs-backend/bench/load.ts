@@ -11,6 +11,7 @@
  */
 import { startSandboxCluster } from '@job-assistant/sandbox-cluster';
 import { performance } from 'node:perf_hooks';
+import { benchPortal } from './backend';
 import { printPhase } from './loadReport';
 import { positiveInt, sleep } from './measure';
 import { ORGANISATION, seedOrganisation } from './organisation';
@@ -108,6 +109,10 @@ async function main() {
         deployment.database
       }) each in its own process${
         replicaCount > 1 ? ', behind a round-robin proxy' : ''
+      }; ${
+        benchPortal() === 'portal'
+          ? 'each as in a portal: the catalog backend and the permission backend with the sample policy beside the plugin (BENCH_CATALOG=mock: the plugin alone)'
+          : 'the plugin alone: an in-memory catalog, permissions that allow everything'
       }`,
     );
     console.log(
@@ -129,6 +134,7 @@ async function main() {
         machine: host,
         database: deployment.database,
         replicas: replicaCount,
+        portal: benchPortal(),
         organisation: ORGANISATION,
         jobs: org.jobs,
         phases,

@@ -6,8 +6,12 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { Entity } from '@backstage/catalog-model';
 import {
   DefinitionDetails,
   DefinitionListResponse,
@@ -177,7 +181,11 @@ export class AuthorizedOperations {
       const etag = contentTag(body);
       return etag === known ? { etag } : { etag, body };
     }
-    const scopeKey = version.scopeKey(fingerprint(scope));
+    let scopeKey = this.scopeKeys.get(scope);
+    if (scopeKey === undefined) {
+      scopeKey = version.scopeKey(fingerprint(scope));
+      this.scopeKeys.set(scope, scopeKey);
+    }
     const key = version.key(scopeKey, page ?? null);
     const question = version.question(scopeKey, page ?? null);
     let shared = this.answers.get(key);
@@ -274,6 +282,8 @@ export class AuthorizedOperations {
     // Every entity the caller may read, and one decision on reading Jobs, for all of them.
     const { entities, jobsRead: decision } =
       await this.guard.kubernetesEntities(credentials);
+    const known = this.scopes.get(entities)?.get(decision);
+    if (known) return known;
     const claims = entities.flatMap(entity => {
       try {
         const selector = entitySelectorOf(entity);
@@ -293,7 +303,37 @@ export class AuthorizedOperations {
         kubernetesJobsReadPermission,
         selectors.map(s => s.entityRef),
       );
+      // Asked per entity: nothing to keep.
+      return this.scopeOf(selectors, allowed, decision);
     }
+    const scope = this.scopeOf(selectors, allowed, decision);
+    let byDecision = this.scopes.get(entities);
+    if (!byDecision) {
+      byDecision = new WeakMap();
+      this.scopes.set(entities, byDecision);
+    }
+    byDecision.set(decision, scope);
+    return scope;
+  }
+
+  /** The key of each scope kept in {@link AuthorizedOperations.scopes}: hashed once. */
+  private readonly scopeKeys = new WeakMap<ListScope, string>();
+
+  /**
+   * Scopes by the entities the caller may read and the caller's decision on reading Jobs: while
+   * both are the same objects (a caller's views within viewCacheSeconds, the same copy of the
+   * catalog), a refetch neither tests every entity again nor hashes its scope again.
+   */
+  private readonly scopes = new WeakMap<
+    readonly Entity[],
+    WeakMap<PolicyDecision, ListScope>
+  >();
+
+  private scopeOf(
+    selectors: EntitySelector[],
+    allowed: Array<boolean | undefined>,
+    decision: PolicyDecision,
+  ): ListScope {
     return {
       selectors,
       readable: new Set(

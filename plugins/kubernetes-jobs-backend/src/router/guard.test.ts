@@ -207,4 +207,44 @@ describe('EntityGuard', () => {
       ['catalog.entity.read', 'kubernetes-jobs.run'],
     ]);
   });
+
+  it('gives the same readable entities while the copy and the decisions are the same, and works them out again when the decision changes', async () => {
+    let now = 0;
+    const decide: Record<string, PolicyDecision> = {};
+    const entities = [component('shop', 'group:default/team-shop')];
+    const catalog = {
+      getEntities: async () => ({ items: entities }),
+    } as unknown as CatalogService;
+    const permissions = mockServices.permissions.mock({
+      authorizeConditional: async requests =>
+        requests.map(
+          r => decide[r.permission.name] ?? { result: AuthorizeResult.ALLOW },
+        ) as any,
+    });
+    const guard = new EntityGuard({
+      permissions,
+      auditor: mockServices.auditor.mock(),
+      catalog,
+      auth: mockServices.auth(),
+      entities: new KubernetesEntities({
+        catalog,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        maxAgeMs: 60_000,
+        now: () => now,
+      }),
+      views: new ViewDecisions({ maxAgeMs: 60_000, now: () => now }),
+    });
+    const first = await guard.kubernetesEntities(JANE);
+    expect((await guard.kubernetesEntities(JANE)).entities).toBe(
+      first.entities,
+    );
+    expect(first.entities).toHaveLength(1);
+    // Another caller's decision (or this caller's, once expired) is worked out again.
+    decide['catalog.entity.read'] = { result: AuthorizeResult.DENY };
+    now += 60_000;
+    const later = await guard.kubernetesEntities(JANE);
+    expect(later.entities).not.toBe(first.entities);
+    expect(later.entities).toEqual([]);
+  });
 });

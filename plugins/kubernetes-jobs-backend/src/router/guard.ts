@@ -14,6 +14,7 @@ import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/al
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
+  PolicyDecision,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -30,7 +31,7 @@ import {
   KUBERNETES_ENTITIES_FILTER,
   entitySelectorOf,
 } from '../service/entitySelector';
-import { KubernetesEntities } from '../service/KubernetesEntities';
+import { EntityCopy, KubernetesEntities } from '../service/KubernetesEntities';
 import { catalogDecisionTest } from './catalogDecision';
 import { Decisions, ViewDecisions } from './viewDecisions';
 
@@ -160,7 +161,7 @@ export class EntityGuard {
    */
   async kubernetesEntities(
     credentials: BackstageCredentials,
-  ): Promise<{ entities: readonly Entity[]; jobsRead: Decisions['decision'] }> {
+  ): Promise<{ entities: readonly Entity[]; jobsRead: PolicyDecision }> {
     const { catalog, entities: copyOf } = this.options;
     const fromCatalog = () =>
       catalog
@@ -180,13 +181,31 @@ export class EntityGuard {
       copyOf.current(),
       this.decisions(credentials, kubernetesJobsReadPermission),
     ]);
+    let byDecision = this.readableInCopy.get(copy);
+    if (!byDecision) {
+      byDecision = new WeakMap();
+      this.readableInCopy.set(copy, byDecision);
+    }
+    const known = byDecision.get(catalogRead);
+    if (known) return { entities: known, jobsRead };
     const test = catalogDecisionTest(catalogRead);
     const seen = test && copy.entities.map(test);
     if (!seen || seen.includes(undefined)) {
       return { entities: await fromCatalog(), jobsRead };
     }
-    return { entities: copy.entities.filter((_e, i) => seen[i]), jobsRead };
+    const entities = copy.entities.filter((_e, i) => seen[i]);
+    byDecision.set(catalogRead, entities);
+    return { entities, jobsRead };
   }
+
+  /**
+   * The entities of a copy that a catalog decision lets through, by copy and decision: while a
+   * caller's decisions are reused and the copy is the same, the same array, worked out once.
+   */
+  private readonly readableInCopy = new WeakMap<
+    EntityCopy,
+    WeakMap<PolicyDecision, readonly Entity[]>
+  >();
 
   /**
    * The caller's decisions on reading entities in the catalog and on `permission`: one call to
