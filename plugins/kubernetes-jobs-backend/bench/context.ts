@@ -126,7 +126,16 @@ export async function warmUp(
 ) {
   return waitFor(
     async () => {
-      const page = JSON.parse((await api(ctx, 'GET', '/definitions')).text);
+      let answer;
+      try {
+        answer = await api(ctx, 'GET', '/definitions');
+      } catch (error) {
+        // A starting backend may close a kept-alive connection as the next poll goes out on
+        // it (its event loop busy with the first lists): poll again.
+        if ((error as any)?.cause?.code === 'ECONNRESET') return undefined;
+        throw error;
+      }
+      const page = JSON.parse(answer.text);
       const runs = page.items.reduce(
         (sum: number, item: any) => sum + (item.stats?.counts?.total ?? 0),
         0,
