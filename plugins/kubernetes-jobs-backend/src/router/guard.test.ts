@@ -1,5 +1,9 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -31,17 +35,12 @@ function component(name: string, owner: string): Entity {
   };
 }
 
-/** The catalog's `isEntityOwner` for jane's groups, as the sample policy decides it. */
-const ownerOnly = (claims: string[]): PolicyDecision => ({
-  result: AuthorizeResult.CONDITIONAL,
-  pluginId: 'catalog',
-  resourceType: 'catalog-entity',
-  conditions: {
-    rule: 'IS_ENTITY_OWNER',
-    resourceType: 'catalog-entity',
-    params: { claims },
-  },
-});
+/** The catalog's `isEntityOwner` on `claims`, as the sample policy decides it. */
+const ownerOnly = (claims: string[]): PolicyDecision =>
+  createCatalogConditionalDecision(
+    kubernetesJobsRunPermission,
+    catalogConditions.isEntityOwner({ claims }),
+  );
 
 function setup(options: { copy?: boolean; views?: boolean } = {}) {
   const entities = new Map<string, Entity>([
