@@ -34,7 +34,7 @@ const resultMeta = (r: RunRequest): Record<string, string> => ({
 
 /**
  * Run requests, through the same door as everything else (the HTTP routes and the actions):
- * the entity resolved with the caller's credentials and the caller authorized on it, changes
+ * the entity resolved and the caller authorized on it (see {@link EntityGuard}), changes
  * audited whether they succeed or fail. What each layer checks:
  *
  * - ask for a run: `kubernetes-jobs.run` on the entity;

@@ -116,7 +116,7 @@ describe('tagged list answers', () => {
     await ask();
     version.bump();
     await ask();
-    expect((operations as any).answers.size).toBe(1);
+    expect((operations as any).lists.answers.size).toBe(1);
     expect(built()).toBe(2);
   });
 });
