@@ -2,7 +2,7 @@
  * Simulated browsers with an entity's Jobs tab or a page of the Jobs page open. Like the
  * frontend (useDefinitions, usePolledAsync, useJobsSignals), a browser loads its view once,
  * holds a signals subscription and refetches only when a hint concerns what it shows, by the
- * frontend's own rules from -common; hints within 300 ms make one refetch. A refetch sends
+ * frontend's own rules from -common; hints within SIGNAL_DEBOUNCE_MS make one refetch. A refetch sends
  * `If-None-Match` with the ETag it holds, as the browser's HTTP cache revalidates, and a 304
  * keeps what it shows. In `poll` mode it has no socket and refetches every interval instead.
  */
@@ -14,17 +14,13 @@ import {
   DefinitionPageQuery,
   isKubernetesJobsHint,
   KubernetesJobsHint,
+  SIGNAL_DEBOUNCE_MS,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { performance } from 'node:perf_hooks';
 import { sleep } from './measure';
 import { Recorder } from './recorder';
 import { SignalSocket } from './signalSocket';
 
-/**
- * How long the frontend gathers hints into one refetch: SIGNAL_DEBOUNCE_MS in
- * plugins/kubernetes-jobs/src/hooks/useJobsSignals.ts (not imported: that module pulls React).
- */
-export const SIGNAL_DEBOUNCE_MS = 300;
 /** A request that outlives this is counted as an error ('timeout'), so a phase always ends. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 

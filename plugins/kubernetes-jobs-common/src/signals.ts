@@ -8,6 +8,15 @@ import { DefinitionKind } from './types';
 export const KUBERNETES_JOBS_SIGNAL_CHANNEL = 'kubernetes-jobs';
 
 /**
+ * How long a browser gathers hints into one refetch: the first hint that concerns what it
+ * shows schedules the refetch this long after, and the hints that follow join it. The backend
+ * relies on it too: a refetch always comes at least this long after the hint that caused it.
+ *
+ * @public
+ */
+export const SIGNAL_DEBOUNCE_MS = 300;
+
+/**
  * A hint that something changed: it names the definition (and the run) but carries no Job
  * data, because signals reach every open socket without a permission check. A browser that
  * shows that definition refetches it through the permission-checked API.

@@ -4,12 +4,13 @@ import { signalApiRef } from '@backstage/plugin-signals-react';
 import {
   KUBERNETES_JOBS_SIGNAL_CHANNEL,
   KubernetesJobsHint,
+  SIGNAL_DEBOUNCE_MS,
   isKubernetesJobsHint,
 } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { isDocumentVisible } from './usePolling';
 
-/** How long hints are gathered into one refetch: a run that starts sends several at once. */
-export const SIGNAL_DEBOUNCE_MS = 300;
+// Hints are gathered into one refetch: a run that starts sends several at once.
+export { SIGNAL_DEBOUNCE_MS };
 
 /**
  * Calls `onChange` when a hint on the kubernetes-jobs signals channel passes `concerns`.
