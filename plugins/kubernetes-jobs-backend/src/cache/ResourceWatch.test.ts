@@ -236,11 +236,12 @@ describe('ResourceWatch', () => {
     expect(second.resourceVersion).toBe('9');
     expect(cluster.listCalls).toHaveLength(1); // no relist
     expect([...watch.items.keys()]).toEqual(['shop/b']);
+    // Each with the version the event gave it: summaries do not keep it, hints are named by it.
     expect(
       changes
         .filter(c => !c.initial)
-        .map(c => `${c.type} ${c.object.metadata?.name}`),
-    ).toEqual(['upsert b', 'delete a']);
+        .map(c => `${c.type} ${c.object.metadata?.name}@${c.resourceVersion}`),
+    ).toEqual(['upsert b@6', 'delete a@7']);
   });
 
   it('keeps its definitions apart as objects come, change annotation, go and are relisted', async () => {
@@ -297,11 +298,12 @@ describe('ResourceWatch', () => {
     expect(second.resourceVersion).toBe('20');
     expect(cluster.listCalls).toHaveLength(2);
     expect([...watch.items.keys()].sort()).toEqual(['shop/b', 'shop/c']);
+    // A new object with the version listed; one gone has no version the cache kept.
     expect(
       changes
         .filter(c => !c.initial)
-        .map(c => `${c.type} ${c.object.metadata?.name}`),
-    ).toEqual(['upsert c', 'delete a']);
+        .map(c => `${c.type} ${c.object.metadata?.name}@${c.resourceVersion}`),
+    ).toEqual(['upsert c@8', 'delete a@undefined']);
     expect(watch.counts.relists).toBe(1);
   });
 

@@ -95,6 +95,7 @@ export class ResourceWatch {
       kind: this.kind,
       object: summary,
       initial: false,
+      resourceVersion: object.metadata?.resourceVersion,
     });
   }
 
@@ -158,6 +159,7 @@ export class ResourceWatch {
   private async relist(): Promise<void> {
     const startedAt = new Date();
     const fresh: Summary[] = [];
+    const freshVersions: Array<string | undefined> = [];
     let token: string | undefined;
     let resourceVersion = '';
     do {
@@ -184,6 +186,7 @@ export class ResourceWatch {
       }
       for (const item of page.items) {
         fresh.push(summarize(this.kind, item, this.annotationKey));
+        freshVersions.push(item.metadata?.resourceVersion);
       }
       token = page.continue;
       resourceVersion = page.resourceVersion;
@@ -195,11 +198,11 @@ export class ResourceWatch {
     old.replaceAll(this.items.values());
     this.items.clear();
     this.definitions.clear();
-    for (const summary of fresh) {
+    fresh.forEach((summary, i) => {
       const previous = old.getIn(namespaceOf(summary), nameOf(summary));
       this.put(summary);
-      this.announceUpsert(summary, previous, initial);
-    }
+      this.announceUpsert(summary, previous, initial, freshVersions[i]);
+    });
     for (const gone of old.values()) {
       if (this.items.hasIn(namespaceOf(gone), nameOf(gone))) continue;
       this.listener.onChange({
@@ -366,7 +369,7 @@ export class ResourceWatch {
         this.put(summary);
         if (rv) this.resourceVersion = rv;
         this.recover();
-        this.announceUpsert(summary, previous, false);
+        this.announceUpsert(summary, previous, false, rv);
         return;
       }
       case 'DELETED': {
@@ -379,6 +382,7 @@ export class ResourceWatch {
           kind: this.kind,
           object: summary,
           initial: false,
+          resourceVersion: rv,
         });
         return;
       }
@@ -392,6 +396,7 @@ export class ResourceWatch {
     summary: Summary,
     previous: Summary | undefined,
     initial: boolean,
+    resourceVersion: string | undefined,
   ): void {
     if (sameSummary(previous, summary)) return;
     this.listener.onChange({
@@ -400,6 +405,7 @@ export class ResourceWatch {
       object: summary,
       previous,
       initial,
+      resourceVersion,
     });
   }
 

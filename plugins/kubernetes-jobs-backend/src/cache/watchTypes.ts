@@ -33,7 +33,11 @@ export const DEFAULT_WATCH_TIMING: WatchTiming = {
   maxBackoffMs: 30_000,
 };
 
-/** A change of the cached objects. `initial` changes come from the first list after start. */
+/**
+ * A change of the cached objects. `initial` changes come from the first list after start.
+ * `resourceVersion` is the object's as the cluster gave it with the change (summaries do not
+ * keep it); absent for an object gone from a relist, whose last version the cache did not keep.
+ */
 export type CacheChange =
   | {
       type: 'upsert';
@@ -41,8 +45,15 @@ export type CacheChange =
       object: Summary;
       previous?: Summary;
       initial: boolean;
+      resourceVersion?: string;
     }
-  | { type: 'delete'; kind: DefinitionKind; object: Summary; initial: false };
+  | {
+      type: 'delete';
+      kind: DefinitionKind;
+      object: Summary;
+      initial: false;
+      resourceVersion?: string;
+    };
 
 /** What the owner of a watch hears. */
 export interface WatchListener {
