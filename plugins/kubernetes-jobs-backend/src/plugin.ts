@@ -17,6 +17,7 @@ import { ConnectingRunRequestStore } from './database/ConnectingRunRequestStore'
 import { DatabaseRunRequestStore } from './database/DatabaseRunRequestStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { ChangeSignals } from './push/ChangeSignals';
+import { HintClaims } from './push/HintClaims';
 import { ListVersion } from './service/ListVersion';
 import { StatsCache } from './tracker/StatsCache';
 import { CompletionNotifier } from './push/CompletionNotifier';
@@ -82,6 +83,8 @@ export const kubernetesJobsPlugin = createBackendPlugin({
         // says history is unavailable and connects when the database is back.
         // Run requests live in the same database, connected (and migrated) with history.
         const requestStore = new ConnectingRunRequestStore({ logger });
+        // And which replica tells browsers of a change: claimed in that database too.
+        const hintClaims = new HintClaims();
         // What may change a list answer: history writes here, cluster changes below.
         const listVersion = new ListVersion({ annotationKey });
 
@@ -93,6 +96,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
             requestStore.connected(
               await DatabaseRunRequestStore.create({ database: deps.database }),
             );
+            hintClaims.connected(await deps.database.getClient());
             return runs;
           },
           logger,
@@ -158,6 +162,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           signals: deps.signals,
           annotationKey,
           logger,
+          claims: hintClaims,
         });
         caches.subscribe(tracker);
         caches.subscribe(signals);

@@ -4,7 +4,9 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Knex } from 'knex';
@@ -85,7 +87,8 @@ function startReplicaProcess(
   });
 }
 
-function startReplica(knex: Knex) {
+/** A replica in this process; the signals it publishes go to `published`, if given. */
+function startReplica(knex: Knex, published?: unknown[]) {
   return startTestBackend({
     features: [
       kubernetesJobsPlugin,
@@ -93,6 +96,19 @@ function startReplica(knex: Knex) {
       mockServices.rootConfig.factory({ data: admin.config() }),
       catalogServiceMock.factory({ entities: ENTITIES }),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      ...(published
+        ? [
+            createServiceFactory({
+              service: signalsServiceRef,
+              deps: {},
+              factory: () => ({
+                publish: async (signal: { message: unknown }) => {
+                  published.push(signal.message);
+                },
+              }),
+            }),
+          ]
+        : []),
     ],
   });
 }
@@ -196,6 +212,37 @@ describeOnPostgres('on %s', databaseId => {
         await admin.listJobs('shop', `job-assistant/definition=${name}`),
       ).toHaveLength(1);
     }
+    await b.stop();
+  });
+
+  it('a change both replicas see is told to browsers once, by one of them', async () => {
+    const name = 'hinted-once';
+    await admin.createDefinitionJob({ namespace: 'shop', name, script: 'true' });
+    const knex = await databases.init(databaseId);
+    // Signals published on either replica reach every browser: one list for both.
+    const published: unknown[] = [];
+    const a = await startReplica(knex, published);
+    const b = await startReplica(knex, published);
+    const definitionPath = `/apis/batch/v1/namespaces/shop/jobs/${name}`;
+    const isHint = (m: any) =>
+      m.type === 'definition' && m.definitionName === name;
+    for (let change = 1; change <= 3; change++) {
+      await admin.request(
+        'PATCH',
+        definitionPath,
+        // An annotation the plugin keeps: one it ignores changes nothing it caches.
+        { metadata: { annotations: { 'job-assistant/note': String(change) } } },
+        'application/merge-patch+json',
+      );
+      await eventually(
+        async () => published.filter(isHint).length >= change || undefined,
+        20000,
+      );
+      // Time for the other replica's hint, had it published one.
+      await new Promise(resolve => setTimeout(resolve, 1000));
+      expect(published.filter(isHint)).toHaveLength(change);
+    }
+    await a.stop();
     await b.stop();
   });
 });

@@ -9,19 +9,33 @@ import { ClusterCacheListener } from '../cache/ClusterCache';
 import { CacheChange } from '../cache/watchTypes';
 import { WatchCaches } from '../cache/WatchCaches';
 import { changedDefinitions } from '../tracker/changedDefinitions';
+import { changeName, HintClaims } from './HintClaims';
 
 /** Hints for the same definition or run within this window go out once. */
 const COALESCE_MS = 50;
+
+/** A hint waiting to go out, with the changes it tells of (none: not one to claim). */
+interface Queued {
+  hint: KubernetesJobsHint;
+  changes?: Set<string>;
+}
 
 /**
  * Announces changes to browsers with Backstage signals, as hints: a hint names the definition
  * (and the run) that changed and carries no Job data, because signals reach every socket
  * without a permission check. The browser refetches through the permission-checked API.
+ *
+ * With several replicas, each sees every change in its watch but only one publishes its hint
+ * ({@link HintClaims}): a signal published on one replica reaches the browsers of all. Hints
+ * that only this replica knows of (a run request it changed, its own view of a cluster's
+ * health) go out without a claim.
  */
 export class ChangeSignals implements ClusterCacheListener {
-  private readonly queued = new Map<string, KubernetesJobsHint>();
+  private readonly queued = new Map<string, Queued>();
   private timer?: NodeJS.Timeout;
   private failing = false;
+  private claimsFailing = false;
+  private stopped = false;
 
   constructor(
     private readonly options: {
@@ -29,11 +43,17 @@ export class ChangeSignals implements ClusterCacheListener {
       signals: SignalsService;
       annotationKey: string;
       logger: LoggerService;
+      claims?: Pick<HintClaims, 'claim'>;
     },
   ) {}
 
   onChange(cluster: string, change: CacheChange): void {
     if (change.initial) return; // the first list after start is not news
+    const name = changeName(
+      cluster,
+      change.object.metadata?.uid,
+      change.resourceVersion,
+    );
     for (const changed of changedDefinitions(
       this.options.caches.get(cluster),
       change,
@@ -46,7 +66,7 @@ export class ChangeSignals implements ClusterCacheListener {
         definitionKind: changed.kind,
         definitionName: changed.name,
         ...(changed.run === undefined ? {} : { run: changed.run }),
-      });
+      }, name);
     }
   }
 
@@ -71,11 +91,13 @@ export class ChangeSignals implements ClusterCacheListener {
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.queued.clear();
   }
 
-  private enqueue(signal: KubernetesJobsHint): void {
+  /** Queues `signal`, telling of `change` (claimed before it goes out) if given. */
+  private enqueue(signal: KubernetesJobsHint, change?: string): void {
     const id =
       signal.type === 'cluster'
         ? `cluster/${signal.cluster}`
@@ -87,14 +109,27 @@ export class ChangeSignals implements ClusterCacheListener {
             signal.definitionName,
             signal.run ?? '',
           ].join('/');
-    this.queued.set(id, signal);
-    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS);
+    const queued = this.queued.get(id);
+    // One hint per id: the latest, telling of every change gathered (or published unclaimed).
+    const changes =
+      change === undefined || (queued && !queued.changes)
+        ? undefined
+        : (queued?.changes ?? new Set<string>()).add(change);
+    this.queued.set(id, { hint: signal, changes });
+    this.timer ??= setTimeout(() => void this.flush(), COALESCE_MS);
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.timer = undefined;
-    const signals = [...this.queued.values()];
+    const queued = [...this.queued.values()];
     this.queued.clear();
+    const won = await this.claim(queued);
+    if (this.stopped) return;
+    const signals = queued
+      .filter(
+        q => !q.changes || !won || [...q.changes].some(c => won.has(c)),
+      )
+      .map(q => q.hint);
     for (const message of signals) {
       this.options.signals
         .publish({
@@ -117,6 +152,39 @@ export class ChangeSignals implements ClusterCacheListener {
             `kubernetes-jobs: could not publish a change signal (browsers fall back to refreshing): ${error.message}`,
           );
         });
+    }
+  }
+
+  /**
+   * The changes of `queued` whose hints this replica publishes; `undefined` (publish them all)
+   * when the claims cannot be made: a hint told twice costs a refetch, one never told a stale
+   * page.
+   */
+  private async claim(
+    queued: Queued[],
+  ): Promise<ReadonlySet<string> | undefined> {
+    const { claims, logger } = this.options;
+    const changes = new Set(queued.flatMap(q => [...(q.changes ?? [])]));
+    if (!claims || !changes.size) return undefined;
+    try {
+      const won = await claims.claim([...changes]);
+      if (this.claimsFailing) {
+        this.claimsFailing = false;
+        logger.info(
+          'kubernetes-jobs: change signals are shared out between replicas again',
+        );
+      }
+      return won;
+    } catch (error) {
+      if (!this.claimsFailing) {
+        this.claimsFailing = true;
+        logger.warn(
+          `kubernetes-jobs: cannot tell which replica signals a change, so this one signals all it sees (with several replicas, browsers get hints more than once): ${
+            (error as Error).message
+          }`,
+        );
+      }
+      return undefined;
     }
   }
 }
