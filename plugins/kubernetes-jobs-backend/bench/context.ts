@@ -130,8 +130,8 @@ export async function warmUp(
       try {
         answer = await api(ctx, 'GET', '/definitions');
       } catch (error) {
-        // A starting backend may close a kept-alive connection as the next poll goes out on
-        // it (its event loop busy with the first lists): poll again.
+        // A starting backend, its event loop busy with the first lists, may close a kept-alive
+        // connection just as the next poll goes out on that connection: poll again.
         if ((error as any)?.cause?.code === 'ECONNRESET') return undefined;
         throw error;
       }
