@@ -89,8 +89,9 @@ export interface PushOptions {
    */
   events: 'local' | 'bus';
   /**
-   * Stamped on every hint this backend publishes as `benchOrigin`, so the load run can tell
-   * which replica a hint came from; the frontend's rules ignore fields they do not know.
+   * Stamped on every hint this backend publishes as `benchOrigin`, with the time as
+   * `benchPublishedAt`, so the load run can tell which replica a hint came from and how long
+   * it took to cross; the frontend's rules ignore fields they do not know.
    */
   name: string;
 }
@@ -116,7 +117,11 @@ function pushFeatures(
             signals.push({ at: performance.now(), ...signal });
             await service.publish({
               ...signal,
-              message: { ...signal.message, benchOrigin: push.name },
+              message: {
+                ...signal.message,
+                benchOrigin: push.name,
+                benchPublishedAt: Date.now(),
+              },
             });
           },
         };

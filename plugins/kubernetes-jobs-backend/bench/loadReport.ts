@@ -12,8 +12,9 @@ const perReplica = (values: string[]) => values.join(' / ');
 function printRoutes(result: PhaseResult) {
   const { latency } = result.hints;
   const hintRows = [
-    ['Run sent -> hint, same replica', latency.sameReplica],
-    ['Run sent -> hint, other replica', latency.otherReplica],
+    ['Run sent -> first hint, replica that ran it', latency.sameReplica],
+    ['Run sent -> first hint, other replica', latency.otherReplica],
+    ['hint published -> browser of another replica', latency.acrossReplicas],
   ] as const;
   printColumns(
     ['view or action', 'answered', 'p50', 'p99', 'max'],
@@ -133,6 +134,12 @@ export function printPhase(result: PhaseResult) {
       1,
     )} refetches/s they caused`,
   );
+  const { firstFromOwnReplica, firstFromAnother } = hints.latency;
+  if (result.replicas.length > 1 && firstFromOwnReplica + firstFromAnother) {
+    console.log(
+      `first hint about a run at a probe: published by its own replica ${firstFromOwnReplica} times, by another ${firstFromAnother} times (the replica that claimed the change first publishes it)`,
+    );
+  }
   for (const r of result.replicas) {
     const split =
       r.requests === undefined

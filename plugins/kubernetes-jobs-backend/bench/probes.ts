@@ -1,8 +1,9 @@
 /*
- * One listening browser per replica, connected to it directly: when did the hint about each
- * new run reach a browser on that replica, and from which replica was it published. With two
- * replicas, each publishes what its own watch sees, so a hint published by the replica that
- * ran the Job reaching the other replica's browser proves the events bus carried it.
+ * One listening browser per replica, connected to it directly: when did the first hint about
+ * each new run reach a browser on that replica, and which replica published it. Replicas share
+ * the hints out (the first to claim a change publishes it), so a browser hears of a run from
+ * its own replica or, through the events bus, from another; every hint that crossed is timed
+ * from its publication (stamped by the replica that published it) to its arrival.
  */
 import { isKubernetesJobsHint } from '@job-assistant/plugin-kubernetes-jobs-common';
 import { performance } from 'node:perf_hooks';
@@ -16,10 +17,21 @@ export interface StartedRun {
   sentAt: number;
 }
 
+/** What the bench's replicas stamp on each hint they publish (see PushOptions). */
+interface Stamped {
+  benchOrigin?: unknown;
+  benchPublishedAt?: unknown;
+}
+
 export class HintProbe {
   private readonly socket: SignalSocket;
-  /** First arrival of a run hint, by run name, then by publishing replica. */
-  private readonly firstSeen = new Map<string, Map<string, number>>();
+  /** The first hint about each run: when it arrived and which replica published it. */
+  private readonly firstSeen = new Map<
+    string,
+    { at: number; origin: string }
+  >();
+  /** Publication to arrival of each hint published by another replica, in ms. */
+  readonly crossings: number[] = [];
 
   constructor(readonly replica: string, origin: string) {
     this.socket = new SignalSocket(origin, message => this.onMessage(message));
@@ -34,47 +46,60 @@ export class HintProbe {
   }
 
   private onMessage(message: unknown) {
-    if (!isKubernetesJobsHint(message) || message.type !== 'run') return;
+    if (!isKubernetesJobsHint(message)) return;
+    const { benchOrigin, benchPublishedAt } = message as Stamped;
+    const origin = String(benchOrigin);
+    if (origin !== this.replica && typeof benchPublishedAt === 'number') {
+      // Both clocks are this machine's: the replicas run beside this process.
+      this.crossings.push(Date.now() - benchPublishedAt);
+    }
+    if (message.type !== 'run') return;
     const run = message.run ?? '';
-    const origin = String((message as { benchOrigin?: unknown }).benchOrigin);
-    const seen = this.firstSeen.get(run) ?? new Map<string, number>();
-    if (!seen.has(origin)) seen.set(origin, performance.now());
-    this.firstSeen.set(run, seen);
+    if (!this.firstSeen.has(run)) {
+      this.firstSeen.set(run, { at: performance.now(), origin });
+    }
   }
 
-  /** When the first hint about `run` arrived, from `origin` only or from any replica. */
-  arrival(run: string, origin?: string): number | undefined {
-    const seen = this.firstSeen.get(run);
-    if (!seen) return undefined;
-    if (origin !== undefined) return seen.get(origin);
-    return seen.size ? Math.min(...seen.values()) : undefined;
+  first(run: string) {
+    return this.firstSeen.get(run);
   }
 }
 
 /**
- * From a Run sent to the first hint about its Job: on a browser of the replica that answered
- * the Run, and (several replicas) on a browser of another replica, the hint published by the
- * replica that answered, so carried by the events bus. Runs whose hint never came are counted.
+ * From a Run sent to the first hint about its Job, whichever replica published it: on a browser
+ * of the replica that answered the Run, and (several replicas) on a browser of another. Runs
+ * whose hint never came are counted. With several replicas: how many of those first hints came
+ * from the browser's own replica, and how long every hint that crossed the events bus took.
  */
 export function hintLatencies(runs: StartedRun[], probes: HintProbe[]) {
   const same: number[] = [];
   const other: number[] = [];
   let missingSame = 0;
   let missingOther = 0;
+  let firstFromOwnReplica = 0;
+  let firstFromAnother = 0;
   for (const run of runs) {
     for (const probe of probes) {
       const mine = probe.replica === run.replica;
-      const at = probe.arrival(run.name, mine ? undefined : run.replica);
-      if (at === undefined) {
+      const first = probe.first(run.name);
+      if (first === undefined) {
         if (mine) missingSame++;
         else missingOther++;
-      } else {
-        (mine ? same : other).push(at - run.sentAt);
+        continue;
       }
+      (mine ? same : other).push(first.at - run.sentAt);
+      if (first.origin === probe.replica) firstFromOwnReplica++;
+      else firstFromAnother++;
     }
   }
   return {
     sameReplica: { ...summarize(same), missing: missingSame },
     otherReplica: { ...summarize(other), missing: missingOther },
+    acrossReplicas: {
+      ...summarize(probes.flatMap(p => p.crossings)),
+      missing: 0,
+    },
+    firstFromOwnReplica,
+    firstFromAnother,
   };
 }
