@@ -245,9 +245,16 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           access.close();
         });
 
-        await watchNamespacesThatEntitiesName({
+        // The catalog's entities that name Kubernetes objects, read as the plugin: for the
+        // namespaces to watch, and (viewCacheSeconds > 0) for views, kept that long.
+        const kubernetesEntities = new KubernetesEntities({
           catalog: deps.catalog,
           auth: deps.auth,
+          logger,
+          maxAgeMs: options.viewCacheMs,
+        });
+        await watchNamespacesThatEntitiesName({
+          entities: kubernetesEntities,
           caches,
           scheduler: deps.scheduler,
           logger,
@@ -290,12 +297,7 @@ export const kubernetesJobsPlugin = createBackendPlugin({
           version: listVersion,
           ...(options.viewCacheMs
             ? {
-                entities: new KubernetesEntities({
-                  catalog: deps.catalog,
-                  auth: deps.auth,
-                  logger,
-                  maxAgeMs: options.viewCacheMs,
-                }),
+                entities: kubernetesEntities,
                 views: new ViewDecisions({ maxAgeMs: options.viewCacheMs }),
               }
             : {}),

@@ -1,39 +1,28 @@
-import {
-  AuthService,
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { KUBERNETES_ENTITIES_FILTER, entitySelectorOf } from './entitySelector';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { entitySelectorOf } from './entitySelector';
 import { WatchCaches } from '../cache/WatchCaches';
+import { KubernetesEntities } from './KubernetesEntities';
 
 /**
  * Tells the watch caches which namespaces entities name for each cluster, so that where a
  * cluster's RBAC is namespaced, those namespaces are watched (and their runs tracked) from
- * the start, not only once someone opens a tab. Read with the plugin's own credentials, at
- * start and every few minutes.
+ * the start, not only once someone opens a tab. The entities are the plugin's copy of those
+ * that name Kubernetes objects (read with its own credentials), at start and every few minutes.
  */
 export async function watchNamespacesThatEntitiesName(options: {
-  catalog: CatalogService;
-  auth: AuthService;
+  entities: Pick<KubernetesEntities, 'current'>;
   caches: WatchCaches;
   scheduler: SchedulerService;
   logger: LoggerService;
 }): Promise<void> {
-  const { catalog, auth, caches, scheduler, logger } = options;
+  const { entities, caches, scheduler, logger } = options;
   await scheduler.scheduleTask({
     id: 'kubernetes-jobs-entity-namespaces',
     frequency: { minutes: 5 },
     timeout: { minutes: 2 },
     scope: 'local', // every replica watches
     fn: async () => {
-      const { items } = await catalog.getEntities(
-        {
-          filter: KUBERNETES_ENTITIES_FILTER,
-          fields: ['kind', 'metadata', 'spec.owner'],
-        },
-        { credentials: await auth.getOwnServiceCredentials() },
-      );
+      const items = (await entities.current()).entities;
       const known = new Set(caches.clusters());
       for (const entity of items) {
         let selector;
