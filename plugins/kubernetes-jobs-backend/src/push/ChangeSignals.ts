@@ -59,14 +59,17 @@ export class ChangeSignals implements ClusterCacheListener {
       change,
       this.options.annotationKey,
     )) {
-      this.enqueue({
-        type: changed.run === undefined ? 'definition' : 'run',
-        cluster,
-        namespace: changed.namespace,
-        definitionKind: changed.kind,
-        definitionName: changed.name,
-        ...(changed.run === undefined ? {} : { run: changed.run }),
-      }, name);
+      this.enqueue(
+        {
+          type: changed.run === undefined ? 'definition' : 'run',
+          cluster,
+          namespace: changed.namespace,
+          definitionKind: changed.kind,
+          definitionName: changed.name,
+          ...(changed.run === undefined ? {} : { run: changed.run }),
+        },
+        name,
+      );
     }
   }
 
@@ -126,9 +129,7 @@ export class ChangeSignals implements ClusterCacheListener {
     const won = await this.claim(queued);
     if (this.stopped) return;
     const signals = queued
-      .filter(
-        q => !q.changes || !won || [...q.changes].some(c => won.has(c)),
-      )
+      .filter(q => !q.changes || !won || [...q.changes].some(c => won.has(c)))
       .map(q => q.hint);
     for (const message of signals) {
       this.options.signals
@@ -149,7 +150,7 @@ export class ChangeSignals implements ClusterCacheListener {
           if (this.failing) return;
           this.failing = true;
           this.options.logger.warn(
-            `kubernetes-jobs: could not publish a change signal (browsers fall back to refreshing): ${error.message}`,
+            `kubernetes-jobs: could not publish a change signal (open pages may not show the change until they are reloaded): ${error.message}`,
           );
         });
     }
