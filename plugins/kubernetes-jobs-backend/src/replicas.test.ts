@@ -217,7 +217,11 @@ describeOnPostgres('on %s', databaseId => {
 
   it('a change both replicas see is told to browsers once, by one of them', async () => {
     const name = 'hinted-once';
-    await admin.createDefinitionJob({ namespace: 'shop', name, script: 'true' });
+    await admin.createDefinitionJob({
+      namespace: 'shop',
+      name,
+      script: 'true',
+    });
     const knex = await databases.init(databaseId);
     // Signals published on either replica reach every browser: one list for both.
     const published: unknown[] = [];

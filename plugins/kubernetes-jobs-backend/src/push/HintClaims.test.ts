@@ -46,7 +46,9 @@ describe.each(databases.eachSupportedId())('HintClaims on %s', databaseId => {
     later(REPUBLISH_AFTER_MS - 1);
     expect(await b.claim([job('u1', '10')])).toEqual(new Set());
     later(2);
-    expect(await b.claim([job('u1', '10')])).toEqual(new Set([job('u1', '10')]));
+    expect(await b.claim([job('u1', '10')])).toEqual(
+      new Set([job('u1', '10')]),
+    );
     // Counted from B's claim now: a third replica just behind B does not publish it again.
     later(REPUBLISH_AFTER_MS - 1);
     expect(await a.claim([job('u1', '10')])).toEqual(new Set());
