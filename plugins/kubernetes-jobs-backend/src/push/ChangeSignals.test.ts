@@ -39,6 +39,7 @@ function cronJobChange(resourceVersion: string): CacheChange {
 async function replicas(
   count: number,
   claims: (i: number) => Pick<HintClaims, 'claim'> | undefined,
+  claimTimeoutMs?: number,
 ) {
   const published: unknown[] = [];
   const signals = {
@@ -59,6 +60,7 @@ async function replicas(
         annotationKey: 'job-assistant',
         logger,
         claims: claims(i),
+        claimTimeoutMs,
       }),
   );
   return { all, published, logger };
@@ -159,6 +161,18 @@ describe('ChangeSignals', () => {
     // Said once per replica, not once per change.
     expect(logger.warn).toHaveBeenCalledTimes(2);
     all.forEach(s => s.stop());
+  });
+
+  it('does not hold hints back for a database that does not answer', async () => {
+    const hanging = { claim: () => new Promise<never>(() => {}) };
+    const { all, published, logger } = await replicas(1, () => hanging, 100);
+    all[0].onChange('prod', cronJobChange('41'));
+    await settled();
+    expect(published).toHaveLength(1);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('no answer within 100 ms'),
+    );
+    all[0].stop();
   });
 
   it('gathers the changes of one definition into one hint, claimed as a whole', async () => {

@@ -14,6 +14,9 @@ import { changeName, HintClaims } from './HintClaims';
 /** Hints for the same definition or run within this window go out once. */
 const COALESCE_MS = 50;
 
+/** Claims not answered within this long: publish (a slow database must not hold hints back). */
+const CLAIM_TIMEOUT_MS = 500;
+
 /** A hint waiting to go out, with the changes it tells of (none: not one to claim). */
 interface Queued {
   hint: KubernetesJobsHint;
@@ -44,6 +47,7 @@ export class ChangeSignals implements ClusterCacheListener {
       annotationKey: string;
       logger: LoggerService;
       claims?: Pick<HintClaims, 'claim'>;
+      claimTimeoutMs?: number;
     },
   ) {}
 
@@ -167,8 +171,18 @@ export class ChangeSignals implements ClusterCacheListener {
     const { claims, logger } = this.options;
     const changes = new Set(queued.flatMap(q => [...(q.changes ?? [])]));
     if (!claims || !changes.size) return undefined;
+    const timeoutMs = this.options.claimTimeoutMs ?? CLAIM_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const won = await claims.claim([...changes]);
+      const won = await Promise.race([
+        claims.claim([...changes]),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
       if (this.claimsFailing) {
         this.claimsFailing = false;
         logger.info(
@@ -186,6 +200,8 @@ export class ChangeSignals implements ClusterCacheListener {
         );
       }
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
