@@ -29,7 +29,10 @@ const jane = mockCredentials.user.header('user:default/jane');
 const api = '/api/kubernetes-jobs';
 /** How long the watch cache may take to catch up after a fault ends. */
 const RECOVERY_BOUND_MS = 20000;
-/** After the apiserver was away: the longest retry delay of a watch (30 s), plus a relist. */
+/**
+ * After a fault that failed every list (the apiserver away, lists cut short): the longest retry
+ * delay of a watch (30 s), plus a relist.
+ */
 const AWAY_RECOVERY_BOUND_MS = DEFAULT_WATCH_TIMING.maxBackoffMs + 10000;
 
 let admin: SandboxAdmin;
@@ -379,7 +382,12 @@ describe('slow and broken watches and lists', () => {
         await readEveryRoute();
       },
     );
-    expect(await measureRecovery()).toBeLessThan(RECOVERY_BOUND_MS);
+    // Every relist fails while the fault lasts, so the retries back off (up to 30 s apart) as
+    // when the apiserver is away: a loaded machine stretches the fault, and CI once took more
+    // than 20 s to catch up.
+    expect(await measureRecovery(AWAY_RECOVERY_BOUND_MS)).toBeLessThan(
+      AWAY_RECOVERY_BOUND_MS,
+    );
   });
 });
 
