@@ -180,13 +180,15 @@ describeOnPostgres('on %s', databaseId => {
       // race for their lock, and a scheduler that loses it never runs a global task (Backstage
       // keeps that first failure); this test is about sweeping, not about that.
       const one = await replica(db);
-      await eventually(async () =>
-        (await db.schema.hasTable('backstage_backend_tasks__tasks'))
-          ? db('backstage_backend_tasks__tasks')
-              .where({ id: REQUEST_SWEEP_TASK })
-              .first()
-          : undefined,
-      30_000);
+      await eventually(
+        async () =>
+          (await db.schema.hasTable('backstage_backend_tasks__tasks'))
+            ? db('backstage_backend_tasks__tasks')
+                .where({ id: REQUEST_SWEEP_TASK })
+                .first()
+            : undefined,
+        30_000,
+      );
       const two = await replica(db);
       const when = new Date(Date.now() + 3000).toISOString();
       const ids: string[] = [];
