@@ -17,7 +17,7 @@ import { ConnectingRunRequestStore } from './database/ConnectingRunRequestStore'
 import { DatabaseRunRequestStore } from './database/DatabaseRunRequestStore';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { ChangeSignals } from './push/ChangeSignals';
-import { HintClaims } from './push/HintClaims';
+import { HintClaims } from './database/HintClaims';
 import { ListVersion } from './service/ListVersion';
 import { StatsCache } from './tracker/StatsCache';
 import { CompletionNotifier } from './push/CompletionNotifier';

@@ -7,7 +7,7 @@ import { WatchCaches } from '../cache/WatchCaches';
 import { CacheChange } from '../cache/watchTypes';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { ChangeSignals } from './ChangeSignals';
-import { HintClaims, REPUBLISH_AFTER_MS } from './HintClaims';
+import { HintClaims, REPUBLISH_AFTER_MS } from '../database/HintClaims';
 
 const databases = createTestDatabases();
 

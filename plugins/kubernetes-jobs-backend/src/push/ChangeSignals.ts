@@ -9,7 +9,7 @@ import { ClusterCacheListener } from '../cache/ClusterCache';
 import { CacheChange } from '../cache/watchTypes';
 import { WatchCaches } from '../cache/WatchCaches';
 import { changedDefinitions } from '../tracker/changedDefinitions';
-import { changeName, HintClaims } from './HintClaims';
+import { changeName, HintClaims } from '../database/HintClaims';
 
 /** Hints for the same definition or run within this window go out once. */
 const COALESCE_MS = 50;

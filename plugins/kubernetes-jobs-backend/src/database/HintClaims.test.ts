@@ -1,6 +1,6 @@
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { DatabaseRunStore } from '../database/DatabaseRunStore';
+import { DatabaseRunStore } from './DatabaseRunStore';
 import { changeName, HintClaims, REPUBLISH_AFTER_MS } from './HintClaims';
 
 const databases = createTestDatabases();
