@@ -82,14 +82,16 @@ async function claimsOverOneDatabase() {
   };
 }
 
-const settled = () => new Promise(resolve => setTimeout(resolve, 200));
+/** Until each replica has claimed and published what it was told. */
+const settled = (all: ChangeSignals[]) =>
+  Promise.all(all.map(signals => signals.idle()));
 
 describe('ChangeSignals', () => {
   it('with three replicas seeing the same change, tells browsers of it once', async () => {
     const { claims } = await claimsOverOneDatabase();
     const { all, published } = await replicas(3, claims);
     all.forEach(s => s.onChange('prod', cronJobChange('41')));
-    await settled();
+    await settled(all);
     expect(published).toEqual([
       {
         type: 'definition',
@@ -101,7 +103,7 @@ describe('ChangeSignals', () => {
     ]);
     // Its next change is news again.
     all.forEach(s => s.onChange('prod', cronJobChange('42')));
-    await settled();
+    await settled(all);
     expect(published).toHaveLength(2);
     all.forEach(s => s.stop());
   });
@@ -110,10 +112,10 @@ describe('ChangeSignals', () => {
     const { claims, later } = await claimsOverOneDatabase();
     const { all, published } = await replicas(2, claims);
     all[0].onChange('prod', cronJobChange('41'));
-    await settled();
+    await settled(all);
     later(REPUBLISH_AFTER_MS + 1);
     all[1].onChange('prod', cronJobChange('41'));
-    await settled();
+    await settled(all);
     expect(published).toHaveLength(2);
     all.forEach(s => s.stop());
   });
@@ -128,7 +130,7 @@ describe('ChangeSignals', () => {
       namespace: 'shop',
       definition: { kind: 'CronJob', name: 'nightly-export' },
     } as RunRequest);
-    await settled();
+    await settled(all);
     expect(published).toEqual([
       { type: 'cluster', cluster: 'prod' },
       { type: 'cluster', cluster: 'prod' },
@@ -151,13 +153,13 @@ describe('ChangeSignals', () => {
     };
     const { all, published, logger } = await replicas(2, () => failing);
     all.forEach(s => s.onChange('prod', cronJobChange('41')));
-    await settled();
+    await settled(all);
     expect(published).toHaveLength(2);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('connection refused'),
     );
     all.forEach(s => s.onChange('prod', cronJobChange('42')));
-    await settled();
+    await settled(all);
     // Said once per replica, not once per change.
     expect(logger.warn).toHaveBeenCalledTimes(2);
     all.forEach(s => s.stop());
@@ -167,7 +169,7 @@ describe('ChangeSignals', () => {
     const hanging = { claim: () => new Promise<never>(() => {}) };
     const { all, published, logger } = await replicas(1, () => hanging, 100);
     all[0].onChange('prod', cronJobChange('41'));
-    await settled();
+    await settled(all);
     expect(published).toHaveLength(1);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('no answer within 100 ms'),
@@ -180,10 +182,10 @@ describe('ChangeSignals', () => {
     const { all, published } = await replicas(2, claims);
     // Replica 0 gathers two changes; replica 1 only saw the first when it claimed.
     all[1].onChange('prod', cronJobChange('41'));
-    await settled();
+    await settled(all);
     all[0].onChange('prod', cronJobChange('41'));
     all[0].onChange('prod', cronJobChange('42'));
-    await settled();
+    await settled(all);
     // One for 41; one for 42, which replica 0 alone had seen.
     expect(published).toHaveLength(2);
     all.forEach(s => s.stop());

@@ -39,6 +39,8 @@ export class ChangeSignals implements ClusterCacheListener {
   private failing = false;
   private claimsFailing = false;
   private stopped = false;
+  /** Flushes under way (claiming, then publishing). */
+  private readonly flushing = new Set<Promise<void>>();
 
   constructor(
     private readonly options: {
@@ -97,6 +99,15 @@ export class ChangeSignals implements ClusterCacheListener {
     // A relist's differences arrive as changes; the list itself says nothing new.
   }
 
+  /** Resolves once every hint queued so far has gone out or been left to another replica. */
+  async idle(): Promise<void> {
+    while (this.timer || this.flushing.size) {
+      await (this.flushing.size
+        ? Promise.all(this.flushing)
+        : new Promise(resolve => setTimeout(resolve, COALESCE_MS)));
+    }
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -123,7 +134,11 @@ export class ChangeSignals implements ClusterCacheListener {
         ? undefined
         : (queued?.changes ?? new Set<string>()).add(change);
     this.queued.set(id, { hint: signal, changes });
-    this.timer ??= setTimeout(() => void this.flush(), COALESCE_MS);
+    this.timer ??= setTimeout(() => {
+      const flush = this.flush();
+      this.flushing.add(flush);
+      void flush.finally(() => this.flushing.delete(flush));
+    }, COALESCE_MS);
   }
 
   private async flush(): Promise<void> {
